@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# A real local Kubernetes control plane without Docker: etcd, kube-apiserver,
+# kube-controller-manager, kube-scheduler and kwok (fake nodes that turn scheduled pods Running/Ready),
+# all bound to 127.0.0.1, with our ModelServing CRD and the unmodified upstream LWS CRD installed.
+#
+#   hack/local-cluster.sh up       build the binaries once (cached outside the repo), start, install CRDs
+#   hack/local-cluster.sh down     stop exactly the processes `up` started (by PID) and remove the state
+#   hack/local-cluster.sh status   say what runs
+#
+# State (kubeconfig, certificates, PIDs, logs, etcd data) lives in .local-cluster/ (git-ignored);
+# the kubeconfig is .local-cluster/kubeconfig. Ports can be moved with LOCAL_CLUSTER_PORT_BASE.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+source "$here/control-plane-versions.sh"
+
+STATE="${LOCAL_CLUSTER_DIR:-$repo/.local-cluster}"
+KUBECONFIG_FILE="$STATE/kubeconfig"
+PORT_BASE="${LOCAL_CLUSTER_PORT_BASE:-16000}"
+ETCD_PORT=$((PORT_BASE + 379)); ETCD_PEER_PORT=$((PORT_BASE + 380))
+API_PORT=$((PORT_BASE + 443))
+KCM_PORT=$((PORT_BASE + 257)); SCHED_PORT=$((PORT_BASE + 259)); KWOK_PORT=$((PORT_BASE + 247))
+NODE_COUNT="${LOCAL_CLUSTER_NODES:-4}"
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+LWS_CRD_NAME=leaderworkersets.leaderworkerset.x-k8s.io
+MS_CRD_NAME=modelservings.workload.serving.volcano.sh
+MS_CRD_FILE="$repo/deploy/crds/$MS_CRD_NAME.yaml"
+
+log() { printf '[local-cluster %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+kubectl() { "$CP_BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
+
+pid_of() { cat "$STATE/pids/$1" 2>/dev/null || true; }
+alive() { local pid; pid="$(pid_of "$1")"; [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+
+start() { # name, args...: start a component in its own session, log to $STATE/logs/<name>.log
+  local name="$1"; shift
+  if alive "$name"; then log "$name is already running (pid $(pid_of "$name"))"; return; fi
+  mkdir -p "$STATE/pids" "$STATE/logs"
+  setsid "$CP_BIN/$name" "$@" >"$STATE/logs/$name.log" 2>&1 < /dev/null &
+  echo $! > "$STATE/pids/$name"
+  log "started $name (pid $!, log $STATE/logs/$name.log)"
+}
+
+wait_for() { # description, seconds, command...
+  local what="$1" secs="$2"; shift 2
+  local deadline=$(( $(date +%s) + secs ))
+  until "$@" >/dev/null 2>&1; do
+    [ "$(date +%s)" -lt "$deadline" ] || die "timed out after ${secs}s waiting for $what (logs: $STATE/logs/)"
+    sleep 0.5
+  done
+}
+
+make_pki() {
+  local pki="$STATE/pki"
+  [ -f "$pki/admin.crt" ] && return
+  mkdir -p "$pki"; log "creating certificates in $pki"
+  (
+    cd "$pki"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 3650 -subj "/CN=local-cluster-ca" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local\n' > san.ext
+    openssl req -newkey rsa:2048 -nodes -keyout apiserver.key -out apiserver.csr -subj "/CN=kube-apiserver" 2>/dev/null
+    openssl x509 -req -in apiserver.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 -extfile san.ext -out apiserver.crt 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -keyout admin.key -out admin.csr -subj "/O=system:masters/CN=admin" 2>/dev/null
+    openssl x509 -req -in admin.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 -out admin.crt 2>/dev/null
+    openssl genrsa -out sa.key 2048 2>/dev/null
+    openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
+    rm -f ./*.csr san.ext
+  )
+}
+
+write_kubeconfig() {
+  local pki="$STATE/pki"
+  cat > "$KUBECONFIG_FILE" <<KC
+apiVersion: v1
+kind: Config
+clusters:
+- name: local-cluster
+  cluster:
+    server: https://127.0.0.1:$API_PORT
+    certificate-authority: $pki/ca.crt
+users:
+- name: admin
+  user:
+    client-certificate: $pki/admin.crt
+    client-key: $pki/admin.key
+contexts:
+- name: local-cluster
+  context: {cluster: local-cluster, user: admin}
+current-context: local-cluster
+KC
+}
+
+start_control_plane() {
+  local pki="$STATE/pki"
+  start etcd --name=local --data-dir="$STATE/etcd" \
+    --listen-client-urls="http://127.0.0.1:$ETCD_PORT" --advertise-client-urls="http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster="local=http://127.0.0.1:$ETCD_PEER_PORT" --unsafe-no-fsync=true \
+    --listen-metrics-urls="http://127.0.0.1:$((PORT_BASE + 381))" --log-level=warn
+  wait_for "etcd" 60 curl -fsS "http://127.0.0.1:$ETCD_PORT/readyz"
+
+  # ServiceAccount admission is off (as in envtest): pods need no token and a fresh namespace
+  # accepts pods before its "default" ServiceAccount exists.
+  start kube-apiserver --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
+    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$API_PORT" \
+    --cert-dir="$STATE/apiserver-certs" --tls-cert-file="$pki/apiserver.crt" --tls-private-key-file="$pki/apiserver.key" \
+    --client-ca-file="$pki/ca.crt" --authorization-mode=RBAC \
+    --service-account-issuer=https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
+    --service-cluster-ip-range=10.96.0.0/16 --allow-privileged=true \
+    --disable-admission-plugins=ServiceAccount --profiling=false --v=0
+  wait_for "kube-apiserver /readyz" 120 kubectl get --raw /readyz
+
+  start kube-controller-manager --kubeconfig="$KUBECONFIG_FILE" \
+    --authentication-kubeconfig="$KUBECONFIG_FILE" --authorization-kubeconfig="$KUBECONFIG_FILE" \
+    --bind-address=127.0.0.1 --secure-port="$KCM_PORT" --leader-elect=false \
+    --root-ca-file="$pki/ca.crt" --service-account-private-key-file="$pki/sa.key" \
+    --use-service-account-credentials=false --controllers='*,-nodeipam,-cloud-node-lifecycle' --profiling=false
+  start kube-scheduler --kubeconfig="$KUBECONFIG_FILE" \
+    --authentication-kubeconfig="$KUBECONFIG_FILE" --authorization-kubeconfig="$KUBECONFIG_FILE" \
+    --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --leader-elect=false --profiling=false
+  # Pod IPs come from --cidr and are only written into status; nothing ever dials them.
+  start kwok --kubeconfig="$KUBECONFIG_FILE" --config="$CP_CACHE/kwok-stages.yaml" \
+    --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+    --cidr=10.244.0.0/16 --node-ip=127.0.0.1 --node-port="$KWOK_PORT" --server-address="127.0.0.1:$KWOK_PORT" \
+    --node-lease-duration-seconds=40
+}
+
+create_nodes() {
+  local i name manifest=""
+  for i in $(seq 0 $((NODE_COUNT - 1))); do
+    name="kwok-node-$i"
+    kubectl get node "$name" >/dev/null 2>&1 && continue
+    manifest+="---
+apiVersion: v1
+kind: Node
+metadata:
+  name: $name
+  annotations: {kwok.x-k8s.io/node: fake, node.alpha.kubernetes.io/ttl: \"0\"}
+  labels:
+    kubernetes.io/hostname: $name
+    kubernetes.io/os: linux
+    kubernetes.io/arch: amd64
+    type: kwok
+    topology.kubernetes.io/zone: zone-$((i % 2))
+    cloud.google.com/gke-nodepool: pool-$((i % 2))
+status:
+  allocatable: {cpu: \"256\", memory: 4Ti, ephemeral-storage: 2Ti, pods: \"1000\", nvidia.com/gpu: \"8\", google.com/tpu: \"8\"}
+  capacity: {cpu: \"256\", memory: 4Ti, ephemeral-storage: 2Ti, pods: \"1000\", nvidia.com/gpu: \"8\", google.com/tpu: \"8\"}
+"
+  done
+  if [ -n "$manifest" ]; then
+    log "creating fake nodes"
+    printf '%s' "$manifest" | kubectl create -f - >/dev/null
+  fi
+  wait_for "$NODE_COUNT Ready nodes" 120 nodes_ready
+}
+
+nodes_ready() {
+  [ "$(kubectl get nodes -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True)" -ge "$NODE_COUNT" ]
+}
+
+install_crds() {
+  local upstream; upstream="$("$here/upstream-sources.sh" --quiet)"
+  local lws_crd="$upstream/lws/config/crd/bases/leaderworkerset.x-k8s.io_leaderworkersets.yaml"
+  [ -f "$MS_CRD_FILE" ] || die "$MS_CRD_FILE is missing (it is generated by the api module and committed)"
+  # Server-side apply: the LWS CRD is too large for client-side apply's last-applied annotation,
+  # and an unchanged CRD is not written again.
+  kubectl apply --server-side --field-manager=local-cluster -f "$MS_CRD_FILE" -f "$lws_crd" >/dev/null
+  kubectl wait --for condition=established --timeout=60s "crd/$MS_CRD_NAME" "crd/$LWS_CRD_NAME" >/dev/null
+  log "CRDs served: $MS_CRD_NAME, $LWS_CRD_NAME (LWS from $(cat "$upstream/lws/SOURCE"))"
+}
+
+cmd_up() {
+  local t0; t0=$(date +%s)
+  command -v openssl >/dev/null || die "openssl is required (apt-get install openssl)"
+  command -v curl >/dev/null || die "curl is required (apt-get install curl)"
+  "$here/build-control-plane.sh"
+  mkdir -p "$STATE"
+  make_pki
+  write_kubeconfig
+  start_control_plane
+  create_nodes
+  install_crds
+  log "ready in $(( $(date +%s) - t0 ))s: export KUBECONFIG=$KUBECONFIG_FILE"
+}
+
+cmd_down() {
+  local name pid i
+  for (( i=${#COMPONENTS[@]}-1; i>=0; i-- )); do
+    name="${COMPONENTS[$i]}"; pid="$(pid_of "$name")"
+    [ -n "$pid" ] || continue
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+      log "stopped $name (pid $pid)"
+    fi
+  done
+  rm -rf "$STATE"
+  log "removed $STATE"
+}
+
+cmd_status() {
+  local name rc=0
+  for name in "${COMPONENTS[@]}"; do
+    if alive "$name"; then printf '%-24s running (pid %s)\n' "$name" "$(pid_of "$name")"
+    else printf '%-24s not running\n' "$name"; rc=1; fi
+  done
+  if [ $rc = 0 ]; then
+    printf 'kubeconfig               %s\n' "$KUBECONFIG_FILE"
+    printf 'API server               https://127.0.0.1:%s\n' "$API_PORT"
+    printf 'nodes Ready              %s\n' "$(kubectl get nodes --no-headers 2>/dev/null | grep -cw Ready || true)"
+    printf 'CRDs                     %s\n' "$(kubectl get crd "$MS_CRD_NAME" "$LWS_CRD_NAME" -o name 2>/dev/null | tr '\n' ' ')"
+  fi
+  return $rc
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac

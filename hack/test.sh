@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs the test layers. `hack/test.sh unit`: unit tests (*Test). `hack/test.sh all`: unit tests and
+# integration tests (*IT) against the local control plane, which is started when it is not running
+# and stopped again afterwards if this script started it.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+source "$here/java-home.sh"
+cd "$repo"
+
+log() { printf '[test %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+upstream="$("$here/upstream-sources.sh")"
+mvn_args=(-B -ntp "-Dupstream.dir=$upstream")
+
+case "${1:-all}" in
+  unit)
+    log "unit tests"
+    exec mvn "${mvn_args[@]}" test
+    ;;
+  all)
+    started=0
+    if ! "$here/local-cluster.sh" status >/dev/null 2>&1; then
+      log "starting the local control plane (the first time this builds it from source, 20-40 min)"
+      started=1
+      trap '[ $started = 1 ] && "$here/local-cluster.sh" down' EXIT
+      "$here/local-cluster.sh" up
+    else
+      log "using the running local control plane ($repo/.local-cluster/kubeconfig)"
+    fi
+    log "unit and integration tests"
+    mvn "${mvn_args[@]}" -Pintegration "-Dit.kubeconfig=$repo/.local-cluster/kubeconfig" verify
+    ;;
+  *) echo "usage: $0 unit|all" >&2; exit 2 ;;
+esac
