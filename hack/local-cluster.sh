@@ -117,9 +117,20 @@ start_control_plane() {
     --bind-address=127.0.0.1 --secure-port="$KCM_PORT" --leader-elect=false \
     --root-ca-file="$pki/ca.crt" --service-account-private-key-file="$pki/sa.key" \
     --use-service-account-credentials=false --controllers='*,-nodeipam,-cloud-node-lifecycle' --profiling=false
-  start kube-scheduler --kubeconfig="$KUBECONFIG_FILE" \
+  # The scheduler also answers to schedulerName "volcano" (plain scheduling, no gang semantics), so
+  # upstream Kthena examples, which all name Volcano, schedule without a Volcano installation.
+  cat > "$STATE/kube-scheduler.yaml" <<SC
+apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+clientConnection: {kubeconfig: "$KUBECONFIG_FILE"}
+leaderElection: {leaderElect: false}
+profiles:
+- schedulerName: default-scheduler
+- schedulerName: volcano
+SC
+  start kube-scheduler --config="$STATE/kube-scheduler.yaml" \
     --authentication-kubeconfig="$KUBECONFIG_FILE" --authorization-kubeconfig="$KUBECONFIG_FILE" \
-    --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --leader-elect=false --profiling=false
+    --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --profiling=false
   # Pod IPs come from --cidr and are only written into status; nothing ever dials them.
   start kwok --kubeconfig="$KUBECONFIG_FILE" --config="$CP_CACHE/kwok-stages.yaml" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
