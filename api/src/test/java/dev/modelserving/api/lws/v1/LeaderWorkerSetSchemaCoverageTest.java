@@ -101,13 +101,13 @@ class LeaderWorkerSetSchemaCoverageTest {
     Set<String> fabric8Seen = new HashSet<>();
     walkObject("", v1Schema, TYPES.constructType(LeaderWorkerSet.class), problems, fabric8Seen);
 
+    assertThat(problems)
+        .as("CRD schema vs Java type mismatches (%d)", problems.size())
+        .isEmpty();
     // A renamed upstream field would otherwise silently drop out of the fabric8 checks.
     assertThat(fabric8Seen)
         .as("fabric8-typed subtrees found in the CRD")
         .containsExactlyInAnyOrderElementsOf(FABRIC8_SUBTREES.keySet());
-    assertThat(problems)
-        .as("schema paths without a matching Java property (%d)", problems.size())
-        .isEmpty();
   }
 
   /** Compares the properties of an object schema with the Jackson properties of {@code type}. */
