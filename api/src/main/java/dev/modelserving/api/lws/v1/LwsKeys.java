@@ -1,0 +1,187 @@
+package dev.modelserving.api.lws.v1;
+
+/**
+ * Well-known strings of upstream LeaderWorkerSet: label and annotation keys, injected environment
+ * variables, condition types/reasons/messages and event reasons. The values are upstream's,
+ * character for character, because other tools (and users' manifests, e.g. downward-API
+ * references to the group key) depend on them.
+ */
+public final class LwsKeys {
+  private LwsKeys() {}
+
+  /** Prefix shared by all LWS label and annotation keys. */
+  public static final String PREFIX = "leaderworkerset.sigs.k8s.io/";
+
+  /** Label keys put on StatefulSets, pods, Services, ControllerRevisions and PodGroups. */
+  public static final class Labels {
+    private Labels() {}
+
+    /** Name of the owning LWS; on every object the controller creates and on all its pods. */
+    public static final String NAME = PREFIX + "name";
+
+    /** Group index (decimal) of a pod, worker StatefulSet, per-group Service or PodGroup. */
+    public static final String GROUP_INDEX = PREFIX + "group-index";
+
+    /** Position of a pod in its group: "0" for the leader, the pod ordinal for workers. */
+    public static final String WORKER_INDEX = PREFIX + "worker-index";
+
+    /** SHA-1 hex of {@code "<namespace>/<leaderPodName>"}, unique per group incarnation. */
+    public static final String GROUP_KEY = PREFIX + "group-key";
+
+    /** Revision key of the template a StatefulSet, pod, ControllerRevision or PodGroup uses. */
+    public static final String TEMPLATE_REVISION_HASH = PREFIX + "template-revision-hash";
+
+    /** Sub-group index (decimal) of a pod, when the LWS has a subGroupPolicy. */
+    public static final String SUBGROUP_INDEX = PREFIX + "subgroup-index";
+
+    /** SHA-1 hex of {@code "<leaderPodName>/<subGroupIndex>"}, unique per sub-group. */
+    public static final String SUBGROUP_KEY = PREFIX + "subgroup-key";
+  }
+
+  /** Annotation keys on the LWS, the StatefulSets and the pods. */
+  public static final class Annotations {
+    private Annotations() {}
+
+    /** Group size (decimal) on every pod template; the pod webhook rejects LWS pods without it. */
+    public static final String SIZE = PREFIX + "size";
+
+    /** spec.replicas (decimal) on the leader StatefulSet, to spot replica changes mid-rollout. */
+    public static final String REPLICAS = PREFIX + "replicas";
+
+    /** Name of the group's leader pod, on worker pod templates. */
+    public static final String LEADER_NAME = PREFIX + "leader-name";
+
+    /** Topology key (set by the user on the LWS) for one-group-per-domain exclusive placement. */
+    public static final String EXCLUSIVE_TOPOLOGY = PREFIX + "exclusive-topology";
+
+    /** Topology key (set on the LWS, needs a subGroupPolicy) for exclusive sub-group placement. */
+    public static final String SUBGROUP_EXCLUSIVE_TOPOLOGY = PREFIX + "subgroup-exclusive-topology";
+
+    /** subGroupSize on both pod templates when a subGroupPolicy is set. */
+    public static final String SUBGROUP_SIZE = PREFIX + "subgroup-size";
+
+    /** subGroupPolicyType (LeaderWorker/LeaderExcluded) on both pod templates when set. */
+    public static final String SUBGROUP_POLICY_TYPE = PREFIX + "subgroup-policy-type";
+
+    /** "UniquePerReplica" on the leader pod template when that subdomain policy is used. */
+    public static final String SUBDOMAIN_POLICY = PREFIX + "subdomainPolicy";
+
+    /** "true" on worker pod templates when the leader pod requests TPUs. */
+    public static final String LEADER_REQUESTS_TPUS = PREFIX + "leader-requests-tpus";
+
+    /** Presence on the LWS makes RecreateGroupOnPodRestart behave like RecreateGroupAfterStart. */
+    public static final String EXPERIMENTAL_RECREATE_GROUP_AFTER_START =
+        PREFIX + "experimental-recreate-group-after-start";
+
+    /** Gang scheduling: PodGroup name {@code <lws>-<groupIndex>-<revisionKey>} on every pod. */
+    public static final String SCHEDULING_GROUP_NAME = "scheduling.k8s.io/group-name";
+
+    /** Gang scheduling: Volcano queue (set on the LWS), copied to PodGroup spec.queue. */
+    public static final String VOLCANO_QUEUE_NAME = "scheduling.volcano.sh/queue-name";
+
+    /** Gang scheduling: LWS annotations with this prefix are copied onto the PodGroups. */
+    public static final String VOLCANO_PREFIX = "volcano.sh/";
+  }
+
+  /** Environment variables prepended to every container and init container of LWS pods. */
+  public static final class EnvVars {
+    private EnvVars() {}
+
+    /** Leader address {@code <lws>-<groupIndex>.<subdomain>.<namespace>}. */
+    public static final String LWS_LEADER_ADDRESS = "LWS_LEADER_ADDRESS";
+
+    /** Group size (value of the size annotation). */
+    public static final String LWS_GROUP_SIZE = "LWS_GROUP_SIZE";
+
+    /** Worker index of the pod (value of the worker-index label). */
+    public static final String LWS_WORKER_INDEX = "LWS_WORKER_INDEX";
+
+    /** TPU pods: comma-separated hostnames of the TPU hosts of the (sub-)group. */
+    public static final String TPU_WORKER_HOSTNAMES = "TPU_WORKER_HOSTNAMES";
+
+    /** TPU pods: this container's TPU worker id. */
+    public static final String TPU_WORKER_ID = "TPU_WORKER_ID";
+
+    /** TPU pods: the leader pod name. */
+    public static final String TPU_NAME = "TPU_NAME";
+
+    /** TPU pods: comma-separated host:port list of the TPU processes. */
+    public static final String TPU_PROCESS_ADDRESSES = "TPU_PROCESS_ADDRESSES";
+
+    /** TPU pods: this container's TPU process port (added unless the user sets it). */
+    public static final String TPU_PROCESS_PORT = "TPU_PROCESS_PORT";
+
+    /** Default TPU process port (first TPU container; later containers count up from it). */
+    public static final int TPU_DEFAULT_PROCESS_PORT = 8476;
+
+    /** Extended resource whose non-zero request or limit turns on the TPU variables. */
+    public static final String TPU_RESOURCE = "google.com/tpu";
+  }
+
+  /** status.conditions: types, and the reason and message each carries when set to True. */
+  public static final class Conditions {
+    private Conditions() {}
+
+    /** Type: all groups ready and updated. */
+    public static final String AVAILABLE = "Available";
+
+    /** Type: groups are being created or are not ready yet. */
+    public static final String PROGRESSING = "Progressing";
+
+    /** Type: a rolling update is in progress. */
+    public static final String UPDATE_IN_PROGRESS = "UpdateInProgress";
+
+    /** Reason of Available. */
+    public static final String REASON_ALL_GROUPS_READY = "AllGroupsReady";
+
+    /** Reason of Progressing. */
+    public static final String REASON_GROUPS_PROGRESSING = "GroupsProgressing";
+
+    /** Reason of UpdateInProgress. */
+    public static final String REASON_GROUPS_UPDATING = "GroupsUpdating";
+
+    /** Message of Available (kept when the condition flips to False). */
+    public static final String MESSAGE_ALL_GROUPS_READY = "All replicas are ready";
+
+    /** Message of Progressing (kept when the condition flips to False). */
+    public static final String MESSAGE_GROUPS_PROGRESSING = "Replicas are progressing";
+
+    /** Message of UpdateInProgress (kept when the condition flips to False). */
+    public static final String MESSAGE_GROUPS_UPDATING = "Rolling Upgrade is in progress";
+  }
+
+  /** Reasons and actions of the events.k8s.io/v1 Events the controller records. */
+  public static final class Events {
+    private Events() {}
+
+    /** A ControllerRevision was created (new LWS, updated template, or missing revision). */
+    public static final String CREATING_REVISION = "CreatingRevision";
+
+    /** StatefulSets created or surge groups deleted; also the Progressing condition event. */
+    public static final String GROUPS_PROGRESSING = Conditions.REASON_GROUPS_PROGRESSING;
+
+    /** The leader StatefulSet partition moved; also the UpdateInProgress condition event. */
+    public static final String GROUPS_UPDATING = Conditions.REASON_GROUPS_UPDATING;
+
+    /** The Available condition event. */
+    public static final String ALL_GROUPS_READY = Conditions.REASON_ALL_GROUPS_READY;
+
+    /** A group was recreated because one of its pods restarted or was deleted. */
+    public static final String RECREATE_GROUP = "RecreateGroup";
+
+    /** Creating a StatefulSet or Service failed. */
+    public static final String FAILED_CREATE = "FailedCreate";
+
+    /** Updating the leader StatefulSet failed. */
+    public static final String FAILED_UPDATE = "FailedUpdate";
+
+    /** Event action: an object was created. */
+    public static final String ACTION_CREATE = "Create";
+
+    /** Event action: an object or a condition was updated. */
+    public static final String ACTION_UPDATE = "Update";
+
+    /** Event action: an object was deleted. */
+    public static final String ACTION_DELETE = "Delete";
+  }
+}
