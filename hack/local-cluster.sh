@@ -168,6 +168,13 @@ status:
   wait_for "$NODE_COUNT Ready nodes" 120 nodes_ready
 }
 
+crds_established() { # kubectl wait fails at once while a new CRD has no conditions yet, so poll
+  local crd
+  for crd in "$MS_CRD_NAME" "$LWS_CRD_NAME"; do
+    [ "$(kubectl get crd "$crd" -o jsonpath='{.status.conditions[?(@.type=="Established")].status}')" = True ] || return 1
+  done
+}
+
 nodes_ready() {
   [ "$(kubectl get nodes -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True)" -ge "$NODE_COUNT" ]
 }
@@ -179,7 +186,7 @@ install_crds() {
   # Server-side apply: the LWS CRD is too large for client-side apply's last-applied annotation,
   # and an unchanged CRD is not written again.
   kubectl apply --server-side --field-manager=local-cluster -f "$MS_CRD_FILE" -f "$lws_crd" >/dev/null
-  kubectl wait --for condition=established --timeout=60s "crd/$MS_CRD_NAME" "crd/$LWS_CRD_NAME" >/dev/null
+  wait_for "the CRDs to be established" 60 crds_established
   log "CRDs served: $MS_CRD_NAME, $LWS_CRD_NAME (LWS from $(cat "$upstream/lws/SOURCE"))"
 }
 

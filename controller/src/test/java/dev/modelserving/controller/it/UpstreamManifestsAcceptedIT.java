@@ -65,14 +65,17 @@ class UpstreamManifestsAcceptedIT {
 
   @Test
   void upstreamLwsSchemaDefaultsAreApplied() {
-    var lws = lws("defaults", "{}");
+    var lws = lws("defaults", "{\"rolloutStrategy\": {\"rollingUpdateConfiguration\": {}}}");
     var created = LocalCluster.client().resource(lws).inNamespace(ns.name()).create();
     Map<String, Object> spec = created.get("spec");
     assertThat(spec).containsEntry("replicas", 1).containsEntry("startupPolicy", "LeaderCreated");
     assertThat(created.<Object>get("spec", "leaderWorkerTemplate", "size")).isEqualTo(1);
     assertThat(created.<Object>get("spec", "leaderWorkerTemplate", "restartPolicy"))
         .isEqualTo("RecreateGroupOnPodRestart");
+    // Nested defaults apply only where the parent object is present.
     assertThat(created.<Object>get("spec", "rolloutStrategy", "type")).isEqualTo("RollingUpdate");
+    Map<String, Object> rolling = created.get("spec", "rolloutStrategy", "rollingUpdateConfiguration");
+    assertThat(rolling).containsEntry("maxUnavailable", 1).containsEntry("maxSurge", 0).containsEntry("partition", 0);
   }
 
   @Test

@@ -1,0 +1,112 @@
+package dev.modelserving.api.v1alpha1;
+
+/**
+ * The one home of every label, annotation, environment variable, condition and event name the
+ * ModelServing controller reads or writes. Kthena's keys ({@code modelserving.volcano.sh/...}) are
+ * kept exactly so that Kthena's router and autoscaler work unchanged; keys of our own additions use
+ * the prefix {@code modelserving.dev/}. The user-facing table is {@code docs/labels-annotations-env.md}.
+ */
+public final class ModelServingKeys {
+  private ModelServingKeys() {}
+
+  /** Labels on the pods and Services of a ModelServing. */
+  public static final class Labels {
+    private Labels() {}
+
+    public static final String PREFIX = "modelserving.volcano.sh/";
+
+    /** Name of the owning ModelServing. */
+    public static final String NAME = PREFIX + "name";
+
+    /** Serving group name, {@code <ms>-<groupOrdinal>}. */
+    public static final String GROUP_NAME = PREFIX + "group-name";
+
+    /** Role name from the spec. */
+    public static final String ROLE = PREFIX + "role";
+
+    /** Role replica id, {@code <role>-<roleOrdinal>}. */
+    public static final String ROLE_ID = PREFIX + "role-id";
+
+    /** {@code "true"} on the entry pod of a role replica only. */
+    public static final String ENTRY = PREFIX + "entry";
+
+    /** Revision (template hash of all roles) the pod was created from. */
+    public static final String REVISION = PREFIX + "revision";
+
+    /** Hash of the pod's own role template; used by role-level rolling updates. */
+    public static final String ROLE_TEMPLATE_HASH = PREFIX + "role-template-hash";
+
+    /** Value of {@link #ENTRY} on entry pods. */
+    public static final String ENTRY_TRUE = "true";
+  }
+
+  /** Annotations read or written by the controller. */
+  public static final class Annotations {
+    private Annotations() {}
+
+    /**
+     * Standard Kubernetes scale-down hint on pods: serving groups and role replicas whose pods sum to
+     * a lower cost are removed first.
+     */
+    public static final String POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
+
+    /**
+     * On a ModelServing: {@value #WORKERS_AFTER_ENTRY_READY} creates the worker pods of a role
+     * replica only once its entry pod is Ready (LWS {@code startupPolicy: LeaderReady}); absent or any
+     * other value creates entry and workers together.
+     */
+    public static final String STARTUP_POLICY = "modelserving.dev/startup-policy";
+
+    /** Value of {@link #STARTUP_POLICY} that waits for the entry pod. */
+    public static final String WORKERS_AFTER_ENTRY_READY = "WorkersAfterEntryReady";
+  }
+
+  /** Environment variables injected first into every container and init container. */
+  public static final class Env {
+    private Env() {}
+
+    /** DNS name of the role replica's entry pod, {@code <entryPod>.<namespace>}. */
+    public static final String ENTRY_ADDRESS = "ENTRY_ADDRESS";
+
+    /** 0 for the entry pod, 1..workerReplicas for workers. */
+    public static final String WORKER_INDEX = "WORKER_INDEX";
+
+    /** Pods per role replica: workerReplicas + 1. */
+    public static final String GROUP_SIZE = "GROUP_SIZE";
+  }
+
+  /** Status condition types and reasons of a ModelServing. */
+  public static final class Conditions {
+    private Conditions() {}
+
+    /** True when every desired serving group is ready. */
+    public static final String AVAILABLE = "Available";
+
+    /** True while serving groups are being created, recreated or removed. */
+    public static final String PROGRESSING = "Progressing";
+
+    /** True while a rolling update replaces serving groups or roles. */
+    public static final String UPDATE_IN_PROGRESS = "UpdateInProgress";
+
+    public static final String REASON_ALL_GROUPS_READY = "AllGroupsReady";
+    public static final String REASON_GROUPS_NOT_READY = "GroupsNotReady";
+    public static final String REASON_GROUPS_PROGRESSING = "GroupProgressing";
+    public static final String REASON_INVALID_SPEC = "InvalidSpec";
+    public static final String REASON_PLUGIN_ERROR = "PluginError";
+  }
+
+  /** Reasons of the Kubernetes Events the controller records on a ModelServing. */
+  public static final class EventReasons {
+    private EventReasons() {}
+
+    public static final String INVALID_SPEC = "InvalidSpec";
+    public static final String PLUGIN_ERROR = "PluginError";
+    public static final String SCALED_UP = "ServingGroupCreated";
+    public static final String SCALED_DOWN = "ServingGroupDeleted";
+    public static final String ROLE_CREATED = "RoleCreated";
+    public static final String ROLE_DELETED = "RoleDeleted";
+    public static final String RECREATING_ROLE = "RecreatingRole";
+    public static final String RECREATING_GROUP = "RecreatingServingGroup";
+    public static final String POD_FAILED = "PodFailed";
+  }
+}
