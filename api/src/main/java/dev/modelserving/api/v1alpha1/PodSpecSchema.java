@@ -88,6 +88,8 @@ import java.util.ArrayList;
 @SchemaSwap(originalType = VolumeProjection.class, fieldName = "secret",
     targetType = PodSpecSchema.SecretProjectionRef.class)
 final class PodSpecSchema extends PodSpec {
+  private static final String NAME_DEFAULT = "{\"name\":\"\"}";
+
   private PodSpecSchema() {}
 
   /**
@@ -114,21 +116,18 @@ final class PodSpecSchema extends PodSpec {
     }
   }
 
-  private static final String NAME_DEFAULT = "{\"name\":\"\"}";
 
   @SchemaCustomizer(value = Defaults.class, input = NAME_DEFAULT)
   static final class LocalRef extends LocalObjectReference {}
 
   static final class LocalObjectReferences extends ArrayList<LocalRef> {}
 
-  @SchemaCustomizer(value = Defaults.class,
-      input = "{\"protocol\":\"TCP\"}")
+  @SchemaCustomizer(value = Defaults.class, input = "{\"protocol\":\"TCP\"}")
   static final class ContainerPortWithDefaults extends ContainerPort {}
 
   static final class ContainerPorts extends ArrayList<ContainerPortWithDefaults> {}
 
-  @SchemaCustomizer(value = Defaults.class,
-      input = "{\"service\":\"\"}")
+  @SchemaCustomizer(value = Defaults.class, input = "{\"service\":\"\"}")
   static final class GrpcAction extends GRPCAction {}
 
   @SchemaCustomizer(value = Defaults.class, input = NAME_DEFAULT)
@@ -137,8 +136,7 @@ final class PodSpecSchema extends PodSpec {
   @SchemaCustomizer(value = Defaults.class, input = NAME_DEFAULT)
   static final class SecretKeyRef extends SecretKeySelector {}
 
-  @SchemaCustomizer(value = Defaults.class,
-      input = "{\"optional\":false}")
+  @SchemaCustomizer(value = Defaults.class, input = "{\"optional\":false}")
   static final class FileKeyRef extends FileKeySelector {}
 
   @SchemaCustomizer(value = Defaults.class, input = NAME_DEFAULT)
@@ -156,8 +154,7 @@ final class PodSpecSchema extends PodSpec {
   @SchemaCustomizer(value = Defaults.class, input = NAME_DEFAULT)
   static final class SecretProjectionRef extends SecretProjection {}
 
-  @SchemaCustomizer(value = Defaults.class,
-      input = "{\"fsType\":\"ext4\",\"readOnly\":false}")
+  @SchemaCustomizer(value = Defaults.class, input = "{\"fsType\":\"ext4\",\"readOnly\":false}")
   static final class AzureDisk extends AzureDiskVolumeSource {}
 
   @SchemaCustomizer(value = Defaults.class,

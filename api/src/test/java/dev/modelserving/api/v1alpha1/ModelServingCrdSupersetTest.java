@@ -187,7 +187,7 @@ class ModelServingCrdSupersetTest {
     }
   }
 
-  /** int-or-string fields carry {@code anyOf} instead of a type; treat them as a type of their own. */
+  /** int-or-string fields carry {@code anyOf} instead of a type: a type of their own here. */
   private static String typeOf(JsonNode schema) {
     if (schema.path("x-kubernetes-int-or-string").asBoolean()) {
       return "int-or-string";

@@ -33,7 +33,8 @@ class ModelServingExamplesTest {
   @MethodSource("examples")
   void roundTripsWithoutLosingFields(Path example) throws IOException {
     List<JsonNode> modelServings = new ArrayList<>();
-    try (var docs = YAML.readerFor(JsonNode.class).<JsonNode>readValues(Files.readString(example))) {
+    String yaml = Files.readString(example);
+    try (var docs = YAML.readerFor(JsonNode.class).<JsonNode>readValues(yaml)) {
       docs.forEachRemaining(doc -> {
         if (doc != null && "ModelServing".equals(doc.path("kind").asText())) {
           modelServings.add(doc);
