@@ -20,9 +20,13 @@ public class ModelServingSpec {
           + "Default to 1.")
   private Integer replicas;
 
-  /** Scheduler of every generated pod; it replaces the templates' own schedulerName. */
-  @Default("volcano")
-  @JsonPropertyDescription("SchedulerName defines the name of the scheduler used by ModelServing")
+  /**
+   * Scheduler of every generated pod; when set it replaces the templates' own schedulerName. Unlike
+   * Kthena there is no default of {@code volcano}: unset, pods keep their template's scheduler.
+   */
+  @JsonPropertyDescription(
+      "SchedulerName, when set, replaces the schedulerName of every pod template. When unset, pods"
+          + " keep the scheduler named in their template (the cluster's default scheduler if none).")
   private String schedulerName;
 
   /** Ordered plugin chain applied to every generated pod. */

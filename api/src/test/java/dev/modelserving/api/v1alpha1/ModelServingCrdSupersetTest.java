@@ -47,6 +47,9 @@ class ModelServingCrdSupersetTest {
           + " no required lists or Quantity patterns; the looser schema accepts everything"
           + " Kthena's does, and the Pod API validates each pod the controller creates"),
       new Waiver(POD_TEMPLATES + "workerTemplate.spec", "validation", "as entryTemplate.spec"),
+      new Waiver("spec.schedulerName", "default", "deliberate: Kthena defaults it to volcano, so"
+          + " pods never schedule without Volcano (its documented gap); ours leaves it unset and"
+          + " pods keep their template's scheduler, the cluster default unless named"),
       new Waiver("status.conditions[]", "validation", "fabric8's Condition has no metav1"
           + " validation markers; only the controller writes status"));
 
