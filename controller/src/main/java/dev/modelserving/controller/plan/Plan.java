@@ -1,0 +1,30 @@
+package dev.modelserving.controller.plan;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one reconcile pass does to the cluster: pods and Services to create (pods in creation
+ * order, entry before workers) and to delete, when to look again, and what to tell the user.
+ */
+public record Plan(
+    List<Pod> podsToCreate,
+    List<Pod> podsToDelete,
+    List<Service> servicesToCreate,
+    List<Service> servicesToDelete,
+    Optional<Duration> requeueAfter,
+    List<Note> notes) {
+
+  /** Something worth an Event and a log line; {@code warning} selects the Event type. */
+  public record Note(String reason, String message, boolean warning) {}
+
+  public boolean changesNothing() {
+    return podsToCreate.isEmpty()
+        && podsToDelete.isEmpty()
+        && servicesToCreate.isEmpty()
+        && servicesToDelete.isEmpty();
+  }
+}

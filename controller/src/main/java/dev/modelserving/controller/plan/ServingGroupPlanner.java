@@ -1,0 +1,370 @@
+package dev.modelserving.controller.plan;
+
+import dev.modelserving.api.v1alpha1.ModelServing;
+import dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations;
+import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
+import dev.modelserving.api.v1alpha1.RecoveryPolicy;
+import dev.modelserving.api.v1alpha1.Role;
+import dev.modelserving.controller.podgen.PodNames;
+import dev.modelserving.controller.podgen.Revisions;
+import dev.modelserving.controller.podgen.ServingGroupPods;
+import dev.modelserving.controller.podgen.ServingGroupPods.Position;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * Decides, from a ModelServing and the pods and Services it owns, what one reconcile pass creates
+ * and deletes. Pure: everything it knows comes in as arguments.
+ *
+ * <p>The algorithm, level-triggered so that a restarted controller continues where it stopped:
+ *
+ * <ol>
+ *   <li>Serving groups: the groups that own pods exist. With more than {@code spec.replicas}, the
+ *       surplus is removed in Kthena's order: groups that are not ready first, then the lowest sum
+ *       of {@code pod-deletion-cost}, then the highest ordinal. With fewer, the lowest missing
+ *       ordinals are added.
+ *   <li>Roles inside each kept group, the same way per role; pods of roles no longer in the spec
+ *       go.
+ *   <li>Recovery inside each kept role replica: a failed pod (phase Failed, or a restarted
+ *       container that is not Ready again) older than {@code restartGracePeriodSeconds}, or a pod
+ *       someone else deleted ({@link Disruption}), rebuilds the role replica ({@code RoleRecreate})
+ *       or the whole group ({@code ServingGroupRecreate}); {@code None} leaves failed pods alone
+ *       and only replaces deleted ones.
+ *   <li>Refill: missing pods of a role replica are created, entry first, unless some of its pods
+ *       are still terminating (their names are not free yet). With the startup policy {@code
+ *       WorkersAfterEntryReady} workers wait for a Ready entry pod.
+ *   <li>Headless Services: one per role replica whose role has a worker template.
+ * </ol>
+ */
+public final class ServingGroupPlanner {
+  private ServingGroupPlanner() {}
+
+  /** Everything the planner reads. {@code pods} and {@code services} are those owned by {@code ms}. */
+  public record Input(
+      ModelServing ms,
+      Collection<Pod> pods,
+      Collection<Service> services,
+      Collection<Disruption> disruptions,
+      Instant now) {}
+
+  public static Plan plan(Input in) {
+    return new Pass(in).run();
+  }
+
+  /** The state of one planning pass; discarded afterwards. */
+  private static final class Pass {
+    private final ModelServing ms;
+    private final String msName;
+    private final Instant now;
+    private final Collection<Pod> allPods;
+    private final Collection<Service> services;
+    private final Collection<Disruption> disruptions;
+    private final List<Role> roles;
+    private final String revision;
+    private final Map<String, String> roleHashes = new HashMap<>();
+    private final RecoveryPolicy recovery;
+    private final Duration grace;
+    private final boolean workersWaitForEntry;
+
+    private final Map<String, Pod> toDelete = new LinkedHashMap<>();
+    private final List<Pod> toCreate = new ArrayList<>();
+    private final Set<String> wantedServices = new LinkedHashSet<>();
+    private final List<Service> servicesToCreate = new ArrayList<>();
+    private final List<Plan.Note> notes = new ArrayList<>();
+    private Instant nextLook;
+
+    Pass(Input in) {
+      this.ms = in.ms();
+      this.msName = ms.getMetadata().getName();
+      this.now = in.now();
+      this.allPods = in.pods();
+      this.services = in.services();
+      this.disruptions = in.disruptions();
+      this.roles = ms.getSpec().getTemplate().getRoles();
+      this.revision = Revisions.ofRoles(roles);
+      for (Role role : roles) {
+        roleHashes.put(role.getName(), Revisions.ofRole(role));
+      }
+      this.recovery =
+          ms.getSpec().getRecoveryPolicy() == null
+              ? RecoveryPolicy.RoleRecreate
+              : ms.getSpec().getRecoveryPolicy();
+      Long graceSeconds = ms.getSpec().getTemplate().getRestartGracePeriodSeconds();
+      this.grace = Duration.ofSeconds(graceSeconds == null ? 0 : Math.max(0, graceSeconds));
+      var annotations = ms.getMetadata().getAnnotations();
+      this.workersWaitForEntry =
+          annotations != null
+              && Annotations.WORKERS_AFTER_ENTRY_READY.equals(annotations.get(Annotations.STARTUP_POLICY));
+    }
+
+    Plan run() {
+      Map<Integer, List<Pod>> groups = new TreeMap<>();
+      for (Pod pod : allPods) {
+        OptionalInt g = PodNames.ordinalAfter(msName, label(pod, Labels.GROUP_NAME));
+        if (g.isEmpty()) {
+          delete(pod); // ours by ownerReference, but not a pod this controller would name
+        } else {
+          groups.computeIfAbsent(g.getAsInt(), k -> new ArrayList<>()).add(pod);
+        }
+      }
+      int desired = replicas(ms.getSpec().getReplicas());
+      Set<Integer> kept = keep(groups, desired, this::groupScore, "serving group");
+      for (var entry : groups.entrySet()) {
+        if (!kept.contains(entry.getKey())) {
+          notes.add(new Plan.Note(
+              "ServingGroupDeleted", "deleting serving group " + PodNames.group(msName, entry.getKey()), false));
+          entry.getValue().forEach(this::delete);
+        }
+      }
+      for (int g : kept) {
+        planGroup(g, groups.getOrDefault(g, List.of()));
+      }
+      List<Service> servicesToDelete =
+          services.stream()
+              .filter(s -> s.getMetadata().getDeletionTimestamp() == null)
+              .filter(s -> !wantedServices.contains(s.getMetadata().getName()))
+              .toList();
+      Set<String> existingServices = new TreeSet<>();
+      services.forEach(s -> existingServices.add(s.getMetadata().getName()));
+      servicesToCreate.removeIf(s -> existingServices.contains(s.getMetadata().getName()));
+      Optional<Duration> requeue =
+          Optional.ofNullable(nextLook).map(t -> Duration.between(now, t)).map(d -> d.isNegative() ? Duration.ZERO : d);
+      return new Plan(List.copyOf(toCreate), List.copyOf(toDelete.values()), List.copyOf(servicesToCreate), servicesToDelete, requeue, List.copyOf(notes));
+    }
+
+    private void planGroup(int g, List<Pod> groupPods) {
+      Map<String, Map<Integer, List<Pod>>> byRole = new HashMap<>();
+      for (Pod pod : groupPods) {
+        String roleName = label(pod, Labels.ROLE);
+        Optional<Role> role = roles.stream().filter(r -> r.getName().equals(roleName)).findFirst();
+        OptionalInt r = role.isEmpty() ? OptionalInt.empty() : PodNames.ordinalAfter(roleName, label(pod, Labels.ROLE_ID));
+        if (r.isEmpty()) {
+          delete(pod); // a role removed from the spec, or an unreadable role id
+          continue;
+        }
+        byRole.computeIfAbsent(roleName, k -> new TreeMap<>()).computeIfAbsent(r.getAsInt(), k -> new ArrayList<>()).add(pod);
+      }
+      boolean groupIsNew = groupPods.isEmpty();
+      Instant recreateGroupBefore = null;
+      List<Pod> groupCreates = new ArrayList<>();
+      for (Role role : roles) {
+        Map<Integer, List<Pod>> replicas = byRole.getOrDefault(role.getName(), Map.of());
+        int desired = replicas(role.getReplicas());
+        Set<Integer> keptReplicas = keep(replicas, desired, this::roleReplicaScore, "role replica");
+        for (var entry : replicas.entrySet()) {
+          if (!keptReplicas.contains(entry.getKey())) {
+            notes.add(new Plan.Note("RoleDeleted", "deleting role replica " + PodNames.roleId(role.getName(), entry.getKey())
+                + " of serving group " + PodNames.group(msName, g), false));
+            entry.getValue().forEach(this::delete);
+          }
+        }
+        for (int r : keptReplicas) {
+          List<Pod> pods = replicas.getOrDefault(r, List.of());
+          Instant groupTrigger = planRoleReplica(g, role, r, pods, groupCreates);
+          if (groupTrigger != null && (recreateGroupBefore == null || groupTrigger.isAfter(recreateGroupBefore))) {
+            recreateGroupBefore = groupTrigger;
+          }
+          if (role.getWorkerTemplate() != null) {
+            Service svc = ServingGroupPods.buildHeadlessService(ms, g, role.getName(), r);
+            wantedServices.add(svc.getMetadata().getName());
+            servicesToCreate.add(svc);
+          }
+        }
+      }
+      if (recreateGroupBefore != null) {
+        Instant cutoff = recreateGroupBefore;
+        groupPods.stream().filter(p -> !PodHealth.createdAt(p).isAfter(cutoff)).forEach(this::delete);
+        return; // nothing is created in a group that is being rebuilt
+      }
+      if (groupIsNew && !groupCreates.isEmpty()) {
+        notes.add(new Plan.Note("ServingGroupCreated", "creating serving group " + PodNames.group(msName, g), false));
+      }
+      toCreate.addAll(groupCreates);
+    }
+
+    /**
+     * Plans one role replica: recovery, removal of pods it should not have, and refill. Returns the
+     * time before which the whole group's pods must go ({@code ServingGroupRecreate}), or null.
+     */
+    private Instant planRoleReplica(int g, Role role, int r, List<Pod> pods, List<Pod> creates) {
+      String roleId = PodNames.roleId(role.getName(), r);
+      String where = "role replica " + roleId + " of serving group " + PodNames.group(msName, g);
+      int size = ServingGroupPods.groupSize(role);
+      Map<String, Integer> expected = new LinkedHashMap<>();
+      for (int w = 0; w < size; w++) {
+        expected.put(PodNames.pod(msName, g, role.getName(), r, w), w);
+      }
+      for (Pod pod : pods) {
+        if (!expected.containsKey(pod.getMetadata().getName())) {
+          delete(pod); // e.g. workerReplicas was lowered
+        }
+      }
+
+      // Recovery: the newest trigger wins; pods created before it are rebuilt.
+      Instant trigger = null;
+      String cause = null;
+      if (recovery != RecoveryPolicy.None) {
+        for (Pod pod : pods) {
+          if (!PodHealth.isFailed(pod)) {
+            continue;
+          }
+          Instant due = PodHealth.failedSince(pod).plus(grace);
+          if (due.isAfter(now)) {
+            lookAgainAt(due);
+          } else if (trigger == null || now.isAfter(trigger)) {
+            trigger = now;
+            cause = "pod " + pod.getMetadata().getName() + " failed";
+          }
+        }
+        for (Disruption d : disruptions) {
+          if (d.group() == g && d.role().equals(role.getName()) && d.roleOrdinal() == r) {
+            boolean olderPodsLeft = pods.stream().anyMatch(p -> PodHealth.createdAt(p).isBefore(d.at()) && !PodHealth.isTerminating(p));
+            if (olderPodsLeft && (trigger == null || d.at().isAfter(trigger))) {
+              trigger = d.at();
+              cause = "pod " + d.podName() + " was deleted";
+            }
+          }
+        }
+      }
+      if (trigger != null) {
+        if (recovery == RecoveryPolicy.ServingGroupRecreate) {
+          notes.add(new Plan.Note("RecreatingServingGroup", cause + ": recreating serving group " + PodNames.group(msName, g), false));
+          return trigger;
+        }
+        Instant cutoff = trigger;
+        notes.add(new Plan.Note("RecreatingRole", cause + ": recreating " + where, false));
+        pods.stream().filter(p -> !PodHealth.createdAt(p).isAfter(cutoff)).forEach(this::delete);
+      }
+
+      // Refill, once every old pod of the replica is gone (their names must be free).
+      Map<Integer, Pod> present = new TreeMap<>();
+      for (Pod pod : pods) {
+        Integer w = expected.get(pod.getMetadata().getName());
+        if (w != null) {
+          present.put(w, pod);
+        }
+      }
+      boolean busy = pods.stream().anyMatch(p -> PodHealth.isTerminating(p) || toDelete.containsKey(p.getMetadata().getName()));
+      if (busy) {
+        return null;
+      }
+      Pod entry = present.get(0);
+      boolean entryReady = entry != null && PodHealth.isReady(entry);
+      for (int w = 0; w < size; w++) {
+        if (present.containsKey(w)) {
+          continue;
+        }
+        if (w > 0 && workersWaitForEntry && !entryReady) {
+          break; // created when the entry pod reports Ready (its status change triggers a pass)
+        }
+        creates.add(ServingGroupPods.buildPod(ms, role, new Position(g, role.getName(), r, w), revision, roleHashes.get(role.getName())));
+      }
+      return null;
+    }
+
+    /**
+     * Which of the existing ordinals to keep, plus the lowest missing ordinals to add, so that
+     * {@code desired} remain. Surplus goes lowest score first.
+     */
+    private <T> Set<Integer> keep(Map<Integer, T> existing, int desired, java.util.function.ToLongFunction<Map.Entry<Integer, T>> readyFirstScore, String what) {
+      Set<Integer> kept = new TreeSet<>(existing.keySet());
+      if (kept.size() > desired) {
+        List<Map.Entry<Integer, T>> ranked = new ArrayList<>(existing.entrySet());
+        ranked.sort(Comparator.<Map.Entry<Integer, T>>comparingLong(readyFirstScore).thenComparing(Map.Entry::getKey, Comparator.reverseOrder()));
+        for (int i = 0; i < ranked.size() - desired; i++) {
+          kept.remove(ranked.get(i).getKey());
+        }
+      }
+      for (int o = 0; kept.size() < desired; o++) {
+        kept.add(o);
+      }
+      return kept;
+    }
+
+    /** Scale-down rank of a group: not-ready groups sort first, then by summed deletion cost. */
+    private long groupScore(Map.Entry<Integer, List<Pod>> group) {
+      return rank(groupReady(group.getKey(), group.getValue()), group.getValue());
+    }
+
+    private long roleReplicaScore(Map.Entry<Integer, List<Pod>> replica) {
+      boolean ready = !replica.getValue().isEmpty() && replica.getValue().stream().allMatch(PodHealth::isReady);
+      return rank(ready, replica.getValue());
+    }
+
+    private static long rank(boolean ready, List<Pod> pods) {
+      long cost = 0;
+      for (Pod pod : pods) {
+        cost = saturatedAdd(cost, PodHealth.deletionCost(pod));
+      }
+      // Readiness dominates: shift the cost into the lower range of the ready/not-ready band.
+      long band = ready ? 1L << 62 : 0;
+      long bounded = Math.max(-(1L << 61), Math.min(1L << 61, cost));
+      return band + bounded;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+      long sum = a + b;
+      if (((a ^ sum) & (b ^ sum)) < 0) {
+        return a > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+      }
+      return sum;
+    }
+
+    /** Every desired role replica of the group has all its pods Ready. */
+    private boolean groupReady(int g, List<Pod> pods) {
+      Set<String> ready = new TreeSet<>();
+      pods.stream().filter(PodHealth::isReady).forEach(p -> ready.add(p.getMetadata().getName()));
+      for (Role role : roles) {
+        for (int r = 0; r < replicas(role.getReplicas()); r++) {
+          for (int w = 0; w < ServingGroupPods.groupSize(role); w++) {
+            if (!ready.contains(PodNames.pod(msName, g, role.getName(), r, w))) {
+              return false;
+            }
+          }
+        }
+      }
+      return true;
+    }
+
+    private void delete(Pod pod) {
+      if (!PodHealth.isTerminating(pod)) {
+        toDelete.putIfAbsent(pod.getMetadata().getName(), pod);
+      }
+    }
+
+    private void lookAgainAt(Instant t) {
+      if (nextLook == null || t.isBefore(nextLook)) {
+        nextLook = t;
+      }
+    }
+  }
+
+  static int replicas(Integer value) {
+    return value == null ? 1 : Math.max(0, value);
+  }
+
+  static String label(Pod pod, String key) {
+    var labels = pod.getMetadata().getLabels();
+    return labels == null ? null : labels.get(key);
+  }
+
+  static Predicate<Pod> named(String name) {
+    return p -> p.getMetadata().getName().equals(name);
+  }
+}

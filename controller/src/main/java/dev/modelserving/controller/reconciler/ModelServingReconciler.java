@@ -1,0 +1,197 @@
+package dev.modelserving.controller.reconciler;
+
+import dev.modelserving.api.v1alpha1.ModelServing;
+import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
+import dev.modelserving.api.v1alpha1.ModelServingStatus;
+import dev.modelserving.controller.kube.EventRecorder;
+import dev.modelserving.controller.plan.Plan;
+import dev.modelserving.controller.plan.ServingGroupPlanner;
+import dev.modelserving.controller.status.ModelServingStatusAggregator;
+import dev.modelserving.controller.status.ModelServingStatusAggregator.Blocker;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles a ModelServing: reads the pods and Services it owns from the informer caches, asks
+ * {@link ServingGroupPlanner} what to change, carries that out, and writes the status computed by
+ * {@link ModelServingStatusAggregator} when it differs from the stored one. Nothing is written when
+ * nothing changed.
+ */
+@ControllerConfiguration(name = ModelServingReconciler.NAME)
+public final class ModelServingReconciler implements Reconciler<ModelServing> {
+  public static final String NAME = "modelserving";
+  private static final Logger log = LoggerFactory.getLogger(ModelServingReconciler.class);
+
+  private final Clock clock;
+  private final EventRecorder events;
+  private final PodDisruptionTracker disruptions;
+
+  public ModelServingReconciler(Clock clock, EventRecorder events) {
+    this.clock = clock;
+    this.events = events;
+    this.disruptions = new PodDisruptionTracker(clock);
+  }
+
+  @Override
+  public List<EventSource<?, ModelServing>> prepareEventSources(EventSourceContext<ModelServing> context) {
+    var pods =
+        InformerEventSourceConfiguration.from(Pod.class, ModelServing.class)
+            .withName("pods")
+            .withLabelSelector(Labels.NAME)
+            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelServing.class, false))
+            // Not filters: the hooks only feed the disruption tracker and let every event through.
+            .withOnUpdateFilter((a, b) -> {
+              disruptions.observeUpdate(a, b);
+              return true;
+            })
+            .withOnDeleteFilter((pod, finalStateUnknown) -> {
+              disruptions.observeGone(pod);
+              return true;
+            })
+            .build();
+    var services =
+        InformerEventSourceConfiguration.from(Service.class, ModelServing.class)
+            .withName("services")
+            .withLabelSelector(Labels.NAME)
+            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelServing.class, false))
+            .build();
+    return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(services, context));
+  }
+
+  @Override
+  public UpdateControl<ModelServing> reconcile(ModelServing ms, Context<ModelServing> context) {
+    String ns = ms.getMetadata().getNamespace();
+    String name = ms.getMetadata().getName();
+    if (ms.getMetadata().getDeletionTimestamp() != null) {
+      disruptions.forget(ns, name);
+      return UpdateControl.noUpdate();
+    }
+    // 1. What the cluster has: pods and Services controlled by this ModelServing (by UID).
+    List<Pod> pods = owned(context.getSecondaryResources(Pod.class), ms);
+    List<Service> services = owned(context.getSecondaryResources(Service.class), ms);
+
+    // 2. What it should have.
+    Plan plan =
+        ServingGroupPlanner.plan(
+            new ServingGroupPlanner.Input(ms, pods, services, disruptions.pending(ns, name), clock.instant()));
+
+    // 3. Make it so.
+    Optional<Blocker> blocker = Optional.empty();
+    boolean changed = false;
+    KubernetesClient client = context.getClient();
+    for (Pod pod : plan.podsToDelete()) {
+      disruptions.deleting(pod);
+      changed |= !client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).delete().isEmpty();
+    }
+    for (Service service : plan.servicesToDelete()) {
+      changed |= !client.services().inNamespace(ns).withName(service.getMetadata().getName()).delete().isEmpty();
+    }
+    for (Pod pod : plan.podsToCreate()) {
+      Optional<String> refused = create(client, pod);
+      if (refused.isPresent()) {
+        blocker = Optional.of(new Blocker("FailedCreate", refused.get()));
+        break;
+      }
+      changed = true;
+    }
+    for (Service service : plan.servicesToCreate()) {
+      Optional<String> refused = create(client, service);
+      if (refused.isPresent()) {
+        blocker = Optional.of(new Blocker("FailedCreate", refused.get()));
+      } else {
+        changed = true;
+      }
+    }
+    if (changed) {
+      for (Plan.Note note : plan.notes()) {
+        log.info("{}/{}: {}", ns, name, note.message());
+      }
+    }
+
+    // 4. Status, written only when it differs.
+    ModelServingStatus status = ModelServingStatusAggregator.compute(ms, pods, blocker, clock.instant());
+    UpdateControl<ModelServing> control;
+    if (Objects.equals(status, ms.getStatus())) {
+      control = UpdateControl.noUpdate();
+    } else {
+      ModelServing patch = new ModelServing();
+      patch.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+      patch.setStatus(status);
+      control = UpdateControl.patchStatus(patch);
+    }
+
+    // 5. Events after the writes, so they describe what happened.
+    if (changed) {
+      plan.notes().forEach(n -> {
+        if (n.warning()) {
+          events.warning(ms, n.reason(), n.message());
+        } else {
+          events.normal(ms, n.reason(), n.message());
+        }
+      });
+    }
+    if (blocker.isPresent() && !sameBlocker(ms.getStatus(), blocker.get())) {
+      log.warn("{}/{}: {}", ns, name, blocker.get().message());
+      events.warning(ms, blocker.get().reason(), blocker.get().message());
+    }
+    plan.requeueAfter().ifPresent(control::rescheduleAfter);
+    return control;
+  }
+
+  /** Creates {@code object}; an existing one is fine. Returns the reason when the API refuses it. */
+  private static Optional<String> create(KubernetesClient client, HasMetadata object) {
+    try {
+      client.resource(object).create();
+      return Optional.empty();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return Optional.empty();
+      }
+      if (e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 429) {
+        // The spec produced an object the API server rejects: tell the user, do not retry hot.
+        String what = object.getKind() + " " + object.getMetadata().getName();
+        return Optional.of("cannot create " + what + ": " + (e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage()));
+      }
+      throw e;
+    }
+  }
+
+  private static boolean sameBlocker(ModelServingStatus status, Blocker blocker) {
+    return status != null
+        && status.getConditions() != null
+        && status.getConditions().stream()
+            .anyMatch(c -> blocker.reason().equals(c.getReason()) && blocker.message().equals(c.getMessage()));
+  }
+
+  private static <T extends HasMetadata> List<T> owned(Iterable<T> objects, ModelServing ms) {
+    List<T> owned = new ArrayList<>();
+    for (T o : objects) {
+      if (o.getMetadata().getOwnerReferences() != null
+          && o.getMetadata().getOwnerReferences().stream()
+              .anyMatch(r -> Boolean.TRUE.equals(r.getController()) && ms.getMetadata().getUid().equals(r.getUid()))) {
+        owned.add(o);
+      }
+    }
+    return owned;
+  }
+}

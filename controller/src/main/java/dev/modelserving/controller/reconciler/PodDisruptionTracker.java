@@ -1,0 +1,105 @@
+package dev.modelserving.controller.reconciler;
+
+import dev.modelserving.api.v1alpha1.ModelServing;
+import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
+import dev.modelserving.controller.plan.Disruption;
+import dev.modelserving.controller.podgen.PodNames;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Remembers pods of a ModelServing that went away without this controller deleting them, so the
+ * next reconcile can apply the recovery policy. A deletion leaves nothing in the cluster to read
+ * afterwards, so this is the one piece of memory the controller keeps; after a restart, deletions
+ * that happened while it was down are treated as plain missing pods (refilled, not rebuilt).
+ */
+final class PodDisruptionTracker {
+  private static final Duration KEEP = Duration.ofMinutes(15);
+
+  private final Clock clock;
+  /** UIDs of pods this controller is deleting, with when it asked. */
+  private final Map<String, Instant> ownDeletions = new ConcurrentHashMap<>();
+  /** Pod UID to the disruption it caused, per ModelServing namespace/name. */
+  private final Map<String, Map<String, Disruption>> byModelServing = new ConcurrentHashMap<>();
+
+  PodDisruptionTracker(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** Call before deleting a pod, so that its deletion is not mistaken for a disruption. */
+  void deleting(Pod pod) {
+    ownDeletions.put(pod.getMetadata().getUid(), clock.instant());
+  }
+
+  /** Informer update: a pod that just got a deletionTimestamp is going away. */
+  void observeUpdate(Pod a, Pod b) {
+    boolean aDeleting = a.getMetadata().getDeletionTimestamp() != null;
+    boolean bDeleting = b.getMetadata().getDeletionTimestamp() != null;
+    if (aDeleting != bDeleting) {
+      observeGone(aDeleting ? a : b);
+    }
+  }
+
+  /** Informer delete: the pod is gone (it may have been removed without a grace period). */
+  void observeGone(Pod pod) {
+    String uid = pod.getMetadata().getUid();
+    if (uid == null || ownDeletions.containsKey(uid)) {
+      return;
+    }
+    Optional<String> owner = modelServingOwner(pod);
+    var labels = pod.getMetadata().getLabels();
+    if (owner.isEmpty() || labels == null) {
+      return;
+    }
+    String ms = labels.get(Labels.NAME);
+    String role = labels.get(Labels.ROLE);
+    OptionalInt group = PodNames.ordinalAfter(ms, labels.get(Labels.GROUP_NAME));
+    OptionalInt roleOrdinal = PodNames.ordinalAfter(role, labels.get(Labels.ROLE_ID));
+    if (ms == null || group.isEmpty() || roleOrdinal.isEmpty()) {
+      return;
+    }
+    String key = pod.getMetadata().getNamespace() + "/" + owner.get();
+    byModelServing
+        .computeIfAbsent(key, k -> new ConcurrentHashMap<>())
+        .putIfAbsent(uid, new Disruption(group.getAsInt(), role, roleOrdinal.getAsInt(), pod.getMetadata().getName(), clock.instant()));
+  }
+
+  /** Disruptions recorded for a ModelServing; old ones are dropped (they no longer match any pod). */
+  List<Disruption> pending(String namespace, String name) {
+    prune();
+    Map<String, Disruption> recorded = byModelServing.get(namespace + "/" + name);
+    return recorded == null ? List.of() : List.copyOf(recorded.values());
+  }
+
+  /** Forgets a ModelServing, e.g. once it is deleted. */
+  void forget(String namespace, String name) {
+    byModelServing.remove(namespace + "/" + name);
+  }
+
+  private void prune() {
+    Instant cutoff = clock.instant().minus(KEEP);
+    ownDeletions.values().removeIf(t -> t.isBefore(cutoff));
+    byModelServing.values().forEach(m -> m.values().removeIf(d -> d.at().isBefore(cutoff)));
+    byModelServing.values().removeIf(Map::isEmpty);
+  }
+
+  private static Optional<String> modelServingOwner(Pod pod) {
+    List<OwnerReference> refs = pod.getMetadata().getOwnerReferences();
+    if (refs == null) {
+      return Optional.empty();
+    }
+    return refs.stream()
+        .filter(r -> Boolean.TRUE.equals(r.getController()))
+        .filter(r -> ModelServing.KIND.equals(r.getKind()) && r.getApiVersion() != null && r.getApiVersion().startsWith(ModelServing.GROUP + "/"))
+        .map(OwnerReference::getName)
+        .findFirst();
+  }
+}

@@ -1,0 +1,219 @@
+package dev.modelserving.controller.status;
+
+import dev.modelserving.api.v1alpha1.ModelServing;
+import dev.modelserving.api.v1alpha1.ModelServingKeys.Conditions;
+import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
+import dev.modelserving.api.v1alpha1.ModelServingStatus;
+import dev.modelserving.api.v1alpha1.Role;
+import dev.modelserving.controller.plan.PodHealth;
+import dev.modelserving.controller.podgen.PodNames;
+import dev.modelserving.controller.podgen.Revisions;
+import dev.modelserving.controller.podgen.ServingGroupPods;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Computes a ModelServing's status from its spec and the pods it owns. Pure; the reconciler writes
+ * the result only when it differs from what is stored.
+ *
+ * <ul>
+ *   <li>{@code replicas}: serving groups that have at least one pod not being deleted.
+ *   <li>{@code availableReplicas}: groups in which every desired role replica has all its pods
+ *       Running and Ready.
+ *   <li>{@code updatedReplicas} / {@code currentReplicas}: groups whose pods all carry the update
+ *       revision / the current revision.
+ *   <li>{@code labelSelector}: the entry pods of the first role that has replicas, so that it
+ *       always matches live pods, one per role replica of that role.
+ *   <li>Conditions {@code Available} and {@code Progressing} are always both present; each keeps
+ *       its lastTransitionTime while its status stays, and gets a fresh reason and message.
+ * </ul>
+ */
+public final class ModelServingStatusAggregator {
+  private ModelServingStatusAggregator() {}
+
+  /** A problem that stops progress, reported as {@code Progressing=False} with this reason. */
+  public record Blocker(String reason, String message) {}
+
+  public static ModelServingStatus compute(
+      ModelServing ms, Collection<Pod> pods, Optional<Blocker> blocker, Instant now) {
+    String msName = ms.getMetadata().getName();
+    List<Role> roles = ms.getSpec().getTemplate().getRoles();
+    String updateRevision = Revisions.ofRoles(roles);
+    ModelServingStatus previous = ms.getStatus() == null ? new ModelServingStatus() : ms.getStatus();
+
+    Map<Integer, List<Pod>> groups = new TreeMap<>();
+    for (Pod pod : pods) {
+      if (PodHealth.isTerminating(pod)) {
+        continue;
+      }
+      OptionalInt g = PodNames.ordinalAfter(msName, label(pod, Labels.GROUP_NAME));
+      g.ifPresent(o -> groups.computeIfAbsent(o, k -> new ArrayList<>()).add(pod));
+    }
+    int desired = ms.getSpec().getReplicas() == null ? 1 : Math.max(0, ms.getSpec().getReplicas());
+
+    int available = 0;
+    int updated = 0;
+    Map<String, Integer> groupsByRevision = new TreeMap<>();
+    List<String> notReady = new ArrayList<>();
+    for (var entry : groups.entrySet()) {
+      List<Pod> groupPods = entry.getValue();
+      if (isReady(msName, entry.getKey(), roles, groupPods)) {
+        available++;
+      } else {
+        notReady.add(PodNames.group(msName, entry.getKey()));
+      }
+      Set<String> revisions = new TreeSet<>();
+      groupPods.forEach(p -> revisions.add(String.valueOf(label(p, Labels.REVISION))));
+      if (revisions.size() == 1) {
+        String revision = revisions.iterator().next();
+        groupsByRevision.merge(revision, 1, Integer::sum);
+        if (revision.equals(updateRevision)) {
+          updated++;
+        }
+      }
+    }
+    String currentRevision = currentRevision(previous.getCurrentRevision(), updateRevision, groupsByRevision, updated == groups.size());
+
+    ModelServingStatus status = new ModelServingStatus();
+    status.setObservedGeneration(ms.getMetadata().getGeneration());
+    status.setReplicas(groups.size());
+    status.setAvailableReplicas(available);
+    status.setUpdatedReplicas(updated);
+    status.setCurrentReplicas(groupsByRevision.getOrDefault(currentRevision, 0));
+    status.setUpdateRevision(updateRevision);
+    status.setCurrentRevision(currentRevision);
+    status.setLabelSelector(labelSelector(msName, roles));
+
+    boolean allReady = available == desired && groups.size() == desired;
+    long generation = ms.getMetadata().getGeneration() == null ? 0 : ms.getMetadata().getGeneration();
+    Condition availableCondition =
+        allReady
+            ? condition(Conditions.AVAILABLE, true, Conditions.REASON_ALL_GROUPS_READY, "All serving groups are ready", generation)
+            : condition(Conditions.AVAILABLE, false, Conditions.REASON_GROUPS_NOT_READY,
+                available + " of " + desired + " serving groups are ready", generation);
+    Condition progressing;
+    if (blocker.isPresent()) {
+      progressing = condition(Conditions.PROGRESSING, false, blocker.get().reason(), blocker.get().message(), generation);
+    } else if (allReady) {
+      progressing = condition(Conditions.PROGRESSING, false, Conditions.REASON_ALL_GROUPS_READY, "All serving groups are ready", generation);
+    } else {
+      progressing = condition(Conditions.PROGRESSING, true, Conditions.REASON_GROUPS_PROGRESSING,
+          progressMessage(groups.size(), desired, notReady, pods), generation);
+    }
+    List<Condition> conditions = new ArrayList<>();
+    conditions.add(keepTransitionTime(previous, availableCondition, now));
+    conditions.add(keepTransitionTime(previous, progressing, now));
+    // Conditions set by others (e.g. a later rollout) are carried over untouched.
+    if (previous.getConditions() != null) {
+      for (Condition c : previous.getConditions()) {
+        if (!Conditions.AVAILABLE.equals(c.getType()) && !Conditions.PROGRESSING.equals(c.getType())) {
+          conditions.add(c);
+        }
+      }
+    }
+    status.setConditions(conditions);
+    return status;
+  }
+
+  static boolean isReady(String msName, int g, List<Role> roles, List<Pod> pods) {
+    Set<String> ready = new TreeSet<>();
+    pods.stream().filter(PodHealth::isReady).forEach(p -> ready.add(p.getMetadata().getName()));
+    for (Role role : roles) {
+      int replicas = role.getReplicas() == null ? 1 : role.getReplicas();
+      for (int r = 0; r < replicas; r++) {
+        for (int w = 0; w < ServingGroupPods.groupSize(role); w++) {
+          if (!ready.contains(PodNames.pod(msName, g, role.getName(), r, w))) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Keeps the stored current revision while groups still use it; the update revision once all do. */
+  static String currentRevision(String previous, String update, Map<String, Integer> groupsByRevision, boolean allUpdated) {
+    if (allUpdated || groupsByRevision.isEmpty()) {
+      return update;
+    }
+    if (previous != null && groupsByRevision.containsKey(previous)) {
+      return previous;
+    }
+    return groupsByRevision.entrySet().stream()
+        .filter(e -> !e.getKey().equals(update))
+        .max(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+        .map(Map.Entry::getKey)
+        .orElse(update);
+  }
+
+  static String labelSelector(String msName, List<Role> roles) {
+    String role =
+        roles.stream()
+            .filter(r -> r.getReplicas() == null || r.getReplicas() > 0)
+            .map(Role::getName)
+            .findFirst()
+            .orElse(roles.isEmpty() ? "" : roles.get(0).getName());
+    // Keys in sorted order, as Kubernetes prints selectors.
+    return Labels.ENTRY + "=" + Labels.ENTRY_TRUE + "," + Labels.NAME + "=" + msName + "," + Labels.ROLE + "=" + role;
+  }
+
+  private static String progressMessage(int existing, int desired, List<String> notReady, Collection<Pod> pods) {
+    StringBuilder message = new StringBuilder();
+    message.append(existing).append(" of ").append(desired).append(" serving groups exist");
+    if (!notReady.isEmpty()) {
+      message.append("; not ready: ").append(String.join(", ", notReady.subList(0, Math.min(5, notReady.size()))));
+      if (notReady.size() > 5) {
+        message.append(" and ").append(notReady.size() - 5).append(" more");
+      }
+    }
+    List<String> unschedulable = new ArrayList<>();
+    pods.stream()
+        .filter(p -> !PodHealth.isTerminating(p))
+        .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName()))
+        .forEach(p -> PodHealth.unschedulableMessage(p).ifPresent(m -> unschedulable.add("pod " + p.getMetadata().getName() + " cannot be scheduled: " + m)));
+    if (!unschedulable.isEmpty()) {
+      message.append("; ").append(unschedulable.get(0));
+      if (unschedulable.size() > 1) {
+        message.append(" (and ").append(unschedulable.size() - 1).append(" more unschedulable pods)");
+      }
+    }
+    return message.toString();
+  }
+
+  private static Condition condition(String type, boolean status, String reason, String message, long generation) {
+    Condition c = new Condition();
+    c.setType(type);
+    c.setStatus(status ? "True" : "False");
+    c.setReason(reason);
+    c.setMessage(message);
+    c.setObservedGeneration(generation);
+    return c;
+  }
+
+  private static Condition keepTransitionTime(ModelServingStatus previous, Condition next, Instant now) {
+    String time = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    if (previous.getConditions() != null) {
+      for (Condition old : previous.getConditions()) {
+        if (old.getType().equals(next.getType()) && old.getStatus().equals(next.getStatus()) && old.getLastTransitionTime() != null) {
+          time = old.getLastTransitionTime();
+        }
+      }
+    }
+    next.setLastTransitionTime(time);
+    return next;
+  }
+
+  private static String label(Pod pod, String key) {
+    return pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(key);
+  }
+}
