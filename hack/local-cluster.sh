@@ -138,8 +138,12 @@ SC
     --node-lease-duration-seconds=40
 }
 
+# Big enough for the upstream examples: GPUs, TPUs and Ascend NPUs, with the TPU node labels the
+# vLLM TPU example selects.
+NODE_CAPACITY='cpu: "256", memory: 4Ti, ephemeral-storage: 2Ti, pods: "1000", nvidia.com/gpu: "8", google.com/tpu: "8", huawei.com/ascend-1980: "8"'
+
 create_nodes() {
-  local i name manifest=""
+  local i name manifest="" capacity="$NODE_CAPACITY"
   for i in $(seq 0 $((NODE_COUNT - 1))); do
     name="kwok-node-$i"
     kubectl get node "$name" >/dev/null 2>&1 && continue
@@ -156,9 +160,11 @@ metadata:
     type: kwok
     topology.kubernetes.io/zone: zone-$((i % 2))
     cloud.google.com/gke-nodepool: pool-$((i % 2))
+    cloud.google.com/gke-tpu-accelerator: tpu-v5-lite-podslice
+    cloud.google.com/gke-tpu-topology: 4x4
 status:
-  allocatable: {cpu: \"256\", memory: 4Ti, ephemeral-storage: 2Ti, pods: \"1000\", nvidia.com/gpu: \"8\", google.com/tpu: \"8\"}
-  capacity: {cpu: \"256\", memory: 4Ti, ephemeral-storage: 2Ti, pods: \"1000\", nvidia.com/gpu: \"8\", google.com/tpu: \"8\"}
+  allocatable: {$capacity}
+  capacity: {$capacity}
 "
   done
   if [ -n "$manifest" ]; then

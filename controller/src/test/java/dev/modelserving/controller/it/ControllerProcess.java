@@ -1,0 +1,103 @@
+package dev.modelserving.controller.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The controller as a separate process ({@code java -jar target/modelserving.jar run}) against the
+ * local cluster, as users run it. Output goes to {@code target/it-logs/<name>.log}.
+ */
+public final class ControllerProcess implements AutoCloseable {
+  private final Process process;
+  private final Path log;
+
+  private ControllerProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts the controller and waits until it reports it is ready for work. */
+  public static ControllerProcess start(String name) {
+    try {
+      Path jar = Path.of("target/modelserving.jar").toAbsolutePath();
+      if (!Files.exists(jar)) {
+        throw new IllegalStateException(jar + " is missing: run `mvn package` (make test does)");
+      }
+      LocalCluster.client(); // fails early with a clear message when there is no cluster
+      Path logDir = Path.of("target/it-logs");
+      Files.createDirectories(logDir);
+      Path log = logDir.resolve(name + ".log");
+      String java = ProcessHandle.current().info().command().orElse("java");
+      ProcessBuilder pb =
+          new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "run")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      pb.environment().put("KUBECONFIG", LocalCluster.kubeconfig().toString());
+      ControllerProcess controller = new ControllerProcess(pb.start(), log);
+      controller.awaitLogLine("waiting for work", Duration.ofSeconds(60));
+      return controller;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the controller", e);
+    }
+  }
+
+  public void awaitLogLine(String text, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (logLines().stream().anyMatch(l -> l.contains(text))) {
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the controller exited (" + process.exitValue() + "); see " + log);
+      }
+      sleep(100);
+    }
+    throw new IllegalStateException("the controller did not log \"" + text + "\" within " + timeout + "; see " + log);
+  }
+
+  public List<String> logLines() {
+    try {
+      return Files.readAllLines(log);
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /** SIGKILL: no shutdown hooks, as a crash or an OOM kill. */
+  public void kill() {
+    process.destroyForcibly();
+    waitForExit();
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroy();
+      waitForExit();
+    }
+  }
+
+  private void waitForExit() {
+    try {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
