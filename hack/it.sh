@@ -6,8 +6,9 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 source "$here/java-home.sh"
+source "$here/control-plane-versions.sh"
 cd "$repo"
 exec mvn -B -ntp -o -Pintegration verify -pl controller -am \
-  "-Dupstream.dir=$("$here/upstream-sources.sh" --quiet)" "-Dit.kubeconfig=$repo/.local-cluster/kubeconfig" \
+  "-Dupstream.dir=$("$here/upstream-sources.sh" --quiet)" "-Dit.kubeconfig=$repo/.local-cluster/kubeconfig" "-Dit.kubectl=$CP_BIN/kubectl" \
   "-Dit.test=${1:?usage: hack/it.sh TestClass[#method]}" -Dtest=NoUnitTests \
   -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false

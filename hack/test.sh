@@ -6,6 +6,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 source "$here/java-home.sh"
+source "$here/control-plane-versions.sh"
 cd "$repo"
 
 log() { printf '[test %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -28,7 +29,7 @@ case "${1:-all}" in
       log "using the running local control plane ($repo/.local-cluster/kubeconfig)"
     fi
     log "unit and integration tests"
-    mvn "${mvn_args[@]}" -Pintegration "-Dit.kubeconfig=$repo/.local-cluster/kubeconfig" verify
+    mvn "${mvn_args[@]}" -Pintegration "-Dit.kubeconfig=$repo/.local-cluster/kubeconfig" "-Dit.kubectl=$CP_BIN/kubectl" verify
     ;;
   *) echo "usage: $0 unit|all" >&2; exit 2 ;;
 esac

@@ -1,10 +1,18 @@
 package dev.modelserving.controller.reconciler;
 
 import dev.modelserving.api.v1alpha1.ModelServing;
+import dev.modelserving.api.v1alpha1.ModelServingKeys.Conditions;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
 import dev.modelserving.api.v1alpha1.ModelServingStatus;
 import dev.modelserving.controller.kube.EventRecorder;
 import dev.modelserving.controller.plan.Plan;
+import dev.modelserving.controller.plugin.HookRequest;
+import dev.modelserving.controller.plugin.PluginChain;
+import dev.modelserving.controller.plugin.PluginException;
+import dev.modelserving.controller.podgen.PodNames;
+import dev.modelserving.controller.validation.ModelServingValidator;
+import dev.modelserving.controller.validation.Violation;
+import java.util.stream.Collectors;
 import dev.modelserving.controller.plan.ServingGroupPlanner;
 import dev.modelserving.controller.status.ModelServingStatusAggregator;
 import dev.modelserving.controller.status.ModelServingStatusAggregator.Blocker;
@@ -90,13 +98,30 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     List<Pod> pods = owned(context.getSecondaryResources(Pod.class), ms);
     List<Service> services = owned(context.getSecondaryResources(Service.class), ms);
 
-    // 2. What it should have.
+    // 2. A spec the webhook would refuse, or plugins that cannot be built, change nothing: the
+    //    pods that exist stay as they are and the status says why.
+    List<Violation> violations = ModelServingValidator.validate(ms);
+    PluginChain plugins = null;
+    Optional<Blocker> blocker = Optional.empty();
+    if (!violations.isEmpty()) {
+      blocker = Optional.of(new Blocker(Conditions.REASON_INVALID_SPEC, "invalid spec: " + violations.stream().map(Violation::toString).collect(Collectors.joining("; "))));
+    } else {
+      try {
+        plugins = PluginChain.build(ms);
+      } catch (PluginException e) {
+        blocker = Optional.of(new Blocker(Conditions.REASON_PLUGIN_ERROR, e.field() + ": " + e.getMessage()));
+      }
+    }
+    if (blocker.isPresent()) {
+      return finish(ms, pods, blocker, null, false, Optional.empty());
+    }
+
+    // 3. What it should have.
     Plan plan =
         ServingGroupPlanner.plan(
             new ServingGroupPlanner.Input(ms, pods, services, disruptions.pending(ns, name), clock.instant()));
 
-    // 3. Make it so.
-    Optional<Blocker> blocker = Optional.empty();
+    // 4. Make it so.
     boolean changed = false;
     KubernetesClient client = context.getClient();
     for (Pod pod : plan.podsToDelete()) {
@@ -107,6 +132,12 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       changed |= !client.services().inNamespace(ns).withName(service.getMetadata().getName()).delete().isEmpty();
     }
     for (Pod pod : plan.podsToCreate()) {
+      try {
+        plugins.onPodCreate(hookRequest(ms, pod));
+      } catch (PluginException e) {
+        blocker = Optional.of(new Blocker(Conditions.REASON_PLUGIN_ERROR, e.field() + ": " + e.getMessage()));
+        break;
+      }
       Optional<String> refused = create(client, pod);
       if (refused.isPresent()) {
         blocker = Optional.of(new Blocker("FailedCreate", refused.get()));
@@ -127,8 +158,14 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
         log.info("{}/{}: {}", ns, name, note.message());
       }
     }
+    return finish(ms, pods, blocker, plan, changed, plan.requeueAfter());
+  }
 
-    // 4. Status, written only when it differs.
+  /** Status (written only when it differs), then Events, which describe what was done. */
+  private UpdateControl<ModelServing> finish(
+      ModelServing ms, List<Pod> pods, Optional<Blocker> blocker, Plan plan, boolean changed, Optional<java.time.Duration> requeue) {
+    String ns = ms.getMetadata().getNamespace();
+    String name = ms.getMetadata().getName();
     ModelServingStatus status = ModelServingStatusAggregator.compute(ms, pods, blocker, clock.instant());
     UpdateControl<ModelServing> control;
     if (Objects.equals(status, ms.getStatus())) {
@@ -140,8 +177,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       control = UpdateControl.patchStatus(patch);
     }
 
-    // 5. Events after the writes, so they describe what happened.
-    if (changed) {
+    if (changed && plan != null) {
       plan.notes().forEach(n -> {
         if (n.warning()) {
           events.warning(ms, n.reason(), n.message());
@@ -154,8 +190,18 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       log.warn("{}/{}: {}", ns, name, blocker.get().message());
       events.warning(ms, blocker.get().reason(), blocker.get().message());
     }
-    plan.requeueAfter().ifPresent(control::rescheduleAfter);
+    requeue.ifPresent(control::rescheduleAfter);
     return control;
+  }
+
+  private static HookRequest hookRequest(ModelServing ms, Pod pod) {
+    var labels = pod.getMetadata().getLabels();
+    String msName = ms.getMetadata().getName();
+    String group = labels.get(Labels.GROUP_NAME);
+    String roleId = labels.get(Labels.ROLE_ID);
+    int groupOrdinal = PodNames.ordinalAfter(msName, group).orElse(-1);
+    int worker = PodNames.ordinalAfter(group + "-" + roleId, pod.getMetadata().getName()).orElse(-1);
+    return new HookRequest(ms, group, groupOrdinal, labels.get(Labels.ROLE), roleId, worker == 0, worker, pod);
   }
 
   /** Creates {@code object}; an existing one is fine. Returns the reason when the API refuses it. */

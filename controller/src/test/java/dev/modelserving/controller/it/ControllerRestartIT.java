@@ -1,0 +1,69 @@
+package dev.modelserving.controller.it;
+
+import static dev.modelserving.controller.it.ModelServingSupport.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.modelserving.api.v1alpha1.ModelServing;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The controller keeps no state of its own that matters: killed (SIGKILL) in the middle of a
+ * scale-up and started again, it ends with exactly the desired pods, no duplicates, nothing
+ * orphaned.
+ */
+class ControllerRestartIT {
+  @RegisterExtension static final TestNamespace ns = new TestNamespace("restart");
+
+  @Test
+  void killedMidScaleUpAndRestartedEndsWithExactlyTheDesiredPods() throws Exception {
+    ModelServing ms = ModelServingYaml.of("restart", 1, "", ModelServingYaml.role("r", 1, 4));
+    ControllerProcess first = ControllerProcess.start("ControllerRestartIT-first");
+    try {
+      modelServings().inNamespace(ns.name()).resource(ms).create();
+      awaitAvailable(ns.name(), "restart", 1, expectedPodNames(ms));
+
+      CountDownLatch creating = new CountDownLatch(1);
+      try (Watch watch = client().pods().inNamespace(ns.name()).watch(new Watcher<Pod>() {
+        @Override
+        public void eventReceived(Action action, Pod pod) {
+          if (action == Action.ADDED && !pod.getMetadata().getName().startsWith("restart-0-")) {
+            creating.countDown();
+          }
+        }
+
+        @Override
+        public void onClose(WatcherException cause) {}
+      })) {
+        modelServings().inNamespace(ns.name()).withName("restart").scale(30);
+        assertThat(creating.await(30, TimeUnit.SECONDS)).as("scale-up started").isTrue();
+        first.kill();
+      }
+    } finally {
+      first.close();
+    }
+    int podsWhenKilled = podNames(ns.name(), "restart").size();
+    assertThat(podsWhenKilled).as("pods when the controller was killed mid scale-up").isGreaterThan(5).isLessThan(150);
+
+    ms.getSpec().setReplicas(30);
+    try (ControllerProcess second = ControllerProcess.start("ControllerRestartIT-second")) {
+      awaitAvailable(ns.name(), "restart", 30, expectedPodNames(ms));
+    }
+    List<Pod> pods = client().pods().inNamespace(ns.name()).list().getItems();
+    String uid = get(ns.name(), "restart").getMetadata().getUid();
+    assertThat(pods).hasSize(150);
+    assertThat(pods).allSatisfy(p -> assertThat(p.getMetadata().getOwnerReferences())
+        .singleElement().satisfies(o -> assertThat(o.getUid()).isEqualTo(uid)));
+    assertThat(client().services().inNamespace(ns.name()).list().getItems()).hasSize(30);
+  }
+}
