@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ServingGroupPodsTest {
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final KubernetesSerialization SERIALIZATION = PodFixture.SERIALIZATION;
 
   /** One role, one replica, no workers: the smallest ModelServing. */
   static ModelServing single() {

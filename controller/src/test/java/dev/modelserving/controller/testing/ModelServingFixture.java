@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +35,6 @@ import java.util.function.Consumer;
  * int, int, Consumer)} lets a test change the generated {@link Role} further.
  */
 public final class ModelServingFixture {
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private String name;
   private String namespace = "ns";
@@ -173,7 +171,7 @@ public final class ModelServingFixture {
     ServingGroup group = new ServingGroup();
     group.setRestartGracePeriodSeconds(restartGracePeriodSeconds);
     // Deep copies, so that one fixture can build several independent ModelServings.
-    group.setRoles(new ArrayList<>(roles.stream().map(r -> SERIALIZATION.clone(r)).toList()));
+    group.setRoles(new ArrayList<>(roles.stream().map(r -> PodFixture.SERIALIZATION.clone(r)).toList()));
     spec.setTemplate(group);
     ms.setSpec(spec);
     ms.setStatus(status);

@@ -32,7 +32,8 @@ import java.util.UUID;
  * }</pre>
  */
 public final class PodFixture {
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  /** One serialization for all tests: creating one is slow (it scans the model classes). */
+  public static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   /** Creation time given to pods when a test does not care. */
   public static final Instant DEFAULT_CREATED = Instant.parse("2025-01-01T00:00:00Z");
 
