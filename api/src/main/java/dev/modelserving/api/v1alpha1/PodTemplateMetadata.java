@@ -9,7 +9,7 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PodTemplateMetadata {
 
-  /** Labels added to the generated pods (they win over the controller's labels). */
+  /** Labels added to the generated pods; the controller's own labels of the same key win. */
   @JsonPropertyDescription(
       "Map of string keys and values that can be used to organize and categorize\n"
           + "(scope and select) objects.")

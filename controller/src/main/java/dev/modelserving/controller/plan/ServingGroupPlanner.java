@@ -176,7 +176,7 @@ public final class ServingGroupPlanner {
         }
         for (int r : keptReplicas) {
           List<Pod> pods = replicas.getOrDefault(r, List.of());
-          Instant groupTrigger = planRoleReplica(g, role, r, pods, groupCreates);
+          Instant groupTrigger = planRoleReplica(g, role, r, pods, groupPods, groupCreates);
           if (groupTrigger != null && (recreateGroupBefore == null || groupTrigger.isAfter(recreateGroupBefore))) {
             recreateGroupBefore = groupTrigger;
           }
@@ -202,7 +202,7 @@ public final class ServingGroupPlanner {
      * Plans one role replica: recovery, removal of pods it should not have, and refill. Returns the
      * time before which the whole group's pods must go ({@code ServingGroupRecreate}), or null.
      */
-    private Instant planRoleReplica(int g, Role role, int r, List<Pod> pods, List<Pod> creates) {
+    private Instant planRoleReplica(int g, Role role, int r, List<Pod> pods, List<Pod> groupPods, List<Pod> creates) {
       String roleId = PodNames.roleId(role.getName(), r);
       String where = "role replica " + roleId + " of serving group " + PodNames.group(msName, g);
       int size = ServingGroupPods.groupSize(role);
@@ -233,8 +233,11 @@ public final class ServingGroupPlanner {
           }
         }
         for (Disruption d : disruptions) {
+          // ServingGroupRecreate rebuilds the group while any of its pods predates the loss, even
+          // when the whole role replica is gone; RoleRecreate looks at the role replica only.
+          List<Pod> scope = recovery == RecoveryPolicy.ServingGroupRecreate ? groupPods : pods;
           if (d.group() == g && d.role().equals(role.getName()) && d.roleOrdinal() == r) {
-            boolean olderPodsLeft = pods.stream().anyMatch(p -> PodHealth.createdAt(p).isBefore(d.at()) && !PodHealth.isTerminating(p));
+            boolean olderPodsLeft = scope.stream().anyMatch(p -> PodHealth.createdAt(p).isBefore(d.at()) && !PodHealth.isTerminating(p));
             if (olderPodsLeft && (trigger == null || d.at().isAfter(trigger))) {
               trigger = d.at();
               cause = "pod " + d.podName() + " was deleted";
@@ -272,6 +275,9 @@ public final class ServingGroupPlanner {
         }
         if (w > 0 && workersWaitForEntry && !entryReady) {
           break; // created when the entry pod reports Ready (its status change triggers a pass)
+        }
+        if (w > 0 && role.getWorkerTemplate() == null) {
+          break; // invalid spec (the reconciler reports it); Kthena creates the entry pod only
         }
         creates.add(ServingGroupPods.buildPod(ms, role, new Position(g, role.getName(), r, w), revision, roleHashes.get(role.getName())));
       }

@@ -157,7 +157,8 @@ public final class ServingGroupPods {
     }
     for (Container container : containers) {
       List<EnvVar> env = new ArrayList<>(vars.size() + (container.getEnv() == null ? 0 : container.getEnv().size()));
-      env.addAll(vars);
+      // Copies: plugins may change one container's variables without touching the others.
+      vars.forEach(v -> env.add(new EnvVar(v.getName(), v.getValue(), null)));
       if (container.getEnv() != null) {
         for (EnvVar existing : container.getEnv()) {
           if (vars.stream().noneMatch(v -> v.getName().equals(existing.getName()))) {

@@ -94,17 +94,20 @@ public final class ModelServingStatusAggregator {
     status.setCurrentRevision(currentRevision);
     status.setLabelSelector(labelSelector(msName, roles));
 
-    boolean allReady = available == desired && groups.size() == desired;
+    // Available: at least the desired number of groups is ready (surplus groups may still be
+    // going away). Progressing ends only when exactly the desired groups exist and are ready.
+    boolean enoughReady = available >= desired;
+    boolean converged = available == desired && groups.size() == desired;
     long generation = ms.getMetadata().getGeneration() == null ? 0 : ms.getMetadata().getGeneration();
     Condition availableCondition =
-        allReady
+        enoughReady
             ? condition(Conditions.AVAILABLE, true, Conditions.REASON_ALL_GROUPS_READY, "All serving groups are ready", generation)
             : condition(Conditions.AVAILABLE, false, Conditions.REASON_GROUPS_NOT_READY,
                 available + " of " + desired + " serving groups are ready", generation);
     Condition progressing;
     if (blocker.isPresent()) {
       progressing = condition(Conditions.PROGRESSING, false, blocker.get().reason(), blocker.get().message(), generation);
-    } else if (allReady) {
+    } else if (converged) {
       progressing = condition(Conditions.PROGRESSING, false, Conditions.REASON_ALL_GROUPS_READY, "All serving groups are ready", generation);
     } else {
       progressing = condition(Conditions.PROGRESSING, true, Conditions.REASON_GROUPS_PROGRESSING,

@@ -24,7 +24,6 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -563,9 +562,6 @@ class ServingGroupPlannerTest {
         new Disruption(0, "router", 0, "m-0-router-0-0", DISRUPTED_AT)); // no such role
     assertThat(plan(ms, pods, servicesFor(pods, ms), elsewhere).changesNothing()).isTrue();
   }
-
-  @Disabled("BUG: under ServingGroupRecreate a deleted pod rebuilds the group only if older pods remain in the same role replica; "
-      + "losing a single-pod role replica (or a whole role replica) just refills it and leaves the rest of the group")
   @Test
   void servingGroupRecreateRebuildsTheGroupWhenASinglePodRoleReplicaIsDeleted() {
     ModelServing ms = twoRoles().recovery(RecoveryPolicy.ServingGroupRecreate).build();
@@ -575,9 +571,6 @@ class ServingGroupPlannerTest {
         .containsExactlyInAnyOrder("m-0-prefill-0-0", "m-0-prefill-0-1", "m-0-prefill-0-2", "m-0-decode-0-0");
     assertThat(plan.podsToCreate()).isEmpty();
   }
-
-  @Disabled("BUG: a role with workerReplicas > 0 and no workerTemplate (the CRD does not forbid it) makes plan() throw "
-      + "IllegalArgumentException, so the whole ModelServing is never reconciled; Kthena creates the entry pod only")
   @Test
   void workersWithoutAWorkerTemplateDoNotBreakThePlan() {
     ModelServing ms = ModelServingFixture.named("m").role("r", 1, 2, r -> r.setWorkerTemplate(null)).role("ok", 1, 0).build();

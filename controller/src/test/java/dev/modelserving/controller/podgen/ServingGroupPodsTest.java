@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -288,7 +287,6 @@ class ServingGroupPodsTest {
       assertThat(b.getSpec().getContainers().get(0).getEnv().get(0).getValue()).isEqualTo("clash-0-decode-0-0.team-a");
     }
 
-    @Disabled("BUG: buildPod shares the same injected EnvVar instances between all containers and init containers of a pod, so a plugin changing one container's ENTRY_ADDRESS changes them all")
     @Test
     void containersOfOnePodDoNotShareEnvVarObjects() {
       Pod pod = ServingGroupPods.buildPod(ms, decode, new Position(0, "decode", 0, 0), "rev", "hash");

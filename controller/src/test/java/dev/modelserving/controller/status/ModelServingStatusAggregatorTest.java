@@ -23,7 +23,6 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -355,9 +354,6 @@ class ModelServingStatusAggregatorTest {
       ModelServingStatus second = ModelServingStatusAggregator.compute(ms, pods, Optional.empty(), NOW.plusSeconds(30));
       assertThat(second).as("a stored status is not rewritten when nothing changed").isEqualTo(first);
     }
-
-    @Disabled("BUG: while scaling down, ready surplus groups make Available=False ('3 of 2 serving groups are ready') "
-        + "although every desired group is ready")
     @Test
     void readySurplusGroupsDoNotMakeTheModelServingUnavailable() {
       ModelServing ms = ms(); // replicas 2
