@@ -36,6 +36,9 @@ public final class ModelServingKeys {
     /** Hash of the pod's own role template; used by role-level rolling updates. */
     public static final String ROLE_TEMPLATE_HASH = PREFIX + "role-template-hash";
 
+    /** Our addition: the pod's worker index, 0 for the entry pod (also in env WORKER_INDEX). */
+    public static final String WORKER_INDEX = "modelserving.dev/worker-index";
+
     /** Value of {@link #ENTRY} on entry pods. */
     public static final String ENTRY_TRUE = "true";
   }
@@ -59,6 +62,37 @@ public final class ModelServingKeys {
 
     /** Value of {@link #STARTUP_POLICY} that waits for the entry pod. */
     public static final String WORKERS_AFTER_ENTRY_READY = "WorkersAfterEntryReady";
+
+    /**
+     * On a ModelServing: {@value #NAMING_LEADER_WORKER_SET} names pods and Services as upstream
+     * LeaderWorkerSet does ({@code <ms>-<g>} for the entry pod, {@code <ms>-<g>-<w>} for workers,
+     * hostname and subdomain set); it requires exactly one role with one replica. Set by the
+     * LeaderWorkerSet conversion.
+     */
+    public static final String POD_NAMING = "modelserving.dev/pod-naming";
+
+    /** Value of {@link #POD_NAMING} for LeaderWorkerSet naming. */
+    public static final String NAMING_LEADER_WORKER_SET = "LeaderWorkerSet";
+
+    /**
+     * With LeaderWorkerSet naming: {@code Shared} (default) gives all pods one headless Service named
+     * like the ModelServing; {@code UniquePerReplica} one per serving group, {@code <ms>-<g>}.
+     */
+    public static final String SUBDOMAIN_POLICY = "modelserving.dev/subdomain-policy";
+
+    public static final String SUBDOMAIN_SHARED = "Shared";
+    public static final String SUBDOMAIN_UNIQUE_PER_REPLICA = "UniquePerReplica";
+
+    /**
+     * With recoveryPolicy ServingGroupRecreate: {@value #RESTART_ANY} also rebuilds the group when a
+     * container restarted and is Ready again (LWS RecreateGroupOnPodRestart); {@value
+     * #RESTART_AFTER_START} does so too, but never while the group is still starting (LWS
+     * RecreateGroupAfterStart).
+     */
+    public static final String RESTART_POLICY = "modelserving.dev/restart-policy";
+
+    public static final String RESTART_ANY = "RecreateGroupOnPodRestart";
+    public static final String RESTART_AFTER_START = "RecreateGroupAfterStart";
   }
 
   /** Environment variables injected first into every container and init container. */

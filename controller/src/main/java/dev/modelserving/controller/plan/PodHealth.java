@@ -39,6 +39,12 @@ public final class PodHealth {
     return !isReady(pod) && allContainerStatuses(pod).stream().anyMatch(s -> s.getRestartCount() != null && s.getRestartCount() > 0);
   }
 
+  /** Some container or init container has restarted (LWS restart policies react to this). */
+  public static boolean hasRestarted(Pod pod) {
+    return !isTerminating(pod)
+        && allContainerStatuses(pod).stream().anyMatch(s -> s.getRestartCount() != null && s.getRestartCount() > 0);
+  }
+
   /** When the pod stopped being healthy, as well as its status tells; creation time otherwise. */
   public static Instant failedSince(Pod pod) {
     Instant latest = null;

@@ -6,6 +6,7 @@ import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
 import dev.modelserving.api.v1alpha1.RecoveryPolicy;
 import dev.modelserving.api.v1alpha1.Role;
 import dev.modelserving.controller.podgen.PodNames;
+import dev.modelserving.controller.podgen.PodNaming;
 import dev.modelserving.controller.podgen.Revisions;
 import dev.modelserving.controller.podgen.ServingGroupPods;
 import dev.modelserving.controller.podgen.ServingGroupPods.Position;
@@ -81,6 +82,11 @@ public final class ServingGroupPlanner {
     private final RecoveryPolicy recovery;
     private final Duration grace;
     private final boolean workersWaitForEntry;
+    private final PodNaming naming;
+    /** LWS restart policies: any container restart counts as a failure, even once Ready again. */
+    private final boolean restartCounts;
+    /** LWS RecreateGroupAfterStart: failures of a group that is still starting are ignored. */
+    private final boolean restartAfterStart;
 
     private final Map<String, Pod> toDelete = new LinkedHashMap<>();
     private final List<Pod> toCreate = new ArrayList<>();
@@ -92,6 +98,7 @@ public final class ServingGroupPlanner {
     Pass(Input in) {
       this.ms = in.ms();
       this.msName = ms.getMetadata().getName();
+      this.naming = PodNaming.of(ms);
       this.now = in.now();
       this.allPods = in.pods();
       this.services = in.services();
@@ -111,6 +118,9 @@ public final class ServingGroupPlanner {
       this.workersWaitForEntry =
           annotations != null
               && Annotations.WORKERS_AFTER_ENTRY_READY.equals(annotations.get(Annotations.STARTUP_POLICY));
+      String restartPolicy = annotations == null ? null : annotations.get(Annotations.RESTART_POLICY);
+      this.restartAfterStart = Annotations.RESTART_AFTER_START.equals(restartPolicy);
+      this.restartCounts = restartAfterStart || Annotations.RESTART_ANY.equals(restartPolicy);
     }
 
     Plan run() {
@@ -180,10 +190,11 @@ public final class ServingGroupPlanner {
           if (groupTrigger != null && (recreateGroupBefore == null || groupTrigger.isAfter(recreateGroupBefore))) {
             recreateGroupBefore = groupTrigger;
           }
-          if (role.getWorkerTemplate() != null) {
+          if (ServingGroupPods.wantsHeadlessService(ms, role)) {
             Service svc = ServingGroupPods.buildHeadlessService(ms, g, role.getName(), r);
-            wantedServices.add(svc.getMetadata().getName());
-            servicesToCreate.add(svc);
+            if (wantedServices.add(svc.getMetadata().getName())) {
+              servicesToCreate.add(svc); // a Shared Service is wanted by every group, created once
+            }
           }
         }
       }
@@ -208,7 +219,7 @@ public final class ServingGroupPlanner {
       int size = ServingGroupPods.groupSize(role);
       Map<String, Integer> expected = new LinkedHashMap<>();
       for (int w = 0; w < size; w++) {
-        expected.put(PodNames.pod(msName, g, role.getName(), r, w), w);
+        expected.put(naming.pod(g, role.getName(), r, w), w);
       }
       for (Pod pod : pods) {
         if (!expected.containsKey(pod.getMetadata().getName())) {
@@ -219,9 +230,12 @@ public final class ServingGroupPlanner {
       // Recovery: the newest trigger wins; pods created before it are rebuilt.
       Instant trigger = null;
       String cause = null;
+      boolean starting = pods.size() < size || pods.stream().anyMatch(p -> p.getStatus() == null || "Pending".equals(p.getStatus().getPhase()));
+      boolean watchFailures = recovery != RecoveryPolicy.None && !(restartAfterStart && starting);
       if (recovery != RecoveryPolicy.None) {
         for (Pod pod : pods) {
-          if (!PodHealth.isFailed(pod)) {
+          boolean failed = PodHealth.isFailed(pod) || (restartCounts && PodHealth.hasRestarted(pod));
+          if (!watchFailures || !failed) {
             continue;
           }
           Instant due = PodHealth.failedSince(pod).plus(grace);
@@ -339,7 +353,7 @@ public final class ServingGroupPlanner {
       for (Role role : roles) {
         for (int r = 0; r < replicas(role.getReplicas()); r++) {
           for (int w = 0; w < ServingGroupPods.groupSize(role); w++) {
-            if (!ready.contains(PodNames.pod(msName, g, role.getName(), r, w))) {
+            if (!ready.contains(naming.pod(g, role.getName(), r, w))) {
               return false;
             }
           }

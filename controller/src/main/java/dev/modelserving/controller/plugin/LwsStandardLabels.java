@@ -76,10 +76,14 @@ public final class LwsStandardLabels implements Plugin {
    * <namespace>/<leaderPodName>}.
    */
   static String groupKey(String namespace, String leaderPodName) {
+    return sha1Hex(namespace + "/" + leaderPodName);
+  }
+
+  /** Lowercase hex SHA-1 of the UTF-8 bytes of {@code text}, as upstream LWS keys are made. */
+  static String sha1Hex(String text) {
     try {
       MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-      byte[] digest =
-          sha1.digest((namespace + "/" + leaderPodName).getBytes(StandardCharsets.UTF_8));
+      byte[] digest = sha1.digest(text.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK provides SHA-1", e);

@@ -27,7 +27,8 @@ public final class PluginRegistry {
   private static final PluginRegistry BUILT_INS =
       new PluginRegistry(new TreeMap<>())
           .with(DemoPodTweaks.NAME, DemoPodTweaks::fromSpec)
-          .with(LwsStandardLabels.NAME, spec -> new LwsStandardLabels());
+          .with(LwsStandardLabels.NAME, spec -> new LwsStandardLabels())
+          .with(LwsPodIdentity.NAME, LwsPodIdentity::fromSpec);
 
   private final Map<String, Factory> factories;
 

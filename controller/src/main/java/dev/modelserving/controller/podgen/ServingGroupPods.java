@@ -80,9 +80,10 @@ public final class ServingGroupPods {
       labels.remove(Labels.ENTRY);
     }
 
+    PodNaming naming = PodNaming.of(ms);
+    labels.put(Labels.WORKER_INDEX, Integer.toString(position.worker()));
     ObjectMeta metadata = new ObjectMeta();
-    metadata.setName(
-        PodNames.pod(msName, position.group(), position.role(), position.roleOrdinal(), position.worker()));
+    metadata.setName(naming.pod(position.group(), position.role(), position.roleOrdinal(), position.worker()));
     metadata.setNamespace(namespace);
     metadata.setLabels(labels);
     metadata.setAnnotations(annotations.isEmpty() ? null : annotations);
@@ -93,10 +94,12 @@ public final class ServingGroupPods {
     if (ms.getSpec().getSchedulerName() != null && !ms.getSpec().getSchedulerName().isEmpty()) {
       spec.setSchedulerName(ms.getSpec().getSchedulerName());
     }
-    String entryAddress =
-        PodNames.headlessService(msName, position.group(), position.role(), position.roleOrdinal())
-            + "."
-            + namespace;
+    if (naming.leaderWorkerSet()) {
+      // Stable DNS names as a StatefulSet gives them: <pod>.<subdomain>.<namespace>.
+      spec.setHostname(metadata.getName());
+      spec.setSubdomain(naming.service(position.group(), position.role(), position.roleOrdinal()));
+    }
+    String entryAddress = naming.entryAddress(position.group(), position.role(), position.roleOrdinal(), namespace);
     List<EnvVar> injected =
         List.of(
             new EnvVar(Env.ENTRY_ADDRESS, entryAddress, null),
@@ -113,17 +116,39 @@ public final class ServingGroupPods {
     return pod;
   }
 
-  /** The headless Service that resolves {@code <entryPod>.<namespace>} to the entry pod. */
+  /** Whether the role replicas of {@code role} get a headless Service (Kthena: only with workers). */
+  public static boolean wantsHeadlessService(ModelServing ms, Role role) {
+    return PodNaming.of(ms).leaderWorkerSet() || role.getWorkerTemplate() != null;
+  }
+
+  /**
+   * The headless Service of a role replica. Kthena's resolves {@code <entryPod>.<namespace>} to the
+   * entry pod only; with LeaderWorkerSet naming it is the pods' subdomain and selects every pod of
+   * the ModelServing (Shared, one Service) or of the group (UniquePerReplica).
+   */
   public static Service buildHeadlessService(ModelServing ms, int group, String role, int roleOrdinal) {
     String msName = ms.getMetadata().getName();
-    Map<String, String> selector = roleReplicaLabels(msName, group, role, roleOrdinal);
-    selector.remove(Labels.NAME);
-    selector.put(Labels.ENTRY, Labels.ENTRY_TRUE);
+    PodNaming naming = PodNaming.of(ms);
+    Map<String, String> selector;
+    Map<String, String> labels;
+    if (naming.leaderWorkerSet()) {
+      selector = new LinkedHashMap<>();
+      selector.put(Labels.NAME, msName);
+      if (naming.uniquePerReplica()) {
+        selector.put(Labels.GROUP_NAME, PodNames.group(msName, group));
+      }
+      labels = new LinkedHashMap<>(selector);
+    } else {
+      selector = roleReplicaLabels(msName, group, role, roleOrdinal);
+      selector.remove(Labels.NAME);
+      selector.put(Labels.ENTRY, Labels.ENTRY_TRUE);
+      labels = roleReplicaLabels(msName, group, role, roleOrdinal);
+    }
     return new ServiceBuilder()
         .withNewMetadata()
-        .withName(PodNames.headlessService(msName, group, role, roleOrdinal))
+        .withName(naming.service(group, role, roleOrdinal))
         .withNamespace(ms.getMetadata().getNamespace())
-        .withLabels(roleReplicaLabels(msName, group, role, roleOrdinal))
+        .withLabels(labels)
         .withOwnerReferences(ownerReference(ms))
         .endMetadata()
         .withNewSpec()

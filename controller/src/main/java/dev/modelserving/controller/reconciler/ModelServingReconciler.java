@@ -200,7 +200,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     String group = labels.get(Labels.GROUP_NAME);
     String roleId = labels.get(Labels.ROLE_ID);
     int groupOrdinal = PodNames.ordinalAfter(msName, group).orElse(-1);
-    int worker = PodNames.ordinalAfter(group + "-" + roleId, pod.getMetadata().getName()).orElse(-1);
+    int worker = Integer.parseInt(labels.get(Labels.WORKER_INDEX));
     return new HookRequest(ms, group, groupOrdinal, labels.get(Labels.ROLE), roleId, worker == 0, worker, pod);
   }
 

@@ -7,6 +7,7 @@ import dev.modelserving.api.v1alpha1.ModelServingStatus;
 import dev.modelserving.api.v1alpha1.Role;
 import dev.modelserving.controller.plan.PodHealth;
 import dev.modelserving.controller.podgen.PodNames;
+import dev.modelserving.controller.podgen.PodNaming;
 import dev.modelserving.controller.podgen.Revisions;
 import dev.modelserving.controller.podgen.ServingGroupPods;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -67,7 +68,7 @@ public final class ModelServingStatusAggregator {
     List<String> notReady = new ArrayList<>();
     for (var entry : groups.entrySet()) {
       List<Pod> groupPods = entry.getValue();
-      if (isReady(msName, entry.getKey(), roles, groupPods)) {
+      if (isReady(PodNaming.of(ms), entry.getKey(), roles, groupPods)) {
         available++;
       } else {
         notReady.add(PodNames.group(msName, entry.getKey()));
@@ -128,14 +129,14 @@ public final class ModelServingStatusAggregator {
     return status;
   }
 
-  static boolean isReady(String msName, int g, List<Role> roles, List<Pod> pods) {
+  static boolean isReady(PodNaming naming, int g, List<Role> roles, List<Pod> pods) {
     Set<String> ready = new TreeSet<>();
     pods.stream().filter(PodHealth::isReady).forEach(p -> ready.add(p.getMetadata().getName()));
     for (Role role : roles) {
       int replicas = role.getReplicas() == null ? 1 : role.getReplicas();
       for (int r = 0; r < replicas; r++) {
         for (int w = 0; w < ServingGroupPods.groupSize(role); w++) {
-          if (!ready.contains(PodNames.pod(msName, g, role.getName(), r, w))) {
+          if (!ready.contains(naming.pod(g, role.getName(), r, w))) {
             return false;
           }
         }

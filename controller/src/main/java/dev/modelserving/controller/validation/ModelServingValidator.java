@@ -76,6 +76,25 @@ public final class ModelServingValidator {
     checkGangPolicy();
     checkTemplates();
     checkRecoveryPolicyAgainstRolloutType();
+    checkLeaderWorkerSetNaming();
+  }
+
+  /** LeaderWorkerSet naming gives one name per group and worker, so it admits one role replica. */
+  private void checkLeaderWorkerSetNaming() {
+    var annotations = ms.getMetadata() == null ? null : ms.getMetadata().getAnnotations();
+    if (annotations == null
+        || !dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.NAMING_LEADER_WORKER_SET.equals(
+            annotations.get(dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.POD_NAMING))
+        || spec.getTemplate() == null
+        || spec.getTemplate().getRoles() == null) {
+      return;
+    }
+    var roles = spec.getTemplate().getRoles();
+    if (roles.size() != 1) {
+      add("spec.template.roles", "LeaderWorkerSet pod naming (annotation modelserving.dev/pod-naming) needs exactly one role, got %d", roles.size());
+    } else if (roles.get(0) != null && roles.get(0).getReplicas() != null && roles.get(0).getReplicas() != 1) {
+      add("spec.template.roles[0].replicas", "LeaderWorkerSet pod naming (annotation modelserving.dev/pod-naming) needs exactly one role replica, got %d", roles.get(0).getReplicas());
+    }
   }
 
   // Rule 1: every generated pod and Service name must be a DNS-1035 label.

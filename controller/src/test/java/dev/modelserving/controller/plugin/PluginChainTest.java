@@ -188,7 +188,7 @@ class PluginChainTest {
 
     assertThat(chain.names()).containsExactly("demo-pod-tweaks", "lws-standard-labels");
     assertThat(PluginRegistry.builtIns().names())
-        .containsExactly("demo-pod-tweaks", "lws-standard-labels");
+        .containsExactly("demo-pod-tweaks", "lws-pod-identity", "lws-standard-labels");
   }
 
   @Test

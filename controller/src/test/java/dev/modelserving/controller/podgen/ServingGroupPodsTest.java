@@ -188,6 +188,7 @@ class ServingGroupPodsTest {
           Labels.ROLE_ID, "decode-1",
           Labels.REVISION, "rev",
           Labels.ROLE_TEMPLATE_HASH, "hash",
+          Labels.WORKER_INDEX, "0",
           Labels.ENTRY, "true"));
     }
 
