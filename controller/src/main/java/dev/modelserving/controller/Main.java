@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "ModelServing controller: Kthena's ModelServing API and native LeaderWorkerSet support.",
-    subcommands = {RunCommand.class})
+    subcommands = {RunCommand.class, ConvertCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

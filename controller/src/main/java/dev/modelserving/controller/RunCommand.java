@@ -2,6 +2,7 @@ package dev.modelserving.controller;
 
 import dev.modelserving.controller.kube.ServedApis;
 import dev.modelserving.controller.kube.EventRecorder;
+import dev.modelserving.controller.reconciler.LeaderWorkerSetSupport;
 import dev.modelserving.controller.reconciler.ModelServingReconciler;
 import io.fabric8.kubernetes.client.Config;
 import io.javaoperatorsdk.operator.Operator;
@@ -64,11 +65,7 @@ final class RunCommand implements Callable<Integer> {
         return 1;
       }
       log.info("ModelServing API is served");
-      log.info(
-          "LeaderWorkerSet API {}",
-          apis.leaderWorkerSet()
-              ? "is served: LeaderWorkerSet support is on"
-              : "is not served: LeaderWorkerSet support is off until the upstream LWS CRD is installed");
+      log.info("LeaderWorkerSet API {}", apis.leaderWorkerSet() ? "is served" : "is not served");
       Clock clock = Clock.systemUTC();
       Operator operator =
           new Operator(
@@ -84,9 +81,12 @@ final class RunCommand implements Callable<Integer> {
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "shutdown"));
       operator.start();
+      LeaderWorkerSetSupport lws = new LeaderWorkerSetSupport(client, clock, threads);
+      lws.start();
       log.info("waiting for work (stop with Ctrl-C)");
       stop.await();
       log.info("stopping");
+      lws.close();
       operator.stop();
       return 0;
     }

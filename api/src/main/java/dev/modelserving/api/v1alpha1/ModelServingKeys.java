@@ -91,6 +91,13 @@ public final class ModelServingKeys {
      */
     public static final String RESTART_POLICY = "modelserving.dev/restart-policy";
 
+    /**
+     * On a ModelServing converted from a LeaderWorkerSet: the LWS {@code spec.replicas} copied last
+     * time, so that replicas set on the ModelServing by someone else (Kthena's autoscaler) are kept
+     * until the LWS itself is scaled.
+     */
+    public static final String LWS_SYNCED_REPLICAS = "modelserving.dev/lws-synced-replicas";
+
     public static final String RESTART_ANY = "RecreateGroupOnPodRestart";
     public static final String RESTART_AFTER_START = "RecreateGroupAfterStart";
   }

@@ -51,7 +51,7 @@ public final class Revisions {
     return node;
   }
 
-  static String hash(JsonNode node) {
+  public static String hash(JsonNode node) {
     try {
       byte[] canonical = CANONICAL.writeValueAsBytes(sorted(node));
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical);

@@ -1,0 +1,144 @@
+package dev.modelserving.controller.conversion;
+
+import dev.modelserving.api.lws.v1.LeaderWorkerSet;
+import dev.modelserving.api.lws.v1.LeaderWorkerSetStatus;
+import dev.modelserving.api.lws.v1.LwsKeys;
+import dev.modelserving.api.v1alpha1.ModelServing;
+import dev.modelserving.api.v1alpha1.ModelServingKeys;
+import dev.modelserving.api.v1alpha1.ModelServingStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The LeaderWorkerSet status written back from its ModelServing (pure), with upstream's fields,
+ * condition types, reasons, messages and merge rules (LWS.md §3.12): a True condition is added or
+ * replaced; Available is exclusive with Progressing and UpdateInProgress, and flipping one to
+ * False changes only its status and times; conditions are never removed. Beyond upstream: pods
+ * that cannot be scheduled are named with the scheduler's reason in the Progressing message, and
+ * a problem that stops the LWS (invalid spec, a ModelServing it does not own) sets
+ * Progressing=False with its reason.
+ */
+public final class LwsStatusFromModelServing {
+  private LwsStatusFromModelServing() {}
+
+  /** Why nothing is done for an LWS; {@code reason} is CamelCase, {@code message} a sentence. */
+  public record Problem(String reason, String message) {}
+
+  public static LeaderWorkerSetStatus compute(
+      LeaderWorkerSet lws, Optional<ModelServing> ms, Optional<Problem> problem, Instant now) {
+    LeaderWorkerSetStatus previous = lws.getStatus() == null ? new LeaderWorkerSetStatus() : lws.getStatus();
+    long generation = lws.getMetadata().getGeneration() == null ? 0 : lws.getMetadata().getGeneration();
+    int desired = lws.getSpec().getReplicas() == null ? 1 : lws.getSpec().getReplicas();
+    ModelServingStatus msStatus = ms.map(ModelServing::getStatus).orElse(null);
+    int replicas = msStatus == null || msStatus.getReplicas() == null ? 0 : msStatus.getReplicas();
+    int ready = msStatus == null || msStatus.getAvailableReplicas() == null ? 0 : msStatus.getAvailableReplicas();
+    int updated = msStatus == null || msStatus.getUpdatedReplicas() == null ? 0 : msStatus.getUpdatedReplicas();
+
+    LeaderWorkerSetStatus status = new LeaderWorkerSetStatus();
+    status.setObservedGeneration(generation);
+    status.setReplicas(replicas);
+    status.setReadyReplicas(ready);
+    status.setUpdatedReplicas(updated);
+    status.setHpaPodSelector(
+        LwsKeys.Labels.NAME + "=" + lws.getMetadata().getName() + "," + LwsKeys.Labels.WORKER_INDEX + "=0");
+
+    List<Condition> conditions = copy(previous.getConditions());
+    String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
+    if (problem.isPresent()) {
+      put(conditions, condition(LwsKeys.Conditions.PROGRESSING, "False", problem.get().reason(), problem.get().message(), generation, time), time);
+    } else {
+      boolean updating = updated < Math.min(desired, replicas);
+      boolean available = ready >= desired && updated >= desired;
+      String progressing = progressingMessage(msStatus);
+      if (updating) {
+        setTrue(conditions, LwsKeys.Conditions.UPDATE_IN_PROGRESS, LwsKeys.Conditions.REASON_GROUPS_UPDATING, LwsKeys.Conditions.MESSAGE_GROUPS_UPDATING, generation, time);
+        setTrue(conditions, LwsKeys.Conditions.PROGRESSING, LwsKeys.Conditions.REASON_GROUPS_PROGRESSING, progressing, generation, time);
+      } else if (available) {
+        setTrue(conditions, LwsKeys.Conditions.AVAILABLE, LwsKeys.Conditions.REASON_ALL_GROUPS_READY, LwsKeys.Conditions.MESSAGE_ALL_GROUPS_READY, generation, time);
+      } else {
+        setTrue(conditions, LwsKeys.Conditions.PROGRESSING, LwsKeys.Conditions.REASON_GROUPS_PROGRESSING, progressing, generation, time);
+      }
+    }
+    for (Condition c : conditions) {
+      c.setObservedGeneration(generation);
+    }
+    status.setConditions(conditions);
+    return status;
+  }
+
+  /** Upstream's message, plus the ModelServing's word on pods the scheduler cannot place. */
+  static String progressingMessage(ModelServingStatus msStatus) {
+    String base = LwsKeys.Conditions.MESSAGE_GROUPS_PROGRESSING;
+    if (msStatus == null || msStatus.getConditions() == null) {
+      return base;
+    }
+    return msStatus.getConditions().stream()
+        .filter(c -> ModelServingKeys.Conditions.PROGRESSING.equals(c.getType()) && c.getMessage() != null)
+        .map(Condition::getMessage)
+        .filter(m -> m.contains(" cannot be scheduled: "))
+        .map(m -> base + "; " + m.substring(m.indexOf("pod ")))
+        .findFirst()
+        .orElse(base);
+  }
+
+  /** Upstream setCondition: add or replace a True condition and flip its exclusive partners to False. */
+  private static void setTrue(List<Condition> conditions, String type, String reason, String message, long generation, String time) {
+    put(conditions, condition(type, "True", reason, message, generation, time), time);
+    Set<String> exclusive = LwsKeys.Conditions.AVAILABLE.equals(type)
+        ? Set.of(LwsKeys.Conditions.PROGRESSING, LwsKeys.Conditions.UPDATE_IN_PROGRESS)
+        : Set.of(LwsKeys.Conditions.AVAILABLE);
+    for (Condition c : conditions) {
+      if (exclusive.contains(c.getType()) && "True".equals(c.getStatus())) {
+        c.setStatus("False");
+        c.setLastTransitionTime(time);
+      }
+    }
+  }
+
+  private static void put(List<Condition> conditions, Condition next, String time) {
+    for (int i = 0; i < conditions.size(); i++) {
+      Condition old = conditions.get(i);
+      if (old.getType().equals(next.getType())) {
+        if (old.getStatus().equals(next.getStatus()) && old.getLastTransitionTime() != null) {
+          next.setLastTransitionTime(old.getLastTransitionTime());
+        }
+        conditions.set(i, next);
+        return;
+      }
+    }
+    conditions.add(next);
+  }
+
+  private static Condition condition(String type, String status, String reason, String message, long generation, String time) {
+    Condition c = new Condition();
+    c.setType(type);
+    c.setStatus(status);
+    c.setReason(reason);
+    c.setMessage(message);
+    c.setObservedGeneration(generation);
+    c.setLastTransitionTime(time);
+    return c;
+  }
+
+  private static List<Condition> copy(List<Condition> conditions) {
+    List<Condition> copy = new ArrayList<>();
+    if (conditions != null) {
+      for (Condition c : conditions) {
+        Condition d = new Condition();
+        d.setType(c.getType());
+        d.setStatus(c.getStatus());
+        d.setReason(c.getReason());
+        d.setMessage(c.getMessage());
+        d.setObservedGeneration(c.getObservedGeneration());
+        d.setLastTransitionTime(c.getLastTransitionTime());
+        copy.add(d);
+      }
+    }
+    return copy;
+  }
+}

@@ -1,0 +1,170 @@
+package dev.modelserving.controller.reconciler;
+
+import dev.modelserving.api.lws.v1.LeaderWorkerSet;
+import dev.modelserving.api.lws.v1.LeaderWorkerSetStatus;
+import dev.modelserving.api.lws.v1.SubGroupPolicy;
+import dev.modelserving.api.v1alpha1.ModelServing;
+import dev.modelserving.controller.conversion.LwsStatusFromModelServing;
+import dev.modelserving.controller.conversion.LwsStatusFromModelServing.Problem;
+import dev.modelserving.controller.conversion.LwsToModelServing;
+import dev.modelserving.controller.kube.EventRecorder;
+import dev.modelserving.controller.lws.LwsValidator;
+import dev.modelserving.controller.podgen.Revisions;
+import dev.modelserving.controller.validation.Violation;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves a LeaderWorkerSet through a ModelServing of the same name: validates it as upstream's
+ * webhook would, converts it ({@link LwsToModelServing}) and applies the result server-side with
+ * one field manager, then writes the LWS status back from the ModelServing. A ModelServing of that
+ * name that the LWS does not control is never touched. Nothing is written when nothing changed.
+ */
+@ControllerConfiguration(name = LeaderWorkerSetReconciler.NAME)
+public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerSet> {
+  public static final String NAME = "leaderworkerset";
+  public static final String FIELD_MANAGER = "modelserving-controller";
+  /** On the ModelServing: hash of the object last applied, so an unchanged LWS costs no request. */
+  static final String APPLIED_HASH = "modelserving.dev/lws-applied-hash";
+  /** On the ModelServing: the LWS subGroupPolicy accepted at creation (upstream makes it immutable). */
+  static final String ACCEPTED_SUBGROUP = "modelserving.dev/lws-subgroup-policy";
+  private static final Logger log = LoggerFactory.getLogger(LeaderWorkerSetReconciler.class);
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  private final Clock clock;
+  private final EventRecorder events;
+
+  public LeaderWorkerSetReconciler(Clock clock, EventRecorder events) {
+    this.clock = clock;
+    this.events = events;
+  }
+
+  @Override
+  public List<EventSource<?, LeaderWorkerSet>> prepareEventSources(EventSourceContext<LeaderWorkerSet> context) {
+    // Same name, same namespace: also a foreign ModelServing going away re-triggers its LWS.
+    var modelServings =
+        InformerEventSourceConfiguration.from(ModelServing.class, LeaderWorkerSet.class)
+            .withName("modelservings")
+            .withSecondaryToPrimaryMapper(ms -> Set.of(ResourceID.fromResource(ms)))
+            .build();
+    return List.of(new InformerEventSource<>(modelServings, context));
+  }
+
+  @Override
+  public UpdateControl<LeaderWorkerSet> reconcile(LeaderWorkerSet lws, Context<LeaderWorkerSet> context) {
+    if (lws.getMetadata().getDeletionTimestamp() != null) {
+      return UpdateControl.noUpdate();
+    }
+    String ns = lws.getMetadata().getNamespace();
+    String name = lws.getMetadata().getName();
+    Optional<ModelServing> existing =
+        context.eventSourceRetriever().getEventSourceFor(ModelServing.class).get(new ResourceID(name, ns));
+
+    // 1. Upstream's webhook rules, and what we cannot honour: nothing is created or changed.
+    Optional<Problem> problem = Optional.empty();
+    List<Violation> violations = new ArrayList<>(previousSubGroupPolicy(existing)
+        .map(previous -> LwsValidator.validateUpdate(withSubGroupPolicy(lws, previous.orElse(null)), lws))
+        .orElseGet(() -> LwsValidator.validate(lws)));
+    violations.addAll(LwsValidator.unsupported(lws));
+    if (!violations.isEmpty()) {
+      problem = Optional.of(new Problem("InvalidSpec",
+          "invalid spec: " + violations.stream().map(Violation::toString).collect(Collectors.joining("; "))));
+    } else if (existing.isPresent() && !controlledBy(existing.get(), lws)) {
+      problem = Optional.of(new Problem("ModelServingConflict",
+          "ModelServing " + ns + "/" + name + " exists and is not controlled by this LeaderWorkerSet;"
+              + " it is left alone: delete or rename it to let the LeaderWorkerSet run"));
+    }
+
+    // 2. Apply the converted ModelServing when it changed.
+    if (problem.isEmpty()) {
+      ModelServing desired = LwsToModelServing.convert(lws, existing);
+      desired.getMetadata().getAnnotations().put(ACCEPTED_SUBGROUP, subGroupAnnotation(lws.getSpec().getLeaderWorkerTemplate().getSubGroupPolicy()));
+      String hash = Revisions.hash(SERIALIZATION.convertValue(desired, com.fasterxml.jackson.databind.JsonNode.class));
+      desired.getMetadata().getAnnotations().put(APPLIED_HASH, hash);
+      String appliedHash = existing.map(ms -> ms.getMetadata().getAnnotations()).map(a -> a.get(APPLIED_HASH)).orElse(null);
+      if (!hash.equals(appliedHash)) {
+        try {
+          context.getClient().resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+          log.info("{}/{}: {} ModelServing", ns, name, existing.isPresent() ? "updated" : "created");
+          if (existing.isEmpty()) {
+            events.normal(lws, "GroupsProgressing", "Created ModelServing " + name);
+          }
+        } catch (KubernetesClientException e) {
+          if (e.getCode() < 400 || e.getCode() >= 500 || e.getCode() == 409 || e.getCode() == 429) {
+            throw e;
+          }
+          problem = Optional.of(new Problem("FailedCreate", "cannot apply ModelServing " + name + ": "
+              + (e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage())));
+        }
+      }
+    }
+
+    // 3. Status, written only when it differs; a new problem is also an Event and a log line.
+    LeaderWorkerSetStatus status = LwsStatusFromModelServing.compute(lws, existing.filter(ms -> controlledBy(ms, lws)), problem, clock.instant());
+    if (problem.isPresent() && !sameProblem(lws.getStatus(), problem.get())) {
+      log.warn("{}/{}: {}", ns, name, problem.get().message());
+      events.warning(lws, problem.get().reason(), problem.get().message());
+    }
+    if (Objects.equals(status, lws.getStatus())) {
+      return UpdateControl.noUpdate();
+    }
+    LeaderWorkerSet patch = new LeaderWorkerSet();
+    patch.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    patch.setStatus(status);
+    return UpdateControl.patchStatus(patch);
+  }
+
+  private static boolean controlledBy(ModelServing ms, LeaderWorkerSet lws) {
+    return ms.getMetadata().getOwnerReferences() != null
+        && ms.getMetadata().getOwnerReferences().stream()
+            .anyMatch(r -> Boolean.TRUE.equals(r.getController()) && lws.getMetadata().getUid().equals(r.getUid()));
+  }
+
+  private static boolean sameProblem(LeaderWorkerSetStatus status, Problem problem) {
+    return status != null && status.getConditions() != null
+        && status.getConditions().stream().anyMatch(c -> problem.reason().equals(c.getReason()) && problem.message().equals(c.getMessage()));
+  }
+
+  /** The subGroupPolicy accepted before, when this LWS already has its ModelServing. */
+  private static Optional<Optional<SubGroupPolicy>> previousSubGroupPolicy(Optional<ModelServing> existing) {
+    return existing
+        .map(ms -> ms.getMetadata().getAnnotations())
+        .map(a -> a.get(ACCEPTED_SUBGROUP))
+        .map(json -> "none".equals(json) ? Optional.empty() : Optional.of(SERIALIZATION.unmarshal(json, SubGroupPolicy.class)));
+  }
+
+  private static String subGroupAnnotation(SubGroupPolicy policy) {
+    return policy == null ? "none" : SERIALIZATION.asJson(policy);
+  }
+
+  private static LeaderWorkerSet withSubGroupPolicy(LeaderWorkerSet lws, SubGroupPolicy policy) {
+    LeaderWorkerSet previous = SERIALIZATION.clone(lws);
+    previous.getSpec().getLeaderWorkerTemplate().setSubGroupPolicy(policy);
+    return previous;
+  }
+
+  static Map<String, String> copy(Map<String, String> m) {
+    return m == null ? new HashMap<>() : new HashMap<>(m);
+  }
+}
