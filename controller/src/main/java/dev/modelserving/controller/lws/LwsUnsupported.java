@@ -102,7 +102,7 @@ final class LwsUnsupported {
         excess == 1 ? "" : "s");
   }
 
-  /** Surge groups as the rollout creates them: maxSurge of replicas rounded up, at most replicas. */
+  /** Surge groups as the rollout creates them: maxSurge of replicas rounded up, <= replicas. */
   private static int surge(LeaderWorkerSet lws, int replicas) {
     RollingUpdateConfiguration config =
         lws.getSpec().getRolloutStrategy().getRollingUpdateConfiguration();
