@@ -1,7 +1,7 @@
 package dev.modelserving.controller.validation;
 
 /**
- * One thing wrong with a ModelServing.
+ * One thing wrong with a ModelServing or a LeaderWorkerSet.
  *
  * @param field JSON path of the offending field as Kubernetes prints it, e.g. {@code
  *     spec.template.roles[1].workerTemplate}
