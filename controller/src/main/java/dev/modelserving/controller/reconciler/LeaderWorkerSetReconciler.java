@@ -78,8 +78,9 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     }
     String ns = lws.getMetadata().getNamespace();
     String name = lws.getMetadata().getName();
-    Optional<ModelServing> existing =
-        context.eventSourceRetriever().getEventSourceFor(ModelServing.class).get(new ResourceID(name, ns));
+    @SuppressWarnings("unchecked")
+    var modelServings = (InformerEventSource<ModelServing, LeaderWorkerSet>) context.eventSourceRetriever().getEventSourceFor(ModelServing.class);
+    Optional<ModelServing> existing = modelServings.get(new ResourceID(name, ns));
 
     // 1. Upstream's webhook rules, and what we cannot honour: nothing is created or changed.
     Optional<Problem> problem = Optional.empty();
