@@ -159,7 +159,7 @@ metadata:
     kubernetes.io/arch: amd64
     type: kwok
     topology.kubernetes.io/zone: zone-$((i % 2))
-    cloud.google.com/gke-nodepool: pool-$((i % 2))
+    cloud.google.com/gke-nodepool: pool-$i
     cloud.google.com/gke-tpu-accelerator: tpu-v5-lite-podslice
     cloud.google.com/gke-tpu-topology: 4x4
 status:
@@ -196,6 +196,40 @@ install_crds() {
   log "CRDs served: $MS_CRD_NAME, $LWS_CRD_NAME (LWS from $(cat "$upstream/lws/SOURCE"))"
 }
 
+# No volume provisioner runs here: a StorageClass "default" (the name upstream LWS examples use) and
+# pre-made hostPath PersistentVolumes let claims bind. Released volumes are made Available again.
+PV_COUNT="${LOCAL_CLUSTER_PVS:-16}"
+install_storage() {
+  local i manifest="" released
+  if ! kubectl get storageclass default >/dev/null 2>&1; then
+    manifest+="---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: default}
+provisioner: kubernetes.io/no-provisioner
+volumeBindingMode: Immediate
+"
+  fi
+  for i in $(seq 0 $((PV_COUNT - 1))); do
+    kubectl get pv "local-pv-$i" >/dev/null 2>&1 && continue
+    manifest+="---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: local-pv-$i}
+spec:
+  capacity: {storage: 100Gi}
+  accessModes: [ReadWriteOnce, ReadWriteMany, ReadOnlyMany]
+  persistentVolumeReclaimPolicy: Retain
+  storageClassName: default
+  hostPath: {path: /tmp/local-cluster/pv-$i}
+"
+  done
+  [ -z "$manifest" ] || printf '%s' "$manifest" | kubectl create -f - >/dev/null
+  for released in $(kubectl get pv -o jsonpath='{range .items[?(@.status.phase=="Released")]}{.metadata.name}{" "}{end}'); do
+    kubectl patch pv "$released" --type=json -p='[{"op":"remove","path":"/spec/claimRef"}]' >/dev/null
+  done
+}
+
 cmd_up() {
   local t0; t0=$(date +%s)
   command -v openssl >/dev/null || die "openssl is required (apt-get install openssl)"
@@ -207,6 +241,7 @@ cmd_up() {
   start_control_plane
   create_nodes
   install_crds
+  install_storage
   log "ready in $(( $(date +%s) - t0 ))s: export KUBECONFIG=$KUBECONFIG_FILE"
 }
 

@@ -171,7 +171,10 @@ public final class LwsToModelServing {
         lwt.getSubGroupPolicy() == null || lwt.getSubGroupPolicy().getSubGroupPolicyType() == null ? null : lwt.getSubGroupPolicy().getSubGroupPolicyType().value(),
         emptyToNull(lwsAnnotations.get(LwsKeys.Annotations.EXCLUSIVE_TOPOLOGY)),
         lwt.getSubGroupPolicy() == null ? null : emptyToNull(lwsAnnotations.get(LwsKeys.Annotations.SUBGROUP_EXCLUSIVE_TOPOLOGY)),
-        requestsTpus(leader));
+        requestsTpus(leader),
+        lwt.getVolumeClaimTemplates() == null || lwt.getVolumeClaimTemplates().isEmpty()
+            ? null
+            : lwt.getVolumeClaimTemplates().stream().map(c -> c.getMetadata().getName()).toList());
     PluginSpec plugin = new PluginSpec();
     plugin.setName(LwsPodIdentity.NAME);
     plugin.setType(PluginSpec.Type.BuiltIn);

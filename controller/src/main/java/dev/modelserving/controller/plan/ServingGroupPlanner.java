@@ -319,6 +319,9 @@ public final class ServingGroupPlanner {
 
     /** Scale-down rank of a group: not-ready groups sort first, then by summed deletion cost. */
     private long groupScore(Map.Entry<Integer, List<Pod>> group) {
+      if (naming.leaderWorkerSet()) {
+        return 0; // as a StatefulSet: the highest group indices go, so indices stay 0..replicas-1
+      }
       return rank(groupReady(group.getKey(), group.getValue()), group.getValue());
     }
 

@@ -51,7 +51,8 @@ public final class LwsPodIdentity implements Plugin {
       String subGroupPolicyType,
       String exclusiveTopology,
       String subGroupExclusiveTopology,
-      boolean leaderRequestsTpus) {}
+      boolean leaderRequestsTpus,
+      List<String> volumeClaimTemplates) {}
 
   private final Config config;
 
@@ -131,6 +132,7 @@ public final class LwsPodIdentity implements Plugin {
     }
     metadata.setLabels(labels);
     metadata.setAnnotations(annotations);
+    addClaimVolumes(pod);
 
     String subdomain = pod.getSpec().getSubdomain();
     List<EnvVar> lwsEnv = List.of(
@@ -192,6 +194,26 @@ public final class LwsPodIdentity implements Plugin {
       affinity.setPodAntiAffinity(anti);
     }
     pod.getSpec().setAffinity(affinity);
+  }
+
+  /**
+   * A StatefulSet's per-pod volumes: claim template {@code c} becomes the volume {@code c} backed by
+   * the PersistentVolumeClaim {@code <c>-<pod>} (created by the LeaderWorkerSet reconciler).
+   */
+  private void addClaimVolumes(Pod pod) {
+    if (config.volumeClaimTemplates() == null) {
+      return;
+    }
+    List<io.fabric8.kubernetes.api.model.Volume> volumes = new ArrayList<>(pod.getSpec().getVolumes() == null ? List.of() : pod.getSpec().getVolumes());
+    for (String claim : config.volumeClaimTemplates()) {
+      if (volumes.stream().noneMatch(v -> claim.equals(v.getName()))) {
+        volumes.add(new io.fabric8.kubernetes.api.model.VolumeBuilder()
+            .withName(claim)
+            .withNewPersistentVolumeClaim(claim + "-" + pod.getMetadata().getName(), false)
+            .build());
+      }
+    }
+    pod.getSpec().setVolumes(volumes);
   }
 
   /** TPU_* variables for pods that request TPUs, as upstream's pod webhook sets them (no sub-groups). */

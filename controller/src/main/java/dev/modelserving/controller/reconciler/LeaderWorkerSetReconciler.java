@@ -7,6 +7,10 @@ import dev.modelserving.api.v1alpha1.ModelServing;
 import dev.modelserving.controller.conversion.LwsStatusFromModelServing;
 import dev.modelserving.controller.conversion.LwsStatusFromModelServing.Problem;
 import dev.modelserving.controller.conversion.LwsToModelServing;
+import dev.modelserving.controller.conversion.LwsVolumeClaims;
+import dev.modelserving.api.lws.v1.LwsKeys;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.modelserving.controller.kube.EventRecorder;
 import dev.modelserving.controller.lws.LwsValidator;
 import dev.modelserving.controller.podgen.Revisions;
@@ -104,7 +108,10 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
       String hash = Revisions.hash(SERIALIZATION.convertValue(desired, com.fasterxml.jackson.databind.JsonNode.class));
       desired.getMetadata().getAnnotations().put(APPLIED_HASH, hash);
       String appliedHash = existing.map(ms -> ms.getMetadata().getAnnotations()).map(a -> a.get(APPLIED_HASH)).orElse(null);
-      if (!hash.equals(appliedHash)) {
+      if (problem.isEmpty()) {
+        problem = ensureVolumeClaims(context.getClient(), lws, desired.getSpec().getReplicas());
+      }
+      if (problem.isEmpty() && !hash.equals(appliedHash)) {
         try {
           context.getClient().resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
           log.info("{}/{}: {} ModelServing", ns, name, existing.isPresent() ? "updated" : "created");
@@ -134,6 +141,44 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     patch.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
     patch.setStatus(status);
     return UpdateControl.patchStatus(patch);
+  }
+
+  /** Creates missing per-pod claims; with {@code whenScaled: Delete} removes those of removed groups. */
+  private static Optional<Problem> ensureVolumeClaims(KubernetesClient client, LeaderWorkerSet lws, int groups) {
+    List<PersistentVolumeClaim> desired = LwsVolumeClaims.desired(lws, groups);
+    if (desired.isEmpty()) {
+      return Optional.empty();
+    }
+    String ns = lws.getMetadata().getNamespace();
+    var existing = client.persistentVolumeClaims().inNamespace(ns)
+        .withLabel(LwsKeys.Labels.NAME, lws.getMetadata().getName()).list().getItems();
+    Set<String> names = existing.stream().map(c -> c.getMetadata().getName()).collect(Collectors.toSet());
+    for (PersistentVolumeClaim claim : desired) {
+      if (names.contains(claim.getMetadata().getName())) {
+        continue;
+      }
+      try {
+        client.resource(claim).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 409) {
+          continue;
+        }
+        if (e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 429) {
+          return Optional.of(new Problem("FailedCreate", "cannot create PersistentVolumeClaim " + claim.getMetadata().getName() + ": "
+              + (e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage())));
+        }
+        throw e;
+      }
+    }
+    if (LwsVolumeClaims.deleteWhenScaled(lws)) {
+      for (PersistentVolumeClaim claim : existing) {
+        String index = claim.getMetadata().getLabels().get(LwsKeys.Labels.GROUP_INDEX);
+        if (index != null && index.matches("[0-9]+") && Integer.parseInt(index) >= groups) {
+          client.resource(claim).delete();
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private static boolean controlledBy(ModelServing ms, LeaderWorkerSet lws) {
