@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Once everything is Ready, the controller writes nothing: 60 s of watching the ModelServing, its
- * pods, its Services and the namespace's Events see no change at all.
+ * Once everything is Ready, the controller writes nothing: 60 s of watching ModelServings, a
+ * LeaderWorkerSet, their pods, Services and the namespace's Events see no change at all.
  */
 class ControllerIdleIT {
   @RegisterExtension static final TestNamespace ns = new TestNamespace("idle");
@@ -28,7 +28,9 @@ class ControllerIdleIT {
     ModelServing ms = ModelServingYaml.of("idle", 2, "", ModelServingYaml.role("p", 2, 2), ModelServingYaml.role("d", 1, 0));
     try (ControllerProcess controller = ControllerProcess.start("ControllerIdleIT")) {
       modelServings().inNamespace(ns.name()).resource(ms).create();
+      Lws.lwss().inNamespace(ns.name()).resource(Lws.simple("idle-lws", 2, 3, "", "")).create();
       awaitAvailable(ns.name(), "idle", 2, expectedPodNames(ms));
+      Lws.awaitReady(ns.name(), "idle-lws", 2, 3);
       Thread.sleep(3_000); // let the last status write and events settle
       List<String> writes = Collections.synchronizedList(new ArrayList<>());
       // Each watch starts at the resourceVersion of a fresh list, so every event it sees is a write.
@@ -36,11 +38,13 @@ class ControllerIdleIT {
       var services = client().services().inNamespace(ns.name());
       var modelServings = modelServings().inNamespace(ns.name());
       var events = client().v1().events().inNamespace(ns.name());
-      assertThat(pods.list().getItems()).hasSize(14);
+      var lwss = Lws.lwss().inNamespace(ns.name());
+      assertThat(pods.list().getItems()).hasSize(14 + 6);
       try (Watch a = pods.watch(from(pods.list().getMetadata().getResourceVersion()), recorder("pod", writes));
           Watch b = services.watch(from(services.list().getMetadata().getResourceVersion()), recorder("service", writes));
           Watch c = modelServings.watch(from(modelServings.list().getMetadata().getResourceVersion()), recorder("modelserving", writes));
-          Watch d = events.watch(from(events.list().getMetadata().getResourceVersion()), recorder("event", writes))) {
+          Watch d = events.watch(from(events.list().getMetadata().getResourceVersion()), recorder("event", writes));
+          Watch e = lwss.watch(from(lwss.list().getMetadata().getResourceVersion()), recorder("leaderworkerset", writes))) {
         Thread.sleep(60_000);
       }
       assertThat(writes).as("writes during 60 s of idle").isEmpty();

@@ -35,7 +35,7 @@ public final class ControllerProcess implements AutoCloseable {
       ProcessBuilder pb =
           new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "run")
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+              .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
       pb.environment().put("KUBECONFIG", LocalCluster.kubeconfig().toString());
       ControllerProcess controller = new ControllerProcess(pb.start(), log);
       controller.awaitLogLine("waiting for work", Duration.ofSeconds(60));

@@ -212,6 +212,10 @@ class LwsBehaviourIT {
   }
 
   static List<Event> events(String name) {
-    return LocalCluster.client().v1().events().inNamespace(ns.name()).withField("involvedObject.name", name).list().getItems();
+    return eventsIn(ns.name(), name);
+  }
+
+  static List<Event> eventsIn(String namespace, String name) {
+    return LocalCluster.client().v1().events().inNamespace(namespace).withField("involvedObject.name", name).list().getItems();
   }
 }
