@@ -186,6 +186,38 @@ class ConversionPreviewGoldenTest {
     }
   }
 
+  @Disabled("BUG: LwsPodIdentity sets no TPU_* variables on pods that have a sub-group (it calls addTpuEnv"
+      + " only when subGroupIndex is null); upstream's pod webhook sets per-sub-group TPU variables on the"
+      + " first TPU container (LWS.md §2.3 'With sub-groups'), e.g. size 4, subGroupSize 2: leader L-0 gets"
+      + " TPU_WORKER_HOSTNAMES=L-0.L,L-0-1.L and TPU_WORKER_ID=0")
+  @Test
+  void tpuVariablesWithSubGroups() throws Exception {
+    LeaderWorkerSet lws = LwsPreviewPods.leaderWorkerSets("""
+        apiVersion: leaderworkerset.x-k8s.io/v1
+        kind: LeaderWorkerSet
+        metadata:
+          name: tpu
+        spec:
+          leaderWorkerTemplate:
+            size: 4
+            subGroupPolicy:
+              subGroupSize: 2
+            workerTemplate:
+              spec:
+                containers:
+                - name: jax
+                  image: jax:latest
+                  resources:
+                    limits:
+                      google.com/tpu: "4"
+        """).get(0);
+    Pod leader = LwsPreviewPods.preview(lws).pods().stream()
+        .filter(pod -> pod.getMetadata().getName().equals("tpu-0")).findFirst().orElseThrow();
+    assertThat(leader.getSpec().getContainers().get(0).getEnv()).extracting(EnvVar::getName, EnvVar::getValue).contains(
+        org.assertj.core.groups.Tuple.tuple("TPU_WORKER_HOSTNAMES", "tpu-0.tpu,tpu-0-1.tpu"),
+        org.assertj.core.groups.Tuple.tuple("TPU_WORKER_ID", "0"));
+  }
+
   // ---- error output ----
 
   private static final String VALID = """
