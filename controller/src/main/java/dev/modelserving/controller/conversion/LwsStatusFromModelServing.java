@@ -52,8 +52,12 @@ public final class LwsStatusFromModelServing {
     if (problem.isPresent()) {
       put(conditions, condition(LwsKeys.Conditions.PROGRESSING, "False", problem.get().reason(), problem.get().message(), generation, time), time);
     } else {
-      boolean updating = updated < Math.min(desired, replicas);
-      boolean available = ready >= desired && updated >= desired;
+      // Groups below the partition stay on their revision: only the others must be updated.
+      var rolling = lws.getSpec().getRolloutStrategy() == null ? null : lws.getSpec().getRolloutStrategy().getRollingUpdateConfiguration();
+      int partition = rolling == null || rolling.getPartition() == null ? 0 : Math.max(0, rolling.getPartition());
+      int mustUpdate = Math.max(0, desired - partition);
+      boolean updating = updated < Math.min(mustUpdate, replicas);
+      boolean available = ready >= desired && updated >= mustUpdate;
       String progressing = progressingMessage(msStatus);
       if (updating) {
         setTrue(conditions, LwsKeys.Conditions.UPDATE_IN_PROGRESS, LwsKeys.Conditions.REASON_GROUPS_UPDATING, LwsKeys.Conditions.MESSAGE_GROUPS_UPDATING, generation, time);

@@ -164,10 +164,6 @@ class ConversionPreviewGoldenTest {
     assertThat(worker.getMetadata().getLabels()).contains(Map.entry("role", "worker"), Map.entry("model", "llama-405b"));
   }
 
-  @Disabled("BUG: spec.leaderWorkerTemplate.volumeClaimTemplates is dropped by LwsToModelServing and not"
-      + " reported by LwsValidator.unsupported: the upstream example sample/lws-volume-claim-templates.yaml"
-      + " converts without error, but its pods mount 'persistent-storage', which no volume or claim"
-      + " provides, so the API server would reject every pod (PRODUCT.md §3: as upstream; nothing silently ignored)")
   @ParameterizedTest(name = "{0}")
   @MethodSource("examples")
   void everyVolumeMountHasAVolume(String golden, Path manifest) throws Exception {

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -199,10 +198,6 @@ class LwsStatusFromModelServingTest {
     assertThat(status.getReadyReplicas()).isEqualTo(2);
   }
 
-  @Disabled("BUG: LwsStatusFromModelServing ignores rollingUpdateConfiguration.partition: upstream counts"
-      + " updates only for groups in [partition, replicas) (LWS.md §3.12; §3.10 example 'Partition P=4, R=6:"
-      + " Available while groups 0-3 old'), ours compares updatedReplicas with all replicas, so an LWS"
-      + " with a partition reports UpdateInProgress=True and never Available after a template change")
   @Test
   void groupsBelowThePartitionAreNotExpectedToUpdate() {
     LeaderWorkerSet lws = lws(6, AVAILABLE_TRUE);
