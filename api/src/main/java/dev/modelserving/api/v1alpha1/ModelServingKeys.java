@@ -132,6 +132,8 @@ public final class ModelServingKeys {
     public static final String REASON_ALL_GROUPS_READY = "AllGroupsReady";
     public static final String REASON_GROUPS_NOT_READY = "GroupsNotReady";
     public static final String REASON_GROUPS_PROGRESSING = "GroupProgressing";
+    public static final String REASON_GROUPS_UPDATING = "GroupsUpdating";
+    public static final String REASON_UPDATE_COMPLETE = "UpdateComplete";
     public static final String REASON_INVALID_SPEC = "InvalidSpec";
     public static final String REASON_PLUGIN_ERROR = "PluginError";
   }

@@ -83,6 +83,7 @@ public final class ServingGroupPlanner {
     private final Duration grace;
     private final boolean workersWaitForEntry;
     private final PodNaming naming;
+    private final boolean roleRollout;
     /** LWS restart policies: any container restart counts as a failure, even once Ready again. */
     private final boolean restartCounts;
     /** LWS RecreateGroupAfterStart: failures of a group that is still starting are ignored. */
@@ -99,6 +100,8 @@ public final class ServingGroupPlanner {
       this.ms = in.ms();
       this.msName = ms.getMetadata().getName();
       this.naming = PodNaming.of(ms);
+      this.roleRollout = ms.getSpec().getRolloutStrategy() != null
+          && ms.getSpec().getRolloutStrategy().getType() == dev.modelserving.api.v1alpha1.RolloutStrategy.Type.RoleRollingUpdate;
       this.now = in.now();
       this.allPods = in.pods();
       this.services = in.services();
@@ -145,6 +148,7 @@ public final class ServingGroupPlanner {
       for (int g : kept) {
         planGroup(g, groups.getOrDefault(g, List.of()));
       }
+      planRollingUpdate(groups, kept, desired);
       List<Service> servicesToDelete =
           services.stream()
               .filter(s -> s.getMetadata().getDeletionTimestamp() == null)
@@ -156,6 +160,104 @@ public final class ServingGroupPlanner {
       Optional<Duration> requeue =
           Optional.ofNullable(nextLook).map(t -> Duration.between(now, t)).map(d -> d.isNegative() ? Duration.ZERO : d);
       return new Plan(List.copyOf(toCreate), List.copyOf(toDelete.values()), List.copyOf(servicesToCreate), servicesToDelete, requeue, List.copyOf(notes));
+    }
+
+    /**
+     * Rolling update, delete-then-recreate (the refill of a later pass builds the new template).
+     * ServingGroupRollingUpdate replaces whole outdated groups with an ordinal at or above the
+     * partition, the highest ordinal (and not-ready ones) first, while at most maxUnavailable
+     * groups are not ready. RoleRollingUpdate replaces outdated role replicas the same way, with
+     * each role's maxUnavailable and partition, inside every group. A pod is outdated when its
+     * role-template-hash differs from its role's current one.
+     */
+    private void planRollingUpdate(Map<Integer, List<Pod>> groups, Set<Integer> kept, int desired) {
+      var strategy = ms.getSpec().getRolloutStrategy();
+      if (roleRollout) {
+        for (int g : kept) {
+          List<Pod> groupPods = groups.getOrDefault(g, List.of());
+          for (Role role : roles) {
+            Map<Integer, List<Pod>> replicas = new TreeMap<>();
+            for (Pod p : groupPods) {
+              if (role.getName().equals(label(p, Labels.ROLE))) {
+                PodNames.ordinalAfter(role.getName(), label(p, Labels.ROLE_ID)).ifPresent(r -> replicas.computeIfAbsent(r, k -> new ArrayList<>()).add(p));
+              }
+            }
+            int roleReplicas = replicas(role.getReplicas());
+            int maxUnavailable = resolve(role.getMaxUnavailable(), roleReplicas, false, 1);
+            int partition = resolve(role.getPartition(), roleReplicas, true, 0);
+            replaceOutdated(replicas, roleReplicas, maxUnavailable, partition, pods -> rolePodsReady(role, pods),
+                r -> "role replica " + PodNames.roleId(role.getName(), r) + " of serving group " + PodNames.group(msName, g));
+          }
+        }
+        return;
+      }
+      var config = strategy == null ? null : strategy.getRollingUpdateConfiguration();
+      int maxUnavailable = resolve(config == null ? null : config.getMaxUnavailable(), desired, false, 1);
+      int partition = resolve(config == null ? null : config.getPartition(), desired, true, 0);
+      Map<Integer, List<Pod>> keptGroups = new TreeMap<>();
+      kept.forEach(g -> keptGroups.put(g, groups.getOrDefault(g, List.of())));
+      replaceOutdated(keptGroups, desired, maxUnavailable, partition, pods -> pods.isEmpty() ? false : groupReadyByPods(pods),
+          g -> "serving group " + PodNames.group(msName, g));
+    }
+
+    private <T> void replaceOutdated(Map<Integer, List<Pod>> units, int desired, int maxUnavailable, int partition,
+        java.util.function.Predicate<List<Pod>> ready, java.util.function.IntFunction<String> describe) {
+      int unavailable = Math.max(0, desired - units.size());
+      List<Integer> outdated = new ArrayList<>();
+      for (var e : units.entrySet()) {
+        List<Pod> live = e.getValue().stream().filter(p -> !PodHealth.isTerminating(p) && !toDelete.containsKey(p.getMetadata().getName())).toList();
+        boolean busy = live.size() < e.getValue().size();
+        if (busy || live.isEmpty() || !ready.test(live)) {
+          unavailable++;
+        }
+        if (!busy && e.getKey() >= partition && live.stream().anyMatch(this::outdated)) {
+          outdated.add(e.getKey());
+        }
+      }
+      int budget = maxUnavailable - unavailable;
+      // Not-ready outdated units first (replacing them costs no availability), then highest ordinal.
+      outdated.sort(Comparator.<Integer, Boolean>comparing(o -> ready.test(units.get(o))).thenComparing(Comparator.reverseOrder()));
+      for (int o : outdated) {
+        boolean wasReady = ready.test(units.get(o));
+        if (wasReady && budget <= 0) {
+          break;
+        }
+        notes.add(new Plan.Note("RollingUpdate", "replacing outdated " + describe.apply(o), false));
+        units.get(o).forEach(this::delete);
+        toCreate.removeIf(p -> units.get(o).stream().anyMatch(q -> q.getMetadata().getName().equals(p.getMetadata().getName())));
+        if (wasReady) {
+          budget--;
+        }
+      }
+    }
+
+    /**
+     * A pod built from an older template: of its role (role rollouts), or of the whole group
+     * (group rollouts, where also a change of role order or names counts).
+     */
+    private boolean outdated(Pod pod) {
+      String hash = roleHashes.get(label(pod, Labels.ROLE));
+      boolean roleOutdated = hash != null && !hash.equals(label(pod, Labels.ROLE_TEMPLATE_HASH));
+      return roleOutdated || !roleRollout && !revision.equals(label(pod, Labels.REVISION));
+    }
+
+    private boolean groupReadyByPods(List<Pod> pods) {
+      int g = PodNames.ordinalAfter(msName, label(pods.get(0), Labels.GROUP_NAME)).orElse(-1);
+      return groupReady(g, pods);
+    }
+
+    private boolean rolePodsReady(Role role, List<Pod> pods) {
+      return pods.size() >= ServingGroupPods.groupSize(role) && pods.stream().allMatch(PodHealth::isReady);
+    }
+
+    private static int resolve(io.fabric8.kubernetes.api.model.IntOrString value, int total, boolean roundUp, int fallback) {
+      if (value == null) {
+        return fallback;
+      }
+      return dev.modelserving.controller.validation.IntOrPercent.parse(value)
+          .map(v -> v.scale(total, roundUp ? dev.modelserving.controller.validation.IntOrPercent.Rounding.UP : dev.modelserving.controller.validation.IntOrPercent.Rounding.DOWN))
+          .map(v -> roundUp ? v : Math.max(1, v))
+          .orElse(fallback);
     }
 
     private void planGroup(int g, List<Pod> groupPods) {

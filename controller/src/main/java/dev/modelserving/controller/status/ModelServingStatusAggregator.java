@@ -65,6 +65,10 @@ public final class ModelServingStatusAggregator {
     int available = 0;
     int updated = 0;
     Map<String, Integer> groupsByRevision = new TreeMap<>();
+    Map<String, String> roleHashes = new TreeMap<>();
+    roles.forEach(r -> roleHashes.put(r.getName(), Revisions.ofRole(r)));
+    boolean roleRollout = ms.getSpec().getRolloutStrategy() != null
+        && ms.getSpec().getRolloutStrategy().getType() == dev.modelserving.api.v1alpha1.RolloutStrategy.Type.RoleRollingUpdate;
     List<String> notReady = new ArrayList<>();
     for (var entry : groups.entrySet()) {
       List<Pod> groupPods = entry.getValue();
@@ -76,11 +80,16 @@ public final class ModelServingStatusAggregator {
       Set<String> revisions = new TreeSet<>();
       groupPods.forEach(p -> revisions.add(String.valueOf(label(p, Labels.REVISION))));
       if (revisions.size() == 1) {
-        String revision = revisions.iterator().next();
-        groupsByRevision.merge(revision, 1, Integer::sum);
-        if (revision.equals(updateRevision)) {
-          updated++;
-        }
+        groupsByRevision.merge(revisions.iterator().next(), 1, Integer::sum);
+      }
+      // Updated: what the rollout would leave alone. Role rollouts compare each pod's role
+      // template hash; group rollouts the group revision.
+      boolean current = roleRollout
+          ? groupPods.stream().allMatch(p -> roleHashes.containsKey(label(p, Labels.ROLE))
+              && roleHashes.get(label(p, Labels.ROLE)).equals(label(p, Labels.ROLE_TEMPLATE_HASH)))
+          : revisions.size() == 1 && revisions.contains(updateRevision);
+      if (current) {
+        updated++;
       }
     }
     String currentRevision = currentRevision(previous.getCurrentRevision(), updateRevision, groupsByRevision, updated == groups.size());
@@ -98,7 +107,9 @@ public final class ModelServingStatusAggregator {
     // Available: at least the desired number of groups is ready (surplus groups may still be
     // going away). Progressing ends only when exactly the desired groups exist and are ready.
     boolean enoughReady = available >= desired;
-    boolean converged = available == desired && groups.size() == desired;
+    int partition = partition(ms, desired);
+    boolean updating = updated < Math.min(Math.max(0, desired - partition), groups.size());
+    boolean converged = available == desired && groups.size() == desired && !updating;
     long generation = ms.getMetadata().getGeneration() == null ? 0 : ms.getMetadata().getGeneration();
     Condition availableCondition =
         enoughReady
@@ -117,16 +128,38 @@ public final class ModelServingStatusAggregator {
     List<Condition> conditions = new ArrayList<>();
     conditions.add(keepTransitionTime(previous, availableCondition, now));
     conditions.add(keepTransitionTime(previous, progressing, now));
-    // Conditions set by others (e.g. a later rollout) are carried over untouched.
+    // UpdateInProgress appears with the first rollout and then stays, True or False.
+    boolean hadUpdate = previous.getConditions() != null
+        && previous.getConditions().stream().anyMatch(c -> Conditions.UPDATE_IN_PROGRESS.equals(c.getType()));
+    if (updating || hadUpdate) {
+      conditions.add(keepTransitionTime(previous, updating
+          ? condition(Conditions.UPDATE_IN_PROGRESS, true, Conditions.REASON_GROUPS_UPDATING,
+              updated + " of " + desired + " serving groups are updated"
+                  + (partition > 0 ? " (groups below ordinal " + partition + " keep their revision)" : ""), generation)
+          : condition(Conditions.UPDATE_IN_PROGRESS, false, Conditions.REASON_UPDATE_COMPLETE, "All serving groups are updated", generation), now));
+    }
+    // Conditions of other types are carried over untouched.
     if (previous.getConditions() != null) {
       for (Condition c : previous.getConditions()) {
-        if (!Conditions.AVAILABLE.equals(c.getType()) && !Conditions.PROGRESSING.equals(c.getType())) {
+        if (!Conditions.AVAILABLE.equals(c.getType()) && !Conditions.PROGRESSING.equals(c.getType())
+            && !Conditions.UPDATE_IN_PROGRESS.equals(c.getType())) {
           conditions.add(c);
         }
       }
     }
     status.setConditions(conditions);
     return status;
+  }
+
+  /** The ServingGroupRollingUpdate partition: groups below this ordinal keep their revision. */
+  static int partition(ModelServing ms, int desired) {
+    var strategy = ms.getSpec().getRolloutStrategy();
+    if (strategy == null || strategy.getRollingUpdateConfiguration() == null || strategy.getRollingUpdateConfiguration().getPartition() == null) {
+      return 0;
+    }
+    return dev.modelserving.controller.validation.IntOrPercent.parse(strategy.getRollingUpdateConfiguration().getPartition())
+        .map(v -> v.scale(desired, dev.modelserving.controller.validation.IntOrPercent.Rounding.UP))
+        .orElse(0);
   }
 
   static boolean isReady(PodNaming naming, int g, List<Role> roles, List<Pod> pods) {

@@ -333,7 +333,7 @@ class ModelServingStatusAggregatorTest {
     }
 
     @Test
-    void conditionsOfOtherTypesAreCarriedOver() {
+    void conditionsOfOtherTypesAreCarriedOverAndAFinishedUpdateFlipsToFalse() {
       Condition update = previous(Conditions.UPDATE_IN_PROGRESS, "True", EARLIER);
       Condition custom = previous("example.com/Custom", "Unknown", EARLIER);
       ModelServingStatus before = new ModelServingStatus();
@@ -342,7 +342,11 @@ class ModelServingStatusAggregatorTest {
       ModelServingStatus status = compute(ms, ready(ms, 0, 1));
       assertThat(status.getConditions()).extracting(Condition::getType)
           .containsExactly(Conditions.AVAILABLE, Conditions.PROGRESSING, Conditions.UPDATE_IN_PROGRESS, "example.com/Custom");
-      assertThat(status.getConditions().subList(2, 4)).containsExactly(update, custom);
+      assertThat(status.getConditions().get(2)).satisfies(c -> {
+        assertThat(c.getStatus()).isEqualTo("False");
+        assertThat(c.getReason()).isEqualTo(Conditions.REASON_UPDATE_COMPLETE);
+      });
+      assertThat(status.getConditions().get(3)).isEqualTo(custom);
     }
 
     @Test

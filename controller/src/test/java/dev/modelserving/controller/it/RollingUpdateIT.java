@@ -1,0 +1,152 @@
+package dev.modelserving.controller.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.modelserving.api.v1alpha1.ModelServing;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A template change is rolled out, not ignored: groups are replaced one at a time
+ * (maxUnavailable 1), the highest ordinal first, groups below the partition keep their pods, and
+ * the status says so. (The full rollout semantics, surge and revisions, are a later step.)
+ */
+class RollingUpdateIT {
+  @RegisterExtension static final TestNamespace ns = new TestNamespace("rolling");
+  private static ControllerProcess controller;
+
+  @BeforeAll
+  static void startController() {
+    controller = ControllerProcess.start("RollingUpdateIT");
+  }
+
+  @AfterAll
+  static void stopController() {
+    if (controller != null) {
+      controller.close();
+    }
+  }
+
+  /**
+   * Follows every pod event of a ModelServing (polling would miss kwok's millisecond transitions)
+   * and records the most groups unavailable at once and the order in which groups lost a pod.
+   */
+  static final class RolloutRecorder implements io.fabric8.kubernetes.client.Watcher<Pod> {
+    private final String ms;
+    private final int groups;
+    private final int size;
+    private final Map<String, Boolean> ready = new TreeMap<>();
+    final List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+    volatile int worst;
+
+    RolloutRecorder(String ms, int groups, int size) {
+      this.ms = ms;
+      this.groups = groups;
+      this.size = size;
+    }
+
+    @Override
+    public synchronized void eventReceived(Action action, Pod pod) {
+      String name = pod.getMetadata().getName();
+      boolean gone = action == Action.DELETED || pod.getMetadata().getDeletionTimestamp() != null;
+      if (gone) {
+        ready.remove(name);
+        int g = Integer.parseInt(name.substring(ms.length() + 1).split("-")[0]);
+        if (!order.contains(g)) {
+          order.add(g);
+        }
+      } else {
+        ready.put(name, ModelServingLifecycleIT.isReady(pod));
+      }
+      int unavailable = 0;
+      for (int g = 0; g < groups; g++) {
+        String prefix = ms + "-" + g + "-";
+        long up = ready.entrySet().stream().filter(e -> e.getKey().startsWith(prefix) && e.getValue()).count();
+        if (up < size) {
+          unavailable++;
+        }
+      }
+      worst = Math.max(worst, unavailable);
+    }
+
+    @Override
+    public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+  }
+
+  @Test
+  void aTemplateChangeRollsGroupsOneAtATimeHighestFirstAndKeepsThePartition() throws Exception {
+    ModelServing ms = ModelServingYaml.of("roll", 4,
+        "  rolloutStrategy:\n    type: ServingGroupRollingUpdate\n    rollingUpdateConfiguration:\n      maxUnavailable: 1\n      partition: 1",
+        ModelServingYaml.role("r", 1, 1));
+    ModelServingSupport.modelServings().inNamespace(ns.name()).resource(ms).create();
+    ModelServingSupport.awaitAvailable(ns.name(), "roll", 4, ModelServingSupport.expectedPodNames(ms));
+    Map<String, String> before = ModelServingSupport.podUids(ns.name(), "roll");
+
+    RolloutRecorder recorder = new RolloutRecorder("roll", 4, 2);
+    // Start from the current pods (all Ready), then follow changes.
+    ModelServingSupport.pods(ns.name(), "roll").forEach(p -> recorder.eventReceived(io.fabric8.kubernetes.client.Watcher.Action.ADDED, p));
+    recorder.worst = 0;
+    var pods = LocalCluster.client().pods().inNamespace(ns.name()).withLabel("modelserving.volcano.sh/name", "roll");
+    io.fabric8.kubernetes.client.Watch watch = pods.watch(
+        new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withResourceVersion(pods.list().getMetadata().getResourceVersion()).build(), recorder);
+    ModelServingSupport.modelServings().inNamespace(ns.name()).withName("roll").edit(m -> {
+      m.getSpec().getTemplate().getRoles().get(0).getEntryTemplate().getSpec().getContainers().get(0)
+          .setEnv(List.of(new EnvVar("MODEL_VERSION", "2", null)));
+      return m;
+    });
+    try {
+      await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+        ModelServing live = ModelServingSupport.get(ns.name(), "roll");
+        assertThat(live.getStatus().getUpdatedReplicas()).isEqualTo(3);
+        assertThat(ModelServingSupport.condition(live, "UpdateInProgress")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
+        assertThat(ModelServingSupport.condition(live, "Available")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+        assertThat(live.getStatus().getAvailableReplicas()).isEqualTo(4);
+      });
+    } finally {
+      watch.close();
+    }
+    Map<String, String> after = ModelServingSupport.podUids(ns.name(), "roll");
+    assertThat(after.get("roll-0-r-0-0")).as("group 0 is below the partition").isEqualTo(before.get("roll-0-r-0-0"));
+    for (int g = 1; g < 4; g++) {
+      assertThat(after.get("roll-" + g + "-r-0-0")).as("group %d replaced", g).isNotEqualTo(before.get("roll-" + g + "-r-0-0"));
+    }
+    assertThat(recorder.worst).as("most serving groups unavailable at once").isEqualTo(1);
+    assertThat(recorder.order).as("order in which groups were replaced").containsExactly(3, 2, 1);
+  }
+
+  @Test
+  void anLwsTemplateChangeRollsOutAndKubectlShowsUpToDate() {
+    Lws.lwss().inNamespace(ns.name()).resource(Lws.simple("lws-roll", 3, 2, "", "")).create();
+    Lws.awaitReady(ns.name(), "lws-roll", 3, 2);
+    Map<String, String> before = Lws.uids(ns.name(), "lws-roll");
+    String oldHash = Lws.pods(ns.name(), "lws-roll").get("lws-roll-0").getMetadata().getLabels().get("leaderworkerset.sigs.k8s.io/template-revision-hash");
+    Lws.lwss().inNamespace(ns.name()).withName("lws-roll").edit(l -> {
+      l.getSpec().getLeaderWorkerTemplate().getWorkerTemplate().getSpec().getContainers().get(0).setEnv(List.of(new EnvVar("V", "2", null)));
+      return l;
+    });
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+      Map<String, String> after = Lws.uids(ns.name(), "lws-roll");
+      Set<String> unchanged = new TreeSet<>();
+      before.forEach((k, v) -> { if (v.equals(after.get(k))) unchanged.add(k); });
+      assertThat(unchanged).as("pods not yet replaced").isEmpty();
+      Lws.awaitReady(ns.name(), "lws-roll", 3, 2);
+    });
+    String newHash = Lws.pods(ns.name(), "lws-roll").get("lws-roll-0").getMetadata().getLabels().get("leaderworkerset.sigs.k8s.io/template-revision-hash");
+    assertThat(newHash).isNotEqualTo(oldHash);
+    String table = Kubectl.run("get", "lws", "lws-roll", "-n", ns.name(), "--no-headers");
+    assertThat(table.trim().split("\\s+")).startsWith("lws-roll", "3", "3", "3");
+  }
+}
