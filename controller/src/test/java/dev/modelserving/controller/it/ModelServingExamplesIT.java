@@ -78,6 +78,10 @@ class ModelServingExamplesIT {
       ModelServing live = get(ns.name(), name);
       assertThat(live.getStatus().getLabelSelector()).contains("modelserving.volcano.sh/name=" + name);
       modelServings().inNamespace(ns.name()).withName(name).delete();
+      // Several examples share a name: let garbage collection finish before the next one.
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90)).until(() ->
+          pods(ns.name(), name).isEmpty()
+              && client().services().inNamespace(ns.name()).withLabel("modelserving.volcano.sh/name", name).list().getItems().isEmpty());
     }
   }
 
