@@ -1,5 +1,6 @@
 package dev.modelserving.controller.kube;
 
+import dev.modelserving.controller.metrics.ControllerMetrics;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -20,10 +21,12 @@ public final class EventRecorder {
 
   private final KubernetesClient client;
   private final Clock clock;
+  private final ControllerMetrics metrics;
 
-  public EventRecorder(KubernetesClient client, Clock clock) {
+  public EventRecorder(KubernetesClient client, Clock clock, ControllerMetrics metrics) {
     this.client = client;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   public void normal(HasMetadata object, String reason, String message) {
@@ -61,6 +64,7 @@ public final class EventRecorder {
             .withCount(1)
             .build();
     try {
+      metrics.apiWrite("create", "events");
       client.v1().events().inNamespace(object.getMetadata().getNamespace()).resource(event).create();
     } catch (KubernetesClientException e) {
       log.warn("cannot record event {} on {}/{}: {}", reason, object.getMetadata().getNamespace(), object.getMetadata().getName(), e.getMessage());

@@ -12,6 +12,7 @@ import dev.modelserving.api.lws.v1.LwsKeys;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.modelserving.controller.kube.EventRecorder;
+import dev.modelserving.controller.metrics.ControllerMetrics;
 import dev.modelserving.controller.lws.LwsValidator;
 import dev.modelserving.controller.podgen.Revisions;
 import dev.modelserving.controller.validation.Violation;
@@ -58,10 +59,12 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
 
   private final Clock clock;
   private final EventRecorder events;
+  private final ControllerMetrics metrics;
 
-  public LeaderWorkerSetReconciler(Clock clock, EventRecorder events) {
+  public LeaderWorkerSetReconciler(Clock clock, EventRecorder events, ControllerMetrics metrics) {
     this.clock = clock;
     this.events = events;
+    this.metrics = metrics;
   }
 
   @Override
@@ -109,10 +112,11 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
       desired.getMetadata().getAnnotations().put(APPLIED_HASH, hash);
       String appliedHash = existing.map(ms -> ms.getMetadata().getAnnotations()).map(a -> a.get(APPLIED_HASH)).orElse(null);
       if (problem.isEmpty()) {
-        problem = ensureVolumeClaims(context.getClient(), lws, desired.getSpec().getReplicas());
+        problem = ensureVolumeClaims(context.getClient(), lws, desired.getSpec().getReplicas(), metrics);
       }
       if (problem.isEmpty() && !hash.equals(appliedHash)) {
         try {
+          metrics.apiWrite("apply", "modelservings");
           context.getClient().resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
           log.info("{}/{}: {} ModelServing", ns, name, existing.isPresent() ? "updated" : "created");
           if (existing.isEmpty()) {
@@ -140,11 +144,12 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     LeaderWorkerSet patch = new LeaderWorkerSet();
     patch.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
     patch.setStatus(status);
+    metrics.apiWrite("patch", "leaderworkersets/status");
     return UpdateControl.patchStatus(patch);
   }
 
   /** Creates missing per-pod claims; with {@code whenScaled: Delete} removes those of removed groups. */
-  private static Optional<Problem> ensureVolumeClaims(KubernetesClient client, LeaderWorkerSet lws, int groups) {
+  private static Optional<Problem> ensureVolumeClaims(KubernetesClient client, LeaderWorkerSet lws, int groups, ControllerMetrics metrics) {
     List<PersistentVolumeClaim> desired = LwsVolumeClaims.desired(lws, groups);
     if (desired.isEmpty()) {
       return Optional.empty();
@@ -158,6 +163,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
         continue;
       }
       try {
+        metrics.apiWrite("create", "persistentvolumeclaims");
         client.resource(claim).create();
       } catch (KubernetesClientException e) {
         if (e.getCode() == 409) {
@@ -174,6 +180,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
       for (PersistentVolumeClaim claim : existing) {
         String index = claim.getMetadata().getLabels().get(LwsKeys.Labels.GROUP_INDEX);
         if (index != null && index.matches("[0-9]+") && Integer.parseInt(index) >= groups) {
+          metrics.apiWrite("delete", "persistentvolumeclaims");
           client.resource(claim).delete();
         }
       }

@@ -2,6 +2,7 @@ package dev.modelserving.controller.reconciler;
 
 import dev.modelserving.api.lws.v1.LeaderWorkerSet;
 import dev.modelserving.controller.kube.EventRecorder;
+import dev.modelserving.controller.metrics.ControllerMetrics;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -27,14 +28,16 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
   private final KubernetesClient client;
   private final Clock clock;
   private final int threads;
+  private final ControllerMetrics metrics;
   private final ExecutorService lifecycle = Executors.newSingleThreadExecutor(r -> new Thread(r, "lws-support"));
   private SharedIndexInformer<CustomResourceDefinition> crdInformer;
   private Operator operator; // only touched on the lifecycle thread
 
-  public LeaderWorkerSetSupport(KubernetesClient client, Clock clock, int threads) {
+  public LeaderWorkerSetSupport(KubernetesClient client, Clock clock, int threads, ControllerMetrics metrics) {
     this.client = client;
     this.clock = clock;
     this.threads = threads;
+    this.metrics = metrics;
   }
 
   public void start() {
@@ -78,8 +81,9 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
       return;
     }
     try {
-      Operator o = new Operator(c -> c.withKubernetesClient(client).withCloseClientOnStop(false).withConcurrentReconciliationThreads(threads));
-      o.register(new LeaderWorkerSetReconciler(clock, new EventRecorder(client, clock)),
+      Operator o = new Operator(c -> c.withKubernetesClient(client).withCloseClientOnStop(false)
+          .withConcurrentReconciliationThreads(threads).withMetrics(metrics.operatorMetrics()));
+      o.register(new LeaderWorkerSetReconciler(clock, new EventRecorder(client, clock, metrics), metrics),
           c -> c.withReconciliationMaxInterval(Duration.ofMinutes(5)));
       o.start();
       operator = o;

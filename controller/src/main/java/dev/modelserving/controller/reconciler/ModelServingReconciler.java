@@ -5,6 +5,7 @@ import dev.modelserving.api.v1alpha1.ModelServingKeys.Conditions;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
 import dev.modelserving.api.v1alpha1.ModelServingStatus;
 import dev.modelserving.controller.kube.EventRecorder;
+import dev.modelserving.controller.metrics.ControllerMetrics;
 import dev.modelserving.controller.plan.Plan;
 import dev.modelserving.controller.plugin.HookRequest;
 import dev.modelserving.controller.plugin.PluginChain;
@@ -53,10 +54,12 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
   private final Clock clock;
   private final EventRecorder events;
   private final PodDisruptionTracker disruptions;
+  private final ControllerMetrics metrics;
 
-  public ModelServingReconciler(Clock clock, EventRecorder events) {
+  public ModelServingReconciler(Clock clock, EventRecorder events, ControllerMetrics metrics) {
     this.clock = clock;
     this.events = events;
+    this.metrics = metrics;
     this.disruptions = new PodDisruptionTracker(clock);
   }
 
@@ -126,9 +129,11 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     KubernetesClient client = context.getClient();
     for (Pod pod : plan.podsToDelete()) {
       disruptions.deleting(pod);
+      metrics.apiWrite("delete", "pods");
       changed |= !client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).delete().isEmpty();
     }
     for (Service service : plan.servicesToDelete()) {
+      metrics.apiWrite("delete", "services");
       changed |= !client.services().inNamespace(ns).withName(service.getMetadata().getName()).delete().isEmpty();
     }
     for (Pod pod : plan.podsToCreate()) {
@@ -175,6 +180,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       patch.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
       patch.setStatus(status);
       control = UpdateControl.patchStatus(patch);
+      metrics.apiWrite("patch", "modelservings/status");
     }
 
     if (changed && plan != null) {
@@ -205,7 +211,8 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
   }
 
   /** Creates {@code object}; an existing one is fine. Returns the reason when the API refuses it. */
-  private static Optional<String> create(KubernetesClient client, HasMetadata object) {
+  private Optional<String> create(KubernetesClient client, HasMetadata object) {
+    metrics.apiWrite("create", object instanceof Pod ? "pods" : "services");
     try {
       client.resource(object).create();
       return Optional.empty();
