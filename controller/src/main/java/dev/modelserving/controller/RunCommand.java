@@ -83,7 +83,7 @@ final class RunCommand implements Callable<Integer> {
       log.info("LeaderWorkerSet API {}", apis.leaderWorkerSet() ? "is served" : "is not served");
 
       ControllerMetrics metrics = new ControllerMetrics();
-      Controllers controllers = new Controllers(client, metrics, threads);
+      Controllers controllers = new Controllers(client, metrics, threads, leaderElect);
       HttpEndpoints http = httpPort < 0 ? null : new HttpEndpoints(httpPort, metrics, () -> readiness(controllers));
       if (http != null) {
         log.info("serving /healthz, /readyz and /metrics on port {}", http.port());
@@ -107,7 +107,8 @@ final class RunCommand implements Callable<Integer> {
                 .withLock(new LeaseLock(namespace, leaseName, identity))
                 .withLeaseDuration(duration)
                 .withRenewDeadline(duration.multipliedBy(2).dividedBy(3))
-                .withRetryPeriod(Duration.ofSeconds(2))
+                // fabric8 wants renewDeadline > retryPeriod * 2.2 (jitter)
+                .withRetryPeriod(min(Duration.ofSeconds(2), duration.multipliedBy(2).dividedBy(9)))
                 .withReleaseOnCancel(true)
                 .withLeaderCallbacks(new LeaderCallbacks(
                     () -> {
@@ -165,6 +166,10 @@ final class RunCommand implements Callable<Integer> {
         return;
       }
     }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private static Readiness readiness(Controllers controllers) {

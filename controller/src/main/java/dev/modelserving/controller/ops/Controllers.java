@@ -25,14 +25,16 @@ public final class Controllers {
   private final ControllerMetrics metrics;
   private final int threads;
   private final Clock clock = Clock.systemUTC();
-  private volatile State state = State.STANDBY;
+  private volatile State state;
   private Operator operator;
   private LeaderWorkerSetSupport lws;
 
-  public Controllers(KubernetesClient client, ControllerMetrics metrics, int threads) {
+  /** {@code standby}: waits for {@link #start()} as a ready replica (leader election), else starting. */
+  public Controllers(KubernetesClient client, ControllerMetrics metrics, int threads, boolean standby) {
     this.client = client;
     this.metrics = metrics;
     this.threads = threads;
+    this.state = standby ? State.STANDBY : State.STARTING;
   }
 
   public State state() {
@@ -41,7 +43,7 @@ public final class Controllers {
 
   /** Starts both; returns once the ModelServing caches are synced (JOSDK's start waits for them). */
   public synchronized void start() {
-    if (state != State.STANDBY) {
+    if (operator != null || state == State.STOPPING) {
       return;
     }
     state = State.STARTING;
@@ -63,11 +65,11 @@ public final class Controllers {
 
   /** Stops taking work and lets the reconciles in flight finish (JOSDK's stop waits for them). */
   public synchronized void stop() {
-    if (state == State.STANDBY || state == State.STOPPING) {
-      state = State.STOPPING;
+    boolean running = operator != null && state != State.STOPPING;
+    state = State.STOPPING;
+    if (!running) {
       return;
     }
-    state = State.STOPPING;
     log.info("stopping: no new work is taken, reconciles in flight finish");
     if (lws != null) {
       lws.close();

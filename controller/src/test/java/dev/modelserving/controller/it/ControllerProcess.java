@@ -22,6 +22,13 @@ public final class ControllerProcess implements AutoCloseable {
 
   /** Starts the controller and waits until it reports it is ready for work. */
   public static ControllerProcess start(String name) {
+    ControllerProcess controller = launch(name, List.of("--http-port=0"));
+    controller.awaitLogLine("waiting for work", Duration.ofSeconds(60));
+    return controller;
+  }
+
+  /** Starts the controller with {@code args} after {@code run}; returns at once. */
+  public static ControllerProcess launch(String name, List<String> args) {
     try {
       Path jar = Path.of("target/modelserving.jar").toAbsolutePath();
       if (!Files.exists(jar)) {
@@ -32,14 +39,14 @@ public final class ControllerProcess implements AutoCloseable {
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + ".log");
       String java = ProcessHandle.current().info().command().orElse("java");
+      List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "run"));
+      command.addAll(args);
       ProcessBuilder pb =
-          new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "run")
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
       pb.environment().put("KUBECONFIG", LocalCluster.kubeconfig().toString());
-      ControllerProcess controller = new ControllerProcess(pb.start(), log);
-      controller.awaitLogLine("waiting for work", Duration.ofSeconds(60));
-      return controller;
+      return new ControllerProcess(pb.start(), log);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the controller", e);
     }
@@ -65,6 +72,23 @@ public final class ControllerProcess implements AutoCloseable {
     } catch (IOException e) {
       return List.of();
     }
+  }
+
+  /** The port of /healthz, /readyz and /metrics, once the controller logged it. */
+  public int httpPort() {
+    awaitLogLine("serving /healthz, /readyz and /metrics on port", Duration.ofSeconds(30));
+    String line = logLines().stream().filter(l -> l.contains("serving /healthz, /readyz and /metrics on port")).findFirst().orElseThrow();
+    return Integer.parseInt(line.substring(line.lastIndexOf(' ') + 1).trim());
+  }
+
+  /** SIGTERM, and waits for the exit. */
+  public void terminate() {
+    process.destroy();
+    waitForExit();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   /** SIGKILL: no shutdown hooks, as a crash or an OOM kill. */
