@@ -141,6 +141,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     if (Objects.equals(status, lws.getStatus())) {
       return UpdateControl.noUpdate();
     }
+    announceConditionChange(lws, status);
     LeaderWorkerSet patch = new LeaderWorkerSet();
     patch.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
     patch.setStatus(status);
@@ -186,6 +187,31 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * As upstream: when the True conditions change, a Normal Event with the reason of the new one and
+   * "<message>, with <ready> groups ready of total <replicas> groups".
+   */
+  private void announceConditionChange(LeaderWorkerSet lws, LeaderWorkerSetStatus status) {
+    Set<String> before = trueConditions(lws.getStatus());
+    Set<String> after = trueConditions(status);
+    if (before.equals(after) || status.getConditions() == null) {
+      return;
+    }
+    status.getConditions().stream()
+        .filter(c -> "True".equals(c.getStatus()) && !before.contains(c.getType() + "/" + c.getReason()))
+        .findFirst()
+        .ifPresent(c -> events.normal(lws, c.getReason(), c.getMessage() + ", with " + status.getReadyReplicas()
+            + " groups ready of total " + lws.getSpec().getReplicas() + " groups"));
+  }
+
+  private static Set<String> trueConditions(LeaderWorkerSetStatus status) {
+    if (status == null || status.getConditions() == null) {
+      return Set.of();
+    }
+    return status.getConditions().stream().filter(c -> "True".equals(c.getStatus()))
+        .map(c -> c.getType() + "/" + c.getReason()).collect(Collectors.toSet());
   }
 
   private static boolean controlledBy(ModelServing ms, LeaderWorkerSet lws) {
