@@ -35,6 +35,23 @@ public class RollingUpdateConfiguration {
   @JsonPropertyDescription(PARTITION_DESCRIPTION)
   private IntOrString partition;
 
+  /**
+   * Our addition to Kthena's API: serving groups created above {@code spec.replicas} during a
+   * rolling update, with the new template, so that fewer groups need to be unavailable.
+   */
+  @JsonPropertyDescription(
+      "MaxSurge is the number (or percentage of spec.replicas, rounded up) of extra serving groups"
+          + " that may be created during a rolling update. Defaults to 0. An addition to Kthena's API.")
+  private IntOrString maxSurge;
+
+  public IntOrString getMaxSurge() {
+    return maxSurge;
+  }
+
+  public void setMaxSurge(IntOrString maxSurge) {
+    this.maxSurge = maxSurge;
+  }
+
   public IntOrString getMaxUnavailable() {
     return maxUnavailable;
   }
@@ -55,17 +72,18 @@ public class RollingUpdateConfiguration {
   public boolean equals(Object o) {
     return o instanceof RollingUpdateConfiguration that
         && Objects.equals(maxUnavailable, that.maxUnavailable)
-        && Objects.equals(partition, that.partition);
+        && Objects.equals(partition, that.partition)
+        && Objects.equals(maxSurge, that.maxSurge);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(maxUnavailable, partition);
+    return Objects.hash(maxUnavailable, partition, maxSurge);
   }
 
   @Override
   public String toString() {
     return "RollingUpdateConfiguration{maxUnavailable=" + maxUnavailable
-        + ", partition=" + partition + "}";
+        + ", partition=" + partition + ", maxSurge=" + maxSurge + "}";
   }
 }

@@ -145,11 +145,11 @@ public final class LwsToModelServing {
   private static RolloutStrategy rolloutStrategy(LeaderWorkerSet lws) {
     var config = lws.getSpec().getRolloutStrategy().getRollingUpdateConfiguration();
     RollingUpdateConfiguration rolling = new RollingUpdateConfiguration();
-    IntOrString maxUnavailable = config.getMaxUnavailable();
-    // LWS allows maxUnavailable 0 with a surge; Kthena's rollout has no surge, so keep its default
-    // of 1 there until surge lands (docs/lws-mapping.md).
-    boolean zero = IntOrPercent.parse(maxUnavailable).map(v -> v.scale(Math.max(1, lws.getSpec().getReplicas()), IntOrPercent.Rounding.DOWN) == 0).orElse(true);
-    rolling.setMaxUnavailable(zero ? new IntOrString(1) : maxUnavailable);
+    rolling.setMaxUnavailable(config.getMaxUnavailable());
+    IntOrString maxSurge = config.getMaxSurge();
+    if (maxSurge != null && IntOrPercent.parse(maxSurge).map(v -> v.scale(Math.max(1, lws.getSpec().getReplicas()), IntOrPercent.Rounding.UP) > 0).orElse(false)) {
+      rolling.setMaxSurge(maxSurge);
+    }
     if (config.getPartition() != null && config.getPartition() > 0) {
       rolling.setPartition(new IntOrString(config.getPartition()));
     }

@@ -62,7 +62,13 @@ public final class ServingGroupPlanner {
       Collection<Pod> pods,
       Collection<Service> services,
       Collection<Disruption> disruptions,
-      Instant now) {}
+      Instant now,
+      Map<String, List<Role>> revisions) {
+
+    public Input(ModelServing ms, Collection<Pod> pods, Collection<Service> services, Collection<Disruption> disruptions, Instant now) {
+      this(ms, pods, services, disruptions, now, Map.of());
+    }
+  }
 
   public static Plan plan(Input in) {
     return new Pass(in).run();
@@ -76,6 +82,7 @@ public final class ServingGroupPlanner {
     private final Collection<Pod> allPods;
     private final Collection<Service> services;
     private final Collection<Disruption> disruptions;
+    private final Map<String, List<Role>> knownRevisions;
     private final List<Role> roles;
     private final String revision;
     private final Map<String, String> roleHashes = new HashMap<>();
@@ -106,6 +113,7 @@ public final class ServingGroupPlanner {
       this.allPods = in.pods();
       this.services = in.services();
       this.disruptions = in.disruptions();
+      this.knownRevisions = in.revisions();
       this.roles = ms.getSpec().getTemplate().getRoles();
       this.revision = Revisions.ofRoles(roles);
       for (Role role : roles) {
@@ -137,7 +145,10 @@ public final class ServingGroupPlanner {
         }
       }
       int desired = replicas(ms.getSpec().getReplicas());
-      Set<Integer> kept = keep(groups, desired, this::groupScore, "serving group");
+      // During a rolling update with maxSurge, up to that many extra groups (ordinals from
+      // replicas on) run the new template; once every group is updated they go again.
+      int surge = roleRollout ? 0 : surgeGroups(groups, desired);
+      Set<Integer> kept = keep(groups, desired + surge, this::groupScore, "serving group");
       for (var entry : groups.entrySet()) {
         if (!kept.contains(entry.getKey())) {
           notes.add(new Plan.Note(
@@ -148,7 +159,7 @@ public final class ServingGroupPlanner {
       for (int g : kept) {
         planGroup(g, groups.getOrDefault(g, List.of()));
       }
-      planRollingUpdate(groups, kept, desired);
+      planRollingUpdate(groups, kept, desired, surge);
       List<Service> servicesToDelete =
           services.stream()
               .filter(s -> s.getMetadata().getDeletionTimestamp() == null)
@@ -170,7 +181,96 @@ public final class ServingGroupPlanner {
      * each role's maxUnavailable and partition, inside every group. A pod is outdated when its
      * role-template-hash differs from its role's current one.
      */
-    private void planRollingUpdate(Map<Integer, List<Pod>> groups, Set<Integer> kept, int desired) {
+    private int surgeLimit(int desired) {
+      var strategy = ms.getSpec().getRolloutStrategy();
+      var config = strategy == null ? null : strategy.getRollingUpdateConfiguration();
+      return Math.min(desired, resolve(config == null ? null : config.getMaxSurge(), desired, true, 0));
+    }
+
+    private int partitionOrdinal(int desired) {
+      var strategy = ms.getSpec().getRolloutStrategy();
+      var config = strategy == null ? null : strategy.getRollingUpdateConfiguration();
+      return roleRollout ? 0 : resolve(config == null ? null : config.getPartition(), desired, true, 0);
+    }
+
+    /** The template a role replica is built from, and the revision labels its pods carry. */
+    private record Template(Role role, String revision, String roleHash) {}
+
+    /**
+     * A role replica is rebuilt from its own revision: missing pods of a replica whose pods run an
+     * older template (kept by the partition or not reached by the rollout yet) are created from
+     * that template, found in the stored revisions. A group created from nothing below the
+     * partition gets the current revision (status.currentRevision); everything else the new one.
+     */
+    private Template templateFor(int g, Role role, List<Pod> pods, List<Pod> groupPods) {
+      Template current = new Template(role, revision, roleHashes.get(role.getName()));
+      Set<String> hashes = new TreeSet<>();
+      Set<String> revs = new TreeSet<>();
+      for (Pod p : pods) {
+        if (!PodHealth.isTerminating(p)) {
+          hashes.add(String.valueOf(label(p, Labels.ROLE_TEMPLATE_HASH)));
+          revs.add(String.valueOf(label(p, Labels.REVISION)));
+        }
+      }
+      if (hashes.size() == 1 && revs.size() == 1 && !revs.contains(revision)) {
+        String oldRevision = revs.iterator().next();
+        String oldHash = hashes.iterator().next();
+        Optional<Role> old = knownRevisions.getOrDefault(oldRevision, List.of()).stream()
+            .filter(r -> r.getName().equals(role.getName())).findFirst();
+        if (old.isPresent() && Revisions.ofRole(old.get()).equals(oldHash)) {
+          return new Template(old.get(), oldRevision, oldHash);
+        }
+        return current;
+      }
+      String stored = ms.getStatus() == null ? null : ms.getStatus().getCurrentRevision();
+      if (groupPods.isEmpty() && stored != null && !stored.equals(revision) && g < partitionOrdinal(replicas(ms.getSpec().getReplicas()))) {
+        Optional<Role> old = knownRevisions.getOrDefault(stored, List.of()).stream()
+            .filter(r -> r.getName().equals(role.getName())).findFirst();
+        if (old.isPresent()) {
+          return new Template(old.get(), stored, Revisions.ofRole(old.get()));
+        }
+      }
+      return current;
+    }
+
+    /**
+     * Extra groups to keep: one per outdated desired group, up to maxSurge; after the last one is
+     * replaced, the surge stays until every desired group is ready again, then goes.
+     */
+    private int surgeGroups(Map<Integer, List<Pod>> groups, int desired) {
+      int limit = surgeLimit(desired);
+      if (limit == 0) {
+        return 0;
+      }
+      int outdated = outdatedEligible(groups, desired);
+      if (outdated > 0) {
+        return Math.min(limit, outdated);
+      }
+      long above = groups.keySet().stream().filter(g -> g >= desired).count();
+      boolean settling = false;
+      for (int g = 0; g < desired; g++) {
+        List<Pod> pods = groups.getOrDefault(g, List.of());
+        if (pods.isEmpty() || !groupReady(g, pods)) {
+          settling = true;
+        }
+      }
+      return settling ? (int) Math.min(limit, above) : 0;
+    }
+
+    /** Desired groups (below replicas, at or above the partition) still running an old template. */
+    private int outdatedEligible(Map<Integer, List<Pod>> groups, int desired) {
+      int partition = partitionOrdinal(desired);
+      int count = 0;
+      for (var e : groups.entrySet()) {
+        if (e.getKey() >= partition && e.getKey() < desired
+            && e.getValue().stream().anyMatch(p -> !PodHealth.isTerminating(p) && outdated(p))) {
+          count++;
+        }
+      }
+      return count;
+    }
+
+    private void planRollingUpdate(Map<Integer, List<Pod>> groups, Set<Integer> kept, int desired, int surge) {
       var strategy = ms.getSpec().getRolloutStrategy();
       if (roleRollout) {
         for (int g : kept) {
@@ -193,10 +293,20 @@ public final class ServingGroupPlanner {
       }
       var config = strategy == null ? null : strategy.getRollingUpdateConfiguration();
       int maxUnavailable = resolve(config == null ? null : config.getMaxUnavailable(), desired, false, 1);
-      int partition = resolve(config == null ? null : config.getPartition(), desired, true, 0);
+      if (surge > 0 && config != null && config.getMaxUnavailable() != null) {
+        // With a surge, an explicit 0 (or a percentage rounding to 0) means: never fewer ready groups.
+        maxUnavailable = dev.modelserving.controller.validation.IntOrPercent.parse(config.getMaxUnavailable())
+            .map(v -> v.scale(desired, dev.modelserving.controller.validation.IntOrPercent.Rounding.DOWN)).orElse(maxUnavailable);
+      }
+      int partition = partitionOrdinal(desired);
       Map<Integer, List<Pod>> keptGroups = new TreeMap<>();
       kept.forEach(g -> keptGroups.put(g, groups.getOrDefault(g, List.of())));
-      replaceOutdated(keptGroups, desired, maxUnavailable, partition, pods -> pods.isEmpty() ? false : groupReadyByPods(pods),
+      // Ready surge groups stand in for groups being replaced.
+      int readySurge = (int) kept.stream().filter(g -> g >= desired)
+          .filter(g -> !groups.getOrDefault(g, List.of()).isEmpty() && groupReadyByPods(groups.get(g))).count();
+      Map<Integer, List<Pod>> desiredGroups = new TreeMap<>(keptGroups);
+      desiredGroups.keySet().removeIf(g -> g >= desired);
+      replaceOutdated(desiredGroups, desired, maxUnavailable + readySurge, partition, pods -> pods.isEmpty() ? false : groupReadyByPods(pods),
           g -> "serving group " + PodNames.group(msName, g));
     }
 
@@ -288,7 +398,8 @@ public final class ServingGroupPlanner {
         }
         for (int r : keptReplicas) {
           List<Pod> pods = replicas.getOrDefault(r, List.of());
-          Instant groupTrigger = planRoleReplica(g, role, r, pods, groupPods, groupCreates);
+          Template template = templateFor(g, role, pods, groupPods);
+          Instant groupTrigger = planRoleReplica(g, role, template, r, pods, groupPods, groupCreates);
           if (groupTrigger != null && (recreateGroupBefore == null || groupTrigger.isAfter(recreateGroupBefore))) {
             recreateGroupBefore = groupTrigger;
           }
@@ -315,7 +426,8 @@ public final class ServingGroupPlanner {
      * Plans one role replica: recovery, removal of pods it should not have, and refill. Returns the
      * time before which the whole group's pods must go ({@code ServingGroupRecreate}), or null.
      */
-    private Instant planRoleReplica(int g, Role role, int r, List<Pod> pods, List<Pod> groupPods, List<Pod> creates) {
+    private Instant planRoleReplica(int g, Role specRole, Template template, int r, List<Pod> pods, List<Pod> groupPods, List<Pod> creates) {
+      Role role = template.role();
       String roleId = PodNames.roleId(role.getName(), r);
       String where = "role replica " + roleId + " of serving group " + PodNames.group(msName, g);
       int size = ServingGroupPods.groupSize(role);
@@ -395,7 +507,7 @@ public final class ServingGroupPlanner {
         if (w > 0 && role.getWorkerTemplate() == null) {
           break; // invalid spec (the reconciler reports it); Kthena creates the entry pod only
         }
-        creates.add(ServingGroupPods.buildPod(ms, role, new Position(g, role.getName(), r, w), revision, roleHashes.get(role.getName())));
+        creates.add(ServingGroupPods.buildPod(ms, role, new Position(g, role.getName(), r, w), template.revision(), template.roleHash()));
       }
       return null;
     }

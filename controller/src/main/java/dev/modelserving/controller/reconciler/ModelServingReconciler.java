@@ -18,6 +18,8 @@ import dev.modelserving.controller.plan.ServingGroupPlanner;
 import dev.modelserving.controller.status.ModelServingStatusAggregator;
 import dev.modelserving.controller.status.ModelServingStatusAggregator.Blocker;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import dev.modelserving.controller.podgen.TemplateRevisions;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -86,7 +88,14 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
             .withLabelSelector(Labels.NAME)
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelServing.class, false))
             .build();
-    return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(services, context));
+    var revisions =
+        InformerEventSourceConfiguration.from(ControllerRevision.class, ModelServing.class)
+            .withName("revisions")
+            .withLabelSelector(Labels.NAME)
+            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelServing.class, false))
+            .build();
+    return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(services, context),
+        new InformerEventSource<>(revisions, context));
   }
 
   @Override
@@ -119,10 +128,13 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       return finish(ms, pods, blocker, null, false, Optional.empty());
     }
 
-    // 3. What it should have.
+    // 3. What it should have; templates of older revisions come from their ControllerRevisions.
+    List<ControllerRevision> revisions = owned(context.getSecondaryResources(ControllerRevision.class), ms);
+    ensureRevision(context.getClient(), ms, revisions);
     Plan plan =
         ServingGroupPlanner.plan(
-            new ServingGroupPlanner.Input(ms, pods, services, disruptions.pending(ns, name), clock.instant()));
+            new ServingGroupPlanner.Input(ms, pods, services, disruptions.pending(ns, name), clock.instant(),
+                TemplateRevisions.rolesByRevision(revisions)));
 
     // 4. Make it so.
     boolean changed = false;
@@ -163,7 +175,32 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
         log.info("{}/{}: {}", ns, name, note.message());
       }
     }
+    deleteUnusedRevisions(client, ms, revisions, pods);
     return finish(ms, pods, blocker, plan, changed, plan.requeueAfter());
+  }
+
+  /** Stores the current template as a ControllerRevision, once, so groups can be rebuilt from it. */
+  private void ensureRevision(KubernetesClient client, ModelServing ms, List<ControllerRevision> revisions) {
+    ControllerRevision wanted = TemplateRevisions.build(ms);
+    if (revisions.stream().anyMatch(r -> r.getMetadata().getName().equals(wanted.getMetadata().getName()))) {
+      return;
+    }
+    metrics.apiWrite("create", "controllerrevisions");
+    try {
+      client.resource(wanted).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+  }
+
+  /** Revisions no pod runs any more, other than the update and current ones, are deleted. */
+  private void deleteUnusedRevisions(KubernetesClient client, ModelServing ms, List<ControllerRevision> revisions, List<Pod> pods) {
+    for (ControllerRevision revision : TemplateRevisions.unused(ms, revisions, pods)) {
+      metrics.apiWrite("delete", "controllerrevisions");
+      client.resource(revision).delete();
+    }
   }
 
   /** Status (written only when it differs), then Events, which describe what was done. */

@@ -270,8 +270,13 @@ public final class ModelServingValidator {
     Optional<IntOrPercent> maxUnavailable =
         checkIntOrPercent(maxUnavailablePath, "maxUnavailable", config.getMaxUnavailable());
     Integer replicas = spec.getReplicas();
-    // With 0 serving groups there is nothing to roll, so a percentage may well round to 0 then.
-    if (maxUnavailable.isPresent() && replicas != null && replicas > 0) {
+    Optional<IntOrPercent> maxSurge =
+        checkIntOrPercent(ROLLING_UPDATE + ".maxSurge", "maxSurge", config.getMaxSurge());
+    boolean surges = maxSurge.isPresent() && replicas != null
+        && maxSurge.get().scale(replicas, IntOrPercent.Rounding.UP) > 0;
+    // With 0 serving groups there is nothing to roll, so a percentage may well round to 0 then;
+    // with a surge, new groups come up before old ones go, so 0 unavailable is fine.
+    if (maxUnavailable.isPresent() && replicas != null && replicas > 0 && !surges) {
       checkNotZero(maxUnavailablePath, maxUnavailable.get(), replicas, "serving groups");
     }
     checkIntOrPercent(ROLLING_UPDATE + ".partition", "partition", config.getPartition());

@@ -285,7 +285,7 @@ class LwsToModelServingTest {
   // ---- rollout and plugin ----
 
   @Test
-  void maxUnavailableZeroBecomesOneUntilSurgeLands() {
+  void maxUnavailableZeroWithASurgeIsKeptAndTheSurgeIsMapped() {
     ModelServing ms = convert(l -> {
       var strategy = new dev.modelserving.api.lws.v1.RolloutStrategy();
       var config = new dev.modelserving.api.lws.v1.RollingUpdateConfiguration();
@@ -296,7 +296,8 @@ class LwsToModelServingTest {
       l.getSpec().setRolloutStrategy(strategy);
     });
     var rolling = ms.getSpec().getRolloutStrategy().getRollingUpdateConfiguration();
-    assertThat(rolling.getMaxUnavailable()).isEqualTo(new IntOrString(1));
+    assertThat(rolling.getMaxUnavailable()).isEqualTo(new IntOrString(0));
+    assertThat(rolling.getMaxSurge()).isEqualTo(new IntOrString(1));
     assertThat(rolling.getPartition()).isEqualTo(new IntOrString(1));
   }
 

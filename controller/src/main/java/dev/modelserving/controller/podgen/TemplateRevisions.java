@@ -1,0 +1,86 @@
+package dev.modelserving.controller.podgen;
+
+import dev.modelserving.api.v1alpha1.ModelServing;
+import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
+import dev.modelserving.api.v1alpha1.Role;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * ControllerRevisions of a ModelServing, as Kthena keeps them: {@code <ms>-<revision>}, labelled
+ * with the ModelServing's name and the revision, holding {@code {"data": <roles>}}, owned by the
+ * ModelServing. They let a group that still runs an older template be rebuilt from it. Pure.
+ */
+public final class TemplateRevisions {
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  private TemplateRevisions() {}
+
+  public static ControllerRevision build(ModelServing ms) {
+    String revision = Revisions.ofRoles(ms.getSpec().getTemplate().getRoles());
+    Map<String, Object> data = new HashMap<>();
+    data.put("data", SERIALIZATION.convertValue(ms.getSpec().getTemplate().getRoles(), List.class));
+    return new ControllerRevisionBuilder()
+        .withNewMetadata()
+        .withName(ms.getMetadata().getName() + "-" + revision)
+        .withNamespace(ms.getMetadata().getNamespace())
+        .addToLabels(Labels.NAME, ms.getMetadata().getName())
+        .addToLabels(Labels.REVISION, revision)
+        .withOwnerReferences(ServingGroupPods.ownerReference(ms))
+        .endMetadata()
+        .withRevision(1L)
+        .withData(data)
+        .build();
+  }
+
+  /** Revision label to the roles stored under it; unreadable revisions are skipped. */
+  public static Map<String, List<Role>> rolesByRevision(List<ControllerRevision> revisions) {
+    Map<String, List<Role>> roles = new HashMap<>();
+    for (ControllerRevision r : revisions) {
+      String revision = r.getMetadata().getLabels() == null ? null : r.getMetadata().getLabels().get(Labels.REVISION);
+      if (revision == null || !(r.getData() instanceof Map<?, ?> data) || !(data.get("data") instanceof List<?> list)) {
+        continue;
+      }
+      try {
+        List<Role> parsed = new ArrayList<>();
+        for (Object role : list) {
+          parsed.add(SERIALIZATION.convertValue(role, Role.class));
+        }
+        roles.put(revision, parsed);
+      } catch (RuntimeException e) {
+        // a revision written by something else; it cannot serve as a template
+      }
+    }
+    return roles;
+  }
+
+  /** Revisions that neither the spec, the stored current revision nor any live pod uses. */
+  public static List<ControllerRevision> unused(ModelServing ms, List<ControllerRevision> revisions, List<Pod> pods) {
+    Set<String> used = new HashSet<>();
+    used.add(Revisions.ofRoles(ms.getSpec().getTemplate().getRoles()));
+    if (ms.getStatus() != null && ms.getStatus().getCurrentRevision() != null) {
+      used.add(ms.getStatus().getCurrentRevision());
+    }
+    for (Pod p : pods) {
+      if (p.getMetadata().getLabels() != null && p.getMetadata().getLabels().get(Labels.REVISION) != null) {
+        used.add(p.getMetadata().getLabels().get(Labels.REVISION));
+      }
+    }
+    List<ControllerRevision> unused = new ArrayList<>();
+    for (ControllerRevision r : revisions) {
+      String revision = r.getMetadata().getLabels() == null ? null : r.getMetadata().getLabels().get(Labels.REVISION);
+      if (revision != null && !used.contains(revision) && r.getMetadata().getDeletionTimestamp() == null) {
+        unused.add(r);
+      }
+    }
+    return unused;
+  }
+}
