@@ -50,6 +50,7 @@ class RollingUpdateIT {
     private final int size;
     private final Map<String, Boolean> ready = new TreeMap<>();
     final List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+    final Set<String> seen = Collections.synchronizedSet(new TreeSet<>());
     volatile int worst;
 
     RolloutRecorder(String ms, int groups, int size) {
@@ -61,6 +62,7 @@ class RollingUpdateIT {
     @Override
     public synchronized void eventReceived(Action action, Pod pod) {
       String name = pod.getMetadata().getName();
+      seen.add(name);
       boolean gone = action == Action.DELETED || pod.getMetadata().getDeletionTimestamp() != null;
       if (gone) {
         ready.remove(name);
@@ -71,15 +73,16 @@ class RollingUpdateIT {
       } else {
         ready.put(name, ModelServingLifecycleIT.isReady(pod));
       }
-      int unavailable = 0;
-      for (int g = 0; g < groups; g++) {
+      // Availability as the strategy counts it: ready groups, surge groups included, against replicas.
+      int readyGroups = 0;
+      for (int g = 0; g < groups + 8; g++) {
         String prefix = ms + "-" + g + "-";
         long up = ready.entrySet().stream().filter(e -> e.getKey().startsWith(prefix) && e.getValue()).count();
-        if (up < size) {
-          unavailable++;
+        if (up >= size) {
+          readyGroups++;
         }
       }
-      worst = Math.max(worst, unavailable);
+      worst = Math.max(worst, Math.max(0, groups - readyGroups));
     }
 
     @Override
@@ -125,6 +128,77 @@ class RollingUpdateIT {
     }
     assertThat(recorder.worst).as("most serving groups unavailable at once").isEqualTo(1);
     assertThat(recorder.order).as("order in which groups were replaced").containsExactly(3, 2, 1);
+  }
+
+  /** Creates the ModelServing, waits for it, changes the entry template and records the rollout. */
+  private static RolloutRecorder rollOut(String name, int groups, String strategyYaml, java.util.function.Consumer<ModelServing> whileRolling) throws Exception {
+    ModelServing ms = ModelServingYaml.of(name, groups, strategyYaml, ModelServingYaml.role("r", 1, 1));
+    ModelServingSupport.modelServings().inNamespace(ns.name()).resource(ms).create();
+    ModelServingSupport.awaitAvailable(ns.name(), name, groups, ModelServingSupport.expectedPodNames(ms));
+    RolloutRecorder recorder = new RolloutRecorder(name, groups, 2);
+    ModelServingSupport.pods(ns.name(), name).forEach(p -> recorder.eventReceived(io.fabric8.kubernetes.client.Watcher.Action.ADDED, p));
+    recorder.worst = 0;
+    var pods = LocalCluster.client().pods().inNamespace(ns.name()).withLabel("modelserving.volcano.sh/name", name);
+    try (var watch = pods.watch(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withResourceVersion(pods.list().getMetadata().getResourceVersion()).build(), recorder)) {
+      ModelServingSupport.modelServings().inNamespace(ns.name()).withName(name).edit(m -> {
+        m.getSpec().getTemplate().getRoles().get(0).getEntryTemplate().getSpec().getContainers().get(0)
+            .setEnv(List.of(new EnvVar("MODEL_VERSION", "2", null)));
+        return m;
+      });
+      whileRolling.accept(ms);
+      await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+        ModelServing live = ModelServingSupport.get(ns.name(), name);
+        assertThat(live.getStatus().getUpdatedReplicas()).isEqualTo(groups);
+        assertThat(live.getStatus().getAvailableReplicas()).isEqualTo(groups);
+        assertThat(live.getStatus().getReplicas()).isEqualTo(groups);
+        assertThat(ModelServingSupport.condition(live, "UpdateInProgress")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
+        assertThat(ModelServingSupport.podNames(ns.name(), name)).as("no surge group left").isEqualTo(ModelServingSupport.expectedPodNames(ms));
+      });
+    }
+    return recorder;
+  }
+
+  @Test
+  void withMaxUnavailable2AndMaxSurge1AtMostTwoGroupsAreDownAndTheSurgeGroupGoesAway() throws Exception {
+    RolloutRecorder recorder = rollOut("surge", 4,
+        "  rolloutStrategy:\n    type: ServingGroupRollingUpdate\n    rollingUpdateConfiguration:\n      maxUnavailable: 2\n      maxSurge: 1",
+        ms -> {});
+    assertThat(recorder.seen).as("the surge group existed during the rollout").contains("surge-4-r-0-0", "surge-4-r-0-1");
+    assertThat(recorder.worst).as("most serving groups unavailable at once (replicas minus ready groups)").isLessThanOrEqualTo(2);
+    assertThat(recorder.order).as("groups replaced, highest first; the surge group goes last").startsWith(3, 2).containsSubsequence(1, 0, 4);
+    assertThat(ModelServingSupport.get(ns.name(), "surge").getStatus().getCurrentRevision())
+        .isEqualTo(ModelServingSupport.get(ns.name(), "surge").getStatus().getUpdateRevision());
+  }
+
+  @Test
+  void roleRollingUpdateReplacesRoleReplicasWithinTheirBudget() throws Exception {
+    RolloutRecorder recorder = rollOut("roles", 3, "  rolloutStrategy:\n    type: RoleRollingUpdate", ms -> {});
+    assertThat(recorder.order).containsExactlyInAnyOrder(0, 1, 2);
+  }
+
+  @Test
+  void aControllerKilledDuringARolloutFinishesItAfterARestart() throws Exception {
+    var client = LocalCluster.client();
+    ControllerProcess first = ControllerProcess.start("RollingUpdateIT-killed");
+    controller.close(); // only the one started here acts now
+    try {
+      rollOut("killed", 4,
+          "  rolloutStrategy:\n    type: ServingGroupRollingUpdate\n    rollingUpdateConfiguration:\n      maxUnavailable: 1\n      maxSurge: 1",
+          ms -> {
+            await().atMost(Duration.ofSeconds(30)).until(() -> ModelServingSupport.pods(ns.name(), "killed").stream()
+                .anyMatch(p -> "2".equals(p.getSpec().getContainers().get(0).getEnv().stream()
+                    .filter(e -> "MODEL_VERSION".equals(e.getName())).map(EnvVar::getValue).findFirst().orElse(null))));
+            first.kill();
+            controller = ControllerProcess.start("RollingUpdateIT-restarted");
+          });
+    } finally {
+      first.close();
+    }
+    var revisions = client.apps().controllerRevisions().inNamespace(ns.name()).withLabel("modelserving.volcano.sh/name", "killed").list().getItems();
+    String update = ModelServingSupport.get(ns.name(), "killed").getStatus().getUpdateRevision();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        client.apps().controllerRevisions().inNamespace(ns.name()).withLabel("modelserving.volcano.sh/name", "killed").list().getItems())
+        .as("old revisions cleaned up").extracting(r -> r.getMetadata().getLabels().get("modelserving.volcano.sh/revision")).containsExactly(update));
   }
 
   @Test
