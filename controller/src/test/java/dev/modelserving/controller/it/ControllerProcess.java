@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +24,14 @@ public final class ControllerProcess implements AutoCloseable {
 
   /** Starts the controller and waits until it reports it is ready for work. */
   public static ControllerProcess start(String name) {
+    return start(name, LocalCluster.kubeconfig(), Map.of(), List.of());
+  }
+
+  /**
+   * Starts {@code modelserving run <extraArgs>} with {@code kubeconfig} and the extra environment
+   * variables, and waits until it reports it is ready for work.
+   */
+  public static ControllerProcess start(String name, Path kubeconfig, Map<String, String> env, List<String> extraArgs) {
     try {
       Path jar = Path.of("target/modelserving.jar").toAbsolutePath();
       if (!Files.exists(jar)) {
@@ -32,11 +42,15 @@ public final class ControllerProcess implements AutoCloseable {
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + ".log");
       String java = ProcessHandle.current().info().command().orElse("java");
+      List<String> command = new ArrayList<>(
+          List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "run"));
+      command.addAll(extraArgs);
       ProcessBuilder pb =
-          new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "run")
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-      pb.environment().put("KUBECONFIG", LocalCluster.kubeconfig().toString());
+      pb.environment().put("KUBECONFIG", kubeconfig.toString());
+      pb.environment().putAll(env);
       ControllerProcess controller = new ControllerProcess(pb.start(), log);
       controller.awaitLogLine("waiting for work", Duration.ofSeconds(60));
       return controller;
