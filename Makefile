@@ -27,8 +27,9 @@ build: ## Build the controller jar (controller/target/modelserving.jar)
 	@source hack/java-home.sh && mvn -B -q -DskipTests package
 
 .PHONY: manifests
-manifests: ## Regenerate deploy/crds/ from the Java API types
+manifests: ## Regenerate deploy/crds/ (and the chart's copy) from the Java API types, and deploy/manifests/ from the chart
 	@source hack/java-home.sh && mvn -B -q -pl api -Dcrd.update=true test -Dtest=GeneratedCrdIsCommittedTest
+	@hack/render-manifests.sh
 
 .PHONY: cluster-up
 cluster-up: ## Start the local control plane (etcd, apiserver, kcm, scheduler, kwok); idempotent

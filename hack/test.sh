@@ -28,8 +28,10 @@ case "${1:-all}" in
     else
       log "using the running local control plane ($repo/.local-cluster/kubeconfig)"
     fi
+    log "helm (for the chart tests)"
+    "$here/build-helm.sh" >/dev/null
     log "unit and integration tests"
-    mvn "${mvn_args[@]}" -Pintegration "-Dit.kubeconfig=$repo/.local-cluster/kubeconfig" "-Dit.kubectl=$CP_BIN/kubectl" verify
+    mvn "${mvn_args[@]}" -Pintegration "-Dit.kubeconfig=$repo/.local-cluster/kubeconfig" "-Dit.kubectl=$CP_BIN/kubectl" "-Dit.helm=$CP_BIN/helm" verify
     ;;
   *) echo "usage: $0 unit|all" >&2; exit 2 ;;
 esac

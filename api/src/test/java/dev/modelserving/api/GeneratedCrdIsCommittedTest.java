@@ -17,7 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <pre>mvn -pl api test -Dcrd.update=true</pre>
  *
- * which rewrites {@code deploy/crds/<name>.yaml} (and still passes).
+ * which rewrites {@code deploy/crds/<name>.yaml} (and still passes). The Helm chart's copy in
+ * {@code deploy/helm/modelserving-controller/crds/} must be the same file; the same command rewrites
+ * it too.
  */
 class GeneratedCrdIsCommittedTest {
   static final String REFRESH = "mvn -pl api test -Dcrd.update=true";
@@ -46,9 +48,12 @@ class GeneratedCrdIsCommittedTest {
     Path committed = moduleDir().resolveSibling("deploy/crds").resolve(name + ".yaml");
     String expected = HEADER + Files.readString(generated);
 
+    Path chartCopy = moduleDir().resolveSibling("deploy/helm/modelserving-controller/crds").resolve(name + ".yaml");
     if (Boolean.getBoolean("crd.update")) {
       Files.createDirectories(committed.getParent());
       Files.writeString(committed, expected);
+      Files.createDirectories(chartCopy.getParent());
+      Files.writeString(chartCopy, expected);
     }
     assertThat(committed)
         .as("%s is missing or stale; refresh it with: %s", committed, REFRESH)
@@ -57,6 +62,12 @@ class GeneratedCrdIsCommittedTest {
     // A diff of the first differing line, not both 6000-line files.
     assertThat(firstDifference(actual, expected))
         .as("%s is stale; refresh it with: %s", committed, REFRESH)
+        .isEmpty();
+    assertThat(chartCopy)
+        .as("the Helm chart's copy %s is missing; refresh it with: %s", chartCopy, REFRESH)
+        .exists();
+    assertThat(firstDifference(Files.readString(chartCopy), expected))
+        .as("the Helm chart's copy %s differs from deploy/crds/; refresh it with: %s", chartCopy, REFRESH)
         .isEmpty();
   }
 

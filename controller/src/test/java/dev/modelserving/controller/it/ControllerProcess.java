@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,13 +24,25 @@ public final class ControllerProcess implements AutoCloseable {
 
   /** Starts the controller and waits until it reports it is ready for work. */
   public static ControllerProcess start(String name) {
-    ControllerProcess controller = launch(name, List.of("--http-port=0"));
+    return start(name, LocalCluster.kubeconfig(), Map.of(), List.of("--http-port=0"));
+  }
+
+  /**
+   * Starts {@code modelserving run <extraArgs>} with {@code kubeconfig} and the extra environment
+   * variables, and waits until it reports it is ready for work.
+   */
+  public static ControllerProcess start(String name, Path kubeconfig, Map<String, String> env, List<String> extraArgs) {
+    ControllerProcess controller = launch(name, kubeconfig, env, extraArgs);
     controller.awaitLogLine("waiting for work", Duration.ofSeconds(60));
     return controller;
   }
 
   /** Starts the controller with {@code args} after {@code run}; returns at once. */
   public static ControllerProcess launch(String name, List<String> args) {
+    return launch(name, LocalCluster.kubeconfig(), Map.of(), args);
+  }
+
+  private static ControllerProcess launch(String name, Path kubeconfig, Map<String, String> env, List<String> extraArgs) {
     try {
       Path jar = Path.of("target/modelserving.jar").toAbsolutePath();
       if (!Files.exists(jar)) {
@@ -39,13 +53,15 @@ public final class ControllerProcess implements AutoCloseable {
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + ".log");
       String java = ProcessHandle.current().info().command().orElse("java");
-      List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "run"));
-      command.addAll(args);
+      List<String> command = new ArrayList<>(
+          List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "run"));
+      command.addAll(extraArgs);
       ProcessBuilder pb =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-      pb.environment().put("KUBECONFIG", LocalCluster.kubeconfig().toString());
+      pb.environment().put("KUBECONFIG", kubeconfig.toString());
+      pb.environment().putAll(env);
       return new ControllerProcess(pb.start(), log);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the controller", e);

@@ -16,6 +16,18 @@ import java.util.concurrent.TimeUnit;
 final class Kubectl {
   private Kubectl() {}
 
+  /** What a command printed (stdout and stderr together) and its exit code. */
+  record Result(int exitCode, String output) {}
+
+  /** Runs kubectl against {@code kubeconfig} with {@code stdin} (may be null); any exit code. */
+  static Result exec(java.nio.file.Path kubeconfig, String stdin, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(System.getProperty("it.kubectl", "kubectl"));
+    command.add("--kubeconfig=" + kubeconfig);
+    command.addAll(List.of(args));
+    return Processes.run(command, stdin);
+  }
+
   static String run(String... args) {
     List<String> command = new ArrayList<>();
     command.add(System.getProperty("it.kubectl", "kubectl"));
