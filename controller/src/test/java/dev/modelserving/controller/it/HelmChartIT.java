@@ -166,6 +166,8 @@ class HelmChartIT {
     assertThat(canI("create leases.coordination.k8s.io", release.name())).isTrue();
     assertThat(canI("get leases.coordination.k8s.io/modelserving-controller", release.name())).isTrue();
     assertThat(canI("update leases.coordination.k8s.io/modelserving-controller", release.name())).isTrue();
+    // fabric8's LeaseLock renews with a patch.
+    assertThat(canI("patch leases.coordination.k8s.io/modelserving-controller", release.name())).isTrue();
     assertThat(canI("update leases.coordination.k8s.io/other", release.name())).isFalse();
     assertThat(canI("delete leases.coordination.k8s.io/modelserving-controller", release.name())).isFalse();
     assertThat(canI("list leases.coordination.k8s.io", release.name())).isFalse();
