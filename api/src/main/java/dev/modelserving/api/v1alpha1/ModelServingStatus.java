@@ -87,6 +87,38 @@ public class ModelServingStatus {
       "LabelSelector is a label query over pods that should match the replica count.")
   private String labelSelector;
 
+  /**
+   * Our addition: with LeaderWorkerSet rollouts, the partition the last rolling-update step
+   * reached (upstream keeps it on the leader StatefulSet); groups below it keep their revision.
+   */
+  @JsonPropertyDescription(
+      "RolloutPartition is the partition reached by the current rolling update (LeaderWorkerSet"
+          + " semantics): serving groups with a lower ordinal keep their revision. An addition to"
+          + " Kthena's API.")
+  private Integer rolloutPartition;
+
+  /** Our addition: spec.replicas when the last rolling-update step was taken. */
+  @JsonPropertyDescription(
+      "RolloutReplicas is spec.replicas when the last rolling-update step was computed. An"
+          + " addition to Kthena's API.")
+  private Integer rolloutReplicas;
+
+  public Integer getRolloutPartition() {
+    return rolloutPartition;
+  }
+
+  public void setRolloutPartition(Integer rolloutPartition) {
+    this.rolloutPartition = rolloutPartition;
+  }
+
+  public Integer getRolloutReplicas() {
+    return rolloutReplicas;
+  }
+
+  public void setRolloutReplicas(Integer rolloutReplicas) {
+    this.rolloutReplicas = rolloutReplicas;
+  }
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -170,7 +202,9 @@ public class ModelServingStatus {
         && Objects.equals(currentRevision, that.currentRevision)
         && Objects.equals(updateRevision, that.updateRevision)
         && Objects.equals(conditions, that.conditions)
-        && Objects.equals(labelSelector, that.labelSelector);
+        && Objects.equals(labelSelector, that.labelSelector)
+        && Objects.equals(rolloutPartition, that.rolloutPartition)
+        && Objects.equals(rolloutReplicas, that.rolloutReplicas);
   }
 
   @Override
@@ -184,7 +218,9 @@ public class ModelServingStatus {
         currentRevision,
         updateRevision,
         conditions,
-        labelSelector);
+        labelSelector,
+        rolloutPartition,
+        rolloutReplicas);
   }
 
   @Override
@@ -197,6 +233,8 @@ public class ModelServingStatus {
         + ", currentRevision=" + currentRevision
         + ", updateRevision=" + updateRevision
         + ", conditions=" + conditions
-        + ", labelSelector=" + labelSelector + "}";
+        + ", labelSelector=" + labelSelector
+        + ", rolloutPartition=" + rolloutPartition
+        + ", rolloutReplicas=" + rolloutReplicas + "}";
   }
 }

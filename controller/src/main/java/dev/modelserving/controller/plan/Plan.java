@@ -16,7 +16,13 @@ public record Plan(
     List<Service> servicesToCreate,
     List<Service> servicesToDelete,
     Optional<Duration> requeueAfter,
-    List<Note> notes) {
+    List<Note> notes,
+    Optional<LwsRollout.Result> rolloutStep) {
+
+  public Plan(List<Pod> podsToCreate, List<Pod> podsToDelete, List<Service> servicesToCreate, List<Service> servicesToDelete,
+      Optional<Duration> requeueAfter, List<Note> notes) {
+    this(podsToCreate, podsToDelete, servicesToCreate, servicesToDelete, requeueAfter, notes, Optional.empty());
+  }
 
   /** Something worth an Event and a log line; {@code warning} selects the Event type. */
   public record Note(String reason, String message, boolean warning) {}

@@ -102,6 +102,8 @@ public final class ServingGroupPlanner {
     private final List<Service> servicesToCreate = new ArrayList<>();
     private final List<Plan.Note> notes = new ArrayList<>();
     private Instant nextLook;
+    /** With LeaderWorkerSet naming: upstream LWS's rolling-update step for this pass. */
+    private LwsRollout.Result lwsStep;
 
     Pass(Input in) {
       this.ms = in.ms();
@@ -147,7 +149,13 @@ public final class ServingGroupPlanner {
       int desired = replicas(ms.getSpec().getReplicas());
       // During a rolling update with maxSurge, up to that many extra groups (ordinals from
       // replicas on) run the new template; once every group is updated they go again.
-      int surge = roleRollout ? 0 : surgeGroups(groups, desired);
+      int surge;
+      if (naming.leaderWorkerSet() && !roleRollout) {
+        lwsStep = lwsRolloutStep(groups, desired);
+        surge = Math.max(0, lwsStep.replicas() - desired);
+      } else {
+        surge = roleRollout ? 0 : surgeGroups(groups, desired);
+      }
       Set<Integer> kept = keep(groups, desired + surge, this::groupScore, "serving group");
       for (var entry : groups.entrySet()) {
         if (!kept.contains(entry.getKey())) {
@@ -170,7 +178,8 @@ public final class ServingGroupPlanner {
       servicesToCreate.removeIf(s -> existingServices.contains(s.getMetadata().getName()));
       Optional<Duration> requeue =
           Optional.ofNullable(nextLook).map(t -> Duration.between(now, t)).map(d -> d.isNegative() ? Duration.ZERO : d);
-      return new Plan(List.copyOf(toCreate), List.copyOf(toDelete.values()), List.copyOf(servicesToCreate), servicesToDelete, requeue, List.copyOf(notes));
+      return new Plan(List.copyOf(toCreate), List.copyOf(toDelete.values()), List.copyOf(servicesToCreate), servicesToDelete, requeue, List.copyOf(notes),
+          Optional.ofNullable(lwsStep));
     }
 
     /**
@@ -188,9 +197,43 @@ public final class ServingGroupPlanner {
     }
 
     private int partitionOrdinal(int desired) {
+      if (lwsStep != null) {
+        return lwsStep.partition();
+      }
       var strategy = ms.getSpec().getRolloutStrategy();
       var config = strategy == null ? null : strategy.getRollingUpdateConfiguration();
       return roleRollout ? 0 : resolve(config == null ? null : config.getPartition(), desired, true, 0);
+    }
+
+    private static io.fabric8.kubernetes.api.model.IntOrString orDefault(io.fabric8.kubernetes.api.model.IntOrString value, int fallback) {
+      return value == null ? new io.fabric8.kubernetes.api.model.IntOrString(fallback) : value;
+    }
+
+    /** Upstream LWS's rolling-update arithmetic (LwsRollout) fed with this pass's groups. */
+    private LwsRollout.Result lwsRolloutStep(Map<Integer, List<Pod>> groups, int desired) {
+      var status = ms.getStatus();
+      var strategy = ms.getSpec().getRolloutStrategy();
+      var config = strategy == null ? null : strategy.getRollingUpdateConfiguration();
+      int currentGroups = groups.isEmpty() ? 0 : ((TreeMap<Integer, List<Pod>>) groups).lastKey() + 1;
+      List<LwsRollout.GroupState> states = new ArrayList<>();
+      for (int g = 0; g < currentGroups; g++) {
+        List<Pod> live = groups.getOrDefault(g, List.of()).stream().filter(p -> !PodHealth.isTerminating(p)).toList();
+        boolean exists = !live.isEmpty();
+        states.add(new LwsRollout.GroupState(exists, exists && groupReady(g, live), exists && live.stream().noneMatch(this::outdated)));
+      }
+      int currentPartition = status == null || status.getRolloutPartition() == null ? 0 : status.getRolloutPartition();
+      boolean templateChanged = status != null && status.getUpdateRevision() != null && !status.getUpdateRevision().equals(revision);
+      boolean replicasChanged = status != null && status.getRolloutReplicas() != null && status.getRolloutReplicas() != desired;
+      int specPartition = config == null || config.getPartition() == null ? 0
+          : resolve(config.getPartition(), desired, true, 0);
+      LwsRollout.Result step = LwsRollout.plan(new LwsRollout.Input(desired, currentGroups, currentPartition, specPartition,
+          orDefault(config == null ? null : config.getMaxUnavailable(), 1), orDefault(config == null ? null : config.getMaxSurge(), 0),
+          templateChanged, replicasChanged, states));
+      if (step.partition() != currentPartition || templateChanged || replicasChanged) {
+        // The step is kept in our own status write, which brings no event: look again soon.
+        lookAgainAt(now.plusMillis(200));
+      }
+      return step;
     }
 
     /** The template a role replica is built from, and the revision labels its pods carry. */
@@ -292,6 +335,16 @@ public final class ServingGroupPlanner {
         return;
       }
       var config = strategy == null ? null : strategy.getRollingUpdateConfiguration();
+      if (lwsStep != null) {
+        // As the leader StatefulSet would: outdated groups at or above the partition go, highest
+        // first, while fewer than max(1, maxUnavailable + maxSurge) groups are unavailable.
+        Map<Integer, List<Pod>> units = new TreeMap<>();
+        kept.forEach(g -> units.put(g, groups.getOrDefault(g, List.of())));
+        int limit = LwsRollout.statefulSetMaxUnavailable(desired, orDefault(config == null ? null : config.getMaxUnavailable(), 1), orDefault(config == null ? null : config.getMaxSurge(), 0));
+        replaceOutdated(units, units.size(), limit, lwsStep.partition(), pods -> pods.isEmpty() ? false : groupReadyByPods(pods),
+            g -> "serving group " + PodNames.group(msName, g));
+        return;
+      }
       int maxUnavailable = resolve(config == null ? null : config.getMaxUnavailable(), desired, false, 1);
       if (surge > 0 && config != null && config.getMaxUnavailable() != null) {
         // With a surge, an explicit 0 (or a percentage rounding to 0) means: never fewer ready groups.

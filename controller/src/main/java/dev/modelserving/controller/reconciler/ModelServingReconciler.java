@@ -208,7 +208,8 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       ModelServing ms, List<Pod> pods, Optional<Blocker> blocker, Plan plan, boolean changed, Optional<java.time.Duration> requeue) {
     String ns = ms.getMetadata().getNamespace();
     String name = ms.getMetadata().getName();
-    ModelServingStatus status = ModelServingStatusAggregator.compute(ms, pods, blocker, clock.instant());
+    ModelServingStatus status = ModelServingStatusAggregator.compute(ms, pods, blocker, clock.instant(),
+        plan == null ? Optional.empty() : plan.rolloutStep());
     UpdateControl<ModelServing> control;
     if (Objects.equals(status, ms.getStatus())) {
       control = UpdateControl.noUpdate();

@@ -47,6 +47,30 @@ public final class ModelServingStatusAggregator {
 
   public static ModelServingStatus compute(
       ModelServing ms, Collection<Pod> pods, Optional<Blocker> blocker, Instant now) {
+    return compute(ms, pods, blocker, now, Optional.empty());
+  }
+
+  /**
+   * As above; {@code rolloutStep} is the LeaderWorkerSet rolling-update step of this pass, kept
+   * in the status for the next one (absent: the stored values are carried over).
+   */
+  public static ModelServingStatus compute(
+      ModelServing ms, Collection<Pod> pods, Optional<Blocker> blocker, Instant now,
+      Optional<dev.modelserving.controller.plan.LwsRollout.Result> rolloutStep) {
+    ModelServingStatus status = computeStatus(ms, pods, blocker, now);
+    ModelServingStatus previous = ms.getStatus();
+    if (rolloutStep.isPresent()) {
+      status.setRolloutPartition(rolloutStep.get().partition());
+      status.setRolloutReplicas(ms.getSpec().getReplicas() == null ? 1 : ms.getSpec().getReplicas());
+    } else if (previous != null) {
+      status.setRolloutPartition(previous.getRolloutPartition());
+      status.setRolloutReplicas(previous.getRolloutReplicas());
+    }
+    return status;
+  }
+
+  private static ModelServingStatus computeStatus(
+      ModelServing ms, Collection<Pod> pods, Optional<Blocker> blocker, Instant now) {
     String msName = ms.getMetadata().getName();
     List<Role> roles = ms.getSpec().getTemplate().getRoles();
     String updateRevision = Revisions.ofRoles(roles);

@@ -1,0 +1,139 @@
+package dev.modelserving.controller.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.modelserving.api.lws.v1.LeaderWorkerSet;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * LeaderWorkerSet rolling updates with upstream's arithmetic: every pod event is recorded, and the
+ * order in which groups are replaced, the most groups unavailable at once (replicas minus ready
+ * groups, surge groups included) and what stays untouched below the partition are asserted, along
+ * with the status at the end.
+ */
+class LwsRollingUpdateIT {
+  @RegisterExtension static final TestNamespace ns = new TestNamespace("lws-rolling");
+  private static ControllerProcess controller;
+
+  @BeforeAll
+  static void startController() {
+    controller = ControllerProcess.start("LwsRollingUpdateIT");
+  }
+
+  @AfterAll
+  static void stopController() {
+    if (controller != null) {
+      controller.close();
+    }
+  }
+
+  /** Group index of every pod event, readiness by pod, worst availability and replacement order. */
+  static final class Recorder implements Watcher<Pod> {
+    private final int replicas;
+    private final int size;
+    private final Map<String, Boolean> ready = new TreeMap<>();
+    private final Map<String, Integer> groupOf = new TreeMap<>();
+    final List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+    final Set<Integer> groupsSeen = Collections.synchronizedSet(new TreeSet<>());
+    volatile int worst;
+
+    Recorder(int replicas, int size) {
+      this.replicas = replicas;
+      this.size = size;
+    }
+
+    @Override
+    public synchronized void eventReceived(Action action, Pod pod) {
+      String name = pod.getMetadata().getName();
+      int g = Integer.parseInt(pod.getMetadata().getLabels().get("leaderworkerset.sigs.k8s.io/group-index"));
+      groupOf.put(name, g);
+      groupsSeen.add(g);
+      if (action == Action.DELETED || pod.getMetadata().getDeletionTimestamp() != null) {
+        ready.remove(name);
+        if (!order.contains(g)) {
+          order.add(g);
+        }
+      } else {
+        ready.put(name, ModelServingLifecycleIT.isReady(pod));
+      }
+      Map<Integer, Integer> readyPods = new TreeMap<>();
+      ready.forEach((pod1, r) -> {
+        if (r) {
+          readyPods.merge(groupOf.get(pod1), 1, Integer::sum);
+        }
+      });
+      long readyGroups = readyPods.values().stream().filter(n -> n >= size).count();
+      worst = (int) Math.max(worst, replicas - readyGroups);
+    }
+
+    @Override
+    public void onClose(WatcherException cause) {}
+  }
+
+  @ParameterizedTest(name = "replicas 4, maxUnavailable {1}, maxSurge {2}, partition {3}")
+  @CsvSource({"lws-mu1, 1, 0, 0", "lws-mu2-ms1, 2, 1, 0", "lws-part2, 1, 0, 2"})
+  void rollsAsUpstream(String name, int maxUnavailable, int maxSurge, int partition) throws Exception {
+    var client = LocalCluster.client();
+    LeaderWorkerSet lws = Lws.simple(name, 4, 2, "  rolloutStrategy:\n    type: RollingUpdate\n    rollingUpdateConfiguration:\n"
+        + "      maxUnavailable: " + maxUnavailable + "\n      maxSurge: " + maxSurge + "\n      partition: " + partition + "\n", "");
+    Lws.lwss().inNamespace(ns.name()).resource(lws).create();
+    Lws.awaitReady(ns.name(), name, 4, 2);
+    Map<String, String> before = Lws.uids(ns.name(), name);
+
+    Recorder recorder = new Recorder(4, 2);
+    Lws.pods(ns.name(), name).values().forEach(p -> recorder.eventReceived(Watcher.Action.ADDED, p));
+    recorder.worst = 0;
+    var pods = client.pods().inNamespace(ns.name()).withLabel("leaderworkerset.sigs.k8s.io/name", name);
+    try (var watch = pods.watch(new ListOptionsBuilder().withResourceVersion(pods.list().getMetadata().getResourceVersion()).build(), recorder)) {
+      Lws.lwss().inNamespace(ns.name()).withName(name).edit(l -> {
+        l.getSpec().getLeaderWorkerTemplate().getWorkerTemplate().getSpec().getContainers().get(0).setEnv(List.of(new EnvVar("V", "2", null)));
+        return l;
+      });
+      await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+        LeaderWorkerSet live = Lws.get(ns.name(), name);
+        assertThat(live.getStatus().getUpdatedReplicas()).as("updated groups").isEqualTo(4 - partition);
+        assertThat(live.getStatus().getReadyReplicas()).isEqualTo(4);
+        assertThat(Lws.condition(live, "Available")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+        assertThat(Lws.pods(ns.name(), name).keySet()).as("no surge group left").isEqualTo(Lws.podNames(name, 4, 2));
+      });
+    }
+    Map<String, String> after = Lws.uids(ns.name(), name);
+    for (int g = 0; g < 4; g++) {
+      String leader = name + "-" + g;
+      if (g < partition) {
+        assertThat(after.get(leader)).as("group %d below the partition keeps its pods", g).isEqualTo(before.get(leader));
+      } else {
+        assertThat(after.get(leader)).as("group %d replaced", g).isNotEqualTo(before.get(leader));
+      }
+    }
+    assertThat(recorder.worst).as("most groups unavailable at once").isLessThanOrEqualTo(maxUnavailable);
+    assertThat(recorder.order.get(0)).as("the highest group index goes first").isIn(3, 4);
+    List<Integer> desiredOrder = recorder.order.stream().filter(g -> g < 4).toList();
+    assertThat(desiredOrder).as("groups replaced, highest index first").isSortedAccordingTo(Collections.reverseOrder());
+    if (maxSurge > 0) {
+      assertThat(recorder.groupsSeen).as("a surge group existed").contains(4);
+    } else {
+      assertThat(recorder.groupsSeen).as("no surge group").allMatch(g -> g < 4);
+    }
+    String table = Kubectl.run("get", "lws", name, "-n", ns.name(), "--no-headers");
+    assertThat(table.trim().split("\\s+")).startsWith(name, "4", "4", Integer.toString(4 - partition));
+  }
+}
