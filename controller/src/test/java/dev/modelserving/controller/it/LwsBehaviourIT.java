@@ -85,11 +85,11 @@ class LwsBehaviourIT {
       create(lws);
       await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8)).untilAsserted(() ->
           assertThat(Lws.pods(ns.name(), "ready-first").keySet()).containsExactlyInAnyOrder("ready-first-0", "ready-first-1"));
-      LocalCluster.client().nodes().withName(node).edit(n -> { n.getMetadata().getLabels().put(label, "yes"); return n; });
+      Edits.edit(LocalCluster.client().nodes().withName(node), n -> { n.getMetadata().getLabels().put(label, "yes"); return n; });
       Lws.awaitReady(ns.name(), "ready-first", 2, 3);
       assertThat(violations).isEmpty();
     } finally {
-      LocalCluster.client().nodes().withName(node).edit(n -> { n.getMetadata().getLabels().remove(label); return n; });
+      Edits.edit(LocalCluster.client().nodes().withName(node), n -> { n.getMetadata().getLabels().remove(label); return n; });
     }
   }
 

@@ -104,7 +104,7 @@ class LwsInvalidSpecIT {
     Lws.lwss().inNamespace(ns.name()).resource(Lws.simple("sub-fixed", 1, 4, "", subGroup(2, null))).create();
     Lws.awaitReady(ns.name(), "sub-fixed", 1, 4);
     var before = ModelServingSupport.get(ns.name(), "sub-fixed");
-    Lws.lwss().inNamespace(ns.name()).withName("sub-fixed").edit(l -> {
+    Edits.edit(Lws.lwss().inNamespace(ns.name()).withName("sub-fixed"), l -> {
       l.getSpec().getLeaderWorkerTemplate().getSubGroupPolicy().setSubGroupSize(4);
       return l;
     });

@@ -103,7 +103,7 @@ class LwsRollingUpdateIT {
     recorder.worst = 0;
     var pods = client.pods().inNamespace(ns.name()).withLabel("leaderworkerset.sigs.k8s.io/name", name);
     try (var watch = pods.watch(new ListOptionsBuilder().withResourceVersion(pods.list().getMetadata().getResourceVersion()).build(), recorder)) {
-      Lws.lwss().inNamespace(ns.name()).withName(name).edit(l -> {
+      Edits.edit(Lws.lwss().inNamespace(ns.name()).withName(name), l -> {
         l.getSpec().getLeaderWorkerTemplate().getWorkerTemplate().getSpec().getContainers().get(0).setEnv(List.of(new EnvVar("V", "2", null)));
         return l;
       });

@@ -170,12 +170,12 @@ class ModelServingLifecycleIT {
       await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8)).untilAsserted(() ->
           assertThat(podNames(ns.name(), "ordered")).containsExactly("ordered-0-r-0-0"));
 
-      client().nodes().withName(node).edit(n -> { n.getMetadata().getLabels().put(label, "yes"); return n; });
+      Edits.edit(client().nodes().withName(node), n -> { n.getMetadata().getLabels().put(label, "yes"); return n; });
       awaitAvailable(ns.name(), "ordered", 1, groupPodsOf("ordered", 0, 2));
       assertThat(workersSeen).containsExactly("ordered-0-r-0-1", "ordered-0-r-0-2");
       assertThat(violations).isEmpty();
     } finally {
-      client().nodes().withName(node).edit(n -> { n.getMetadata().getLabels().remove(label); return n; });
+      Edits.edit(client().nodes().withName(node), n -> { n.getMetadata().getLabels().remove(label); return n; });
     }
   }
 
@@ -235,7 +235,7 @@ class ModelServingLifecycleIT {
   }
 
   static void setDeletionCost(String namespace, String pod, int cost) {
-    client().pods().inNamespace(namespace).withName(pod).edit(p -> {
+    Edits.edit(client().pods().inNamespace(namespace).withName(pod), p -> {
       p.getMetadata().getAnnotations().put("controller.kubernetes.io/pod-deletion-cost", Integer.toString(cost));
       return p;
     });

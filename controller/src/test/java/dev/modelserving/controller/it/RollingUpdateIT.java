@@ -105,7 +105,7 @@ class RollingUpdateIT {
     var pods = LocalCluster.client().pods().inNamespace(ns.name()).withLabel("modelserving.volcano.sh/name", "roll");
     io.fabric8.kubernetes.client.Watch watch = pods.watch(
         new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withResourceVersion(pods.list().getMetadata().getResourceVersion()).build(), recorder);
-    ModelServingSupport.modelServings().inNamespace(ns.name()).withName("roll").edit(m -> {
+    Edits.edit(ModelServingSupport.modelServings().inNamespace(ns.name()).withName("roll"), m -> {
       m.getSpec().getTemplate().getRoles().get(0).getEntryTemplate().getSpec().getContainers().get(0)
           .setEnv(List.of(new EnvVar("MODEL_VERSION", "2", null)));
       return m;
@@ -140,7 +140,7 @@ class RollingUpdateIT {
     recorder.worst = 0;
     var pods = LocalCluster.client().pods().inNamespace(ns.name()).withLabel("modelserving.volcano.sh/name", name);
     try (var watch = pods.watch(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withResourceVersion(pods.list().getMetadata().getResourceVersion()).build(), recorder)) {
-      ModelServingSupport.modelServings().inNamespace(ns.name()).withName(name).edit(m -> {
+      Edits.edit(ModelServingSupport.modelServings().inNamespace(ns.name()).withName(name), m -> {
         m.getSpec().getTemplate().getRoles().get(0).getEntryTemplate().getSpec().getContainers().get(0)
             .setEnv(List.of(new EnvVar("MODEL_VERSION", "2", null)));
         return m;
@@ -202,12 +202,63 @@ class RollingUpdateIT {
   }
 
   @Test
+  void aNewerChangeDuringARolloutWinsAndRollingBackReusesTheOldRevision() throws Exception {
+    ModelServing ms = ModelServingYaml.of("back", 4, "", ModelServingYaml.role("r", 1, 1));
+    ModelServingSupport.modelServings().inNamespace(ns.name()).resource(ms).create();
+    ModelServingSupport.awaitAvailable(ns.name(), "back", 4, ModelServingSupport.expectedPodNames(ms));
+    String original = ModelServingSupport.get(ns.name(), "back").getStatus().getUpdateRevision();
+    List<Boolean> sawUpdating = Collections.synchronizedList(new ArrayList<>());
+    var statuses = ModelServingSupport.modelServings().inNamespace(ns.name()).withName("back");
+    try (var watch = statuses.watch(new io.fabric8.kubernetes.client.Watcher<ModelServing>() {
+      @Override
+      public void eventReceived(Action action, ModelServing live) {
+        ModelServingSupport.condition(live, "UpdateInProgress").ifPresent(c -> {
+          if ("True".equals(c.getStatus()) && live.getStatus().getUpdatedReplicas() < 4) {
+            sawUpdating.add(true);
+          }
+        });
+      }
+
+      @Override
+      public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+    })) {
+      for (String version : List.of("2", "3")) {
+        setEnv(statuses, List.of(new EnvVar("MODEL_VERSION", version, null)));
+        Thread.sleep(300); // mid-rollout
+      }
+      setEnv(statuses, null);
+      await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+        ModelServing live = ModelServingSupport.get(ns.name(), "back");
+        assertThat(live.getStatus().getUpdateRevision()).as("rolled back to the original revision").isEqualTo(original);
+        assertThat(live.getStatus().getUpdatedReplicas()).isEqualTo(4);
+        assertThat(live.getStatus().getAvailableReplicas()).isEqualTo(4);
+        assertThat(ModelServingSupport.pods(ns.name(), "back")).allSatisfy(p ->
+            assertThat(p.getMetadata().getLabels()).containsEntry("modelserving.volcano.sh/revision", original));
+      });
+    }
+    assertThat(sawUpdating).as("UpdateInProgress=True while groups were being replaced").isNotEmpty();
+    assertThat(ModelServingSupport.condition(ModelServingSupport.get(ns.name(), "back"), "UpdateInProgress"))
+        .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        LocalCluster.client().apps().controllerRevisions().inNamespace(ns.name()).withLabel("modelserving.volcano.sh/name", "back").list().getItems())
+        .extracting(r -> r.getMetadata().getLabels().get("modelserving.volcano.sh/revision")).containsExactly(original));
+  }
+
+  /** Sets the entry container's env (retried when the controller's status write got in first). */
+  private static void setEnv(io.fabric8.kubernetes.client.dsl.Resource<ModelServing> ms, List<EnvVar> env) {
+    Edits.edit(ms, m -> {
+      m.getSpec().getTemplate().getRoles().get(0).getEntryTemplate().getSpec().getContainers().get(0).setEnv(env);
+      return m;
+    });
+  }
+
+  @Test
   void anLwsTemplateChangeRollsOutAndKubectlShowsUpToDate() {
     Lws.lwss().inNamespace(ns.name()).resource(Lws.simple("lws-roll", 3, 2, "", "")).create();
     Lws.awaitReady(ns.name(), "lws-roll", 3, 2);
     Map<String, String> before = Lws.uids(ns.name(), "lws-roll");
     String oldHash = Lws.pods(ns.name(), "lws-roll").get("lws-roll-0").getMetadata().getLabels().get("leaderworkerset.sigs.k8s.io/template-revision-hash");
-    Lws.lwss().inNamespace(ns.name()).withName("lws-roll").edit(l -> {
+    Edits.edit(Lws.lwss().inNamespace(ns.name()).withName("lws-roll"), l -> {
       l.getSpec().getLeaderWorkerTemplate().getWorkerTemplate().getSpec().getContainers().get(0).setEnv(List.of(new EnvVar("V", "2", null)));
       return l;
     });
