@@ -156,7 +156,16 @@ public final class ServingGroupPlanner {
       } else {
         surge = roleRollout ? 0 : surgeGroups(groups, desired);
       }
-      Set<Integer> kept = keep(groups, desired + surge, this::groupScore, "serving group");
+      Set<Integer> kept;
+      if (naming.leaderWorkerSet()) {
+        // StatefulSet semantics: exactly the indices 0..n-1, whatever else exists.
+        kept = new TreeSet<>();
+        for (int g = 0; g < desired + surge; g++) {
+          kept.add(g);
+        }
+      } else {
+        kept = keep(groups, desired + surge, this::groupScore, "serving group");
+      }
       for (var entry : groups.entrySet()) {
         if (!kept.contains(entry.getKey())) {
           notes.add(new Plan.Note(

@@ -136,4 +136,32 @@ class LwsRollingUpdateIT {
     String table = Kubectl.run("get", "lws", name, "-n", ns.name(), "--no-headers");
     assertThat(table.trim().split("\\s+")).startsWith(name, "4", "4", Integer.toString(4 - partition));
   }
+
+  @org.junit.jupiter.api.Test
+  void aControllerKilledMidRolloutFinishesWithNoSurgeOrOldRevisionLeft() throws Exception {
+    String name = "lws-killed";
+    var client = LocalCluster.client();
+    Lws.lwss().inNamespace(ns.name()).resource(Lws.simple(name, 4, 2, "  rolloutStrategy:\n    type: RollingUpdate\n    rollingUpdateConfiguration:\n"
+        + "      maxUnavailable: 1\n      maxSurge: 1\n", "")).create();
+    Lws.awaitReady(ns.name(), name, 4, 2);
+    String oldHash = Lws.pods(ns.name(), name).get(name + "-0").getMetadata().getLabels().get("leaderworkerset.sigs.k8s.io/template-revision-hash");
+    Edits.edit(Lws.lwss().inNamespace(ns.name()).withName(name), l -> {
+      l.getSpec().getLeaderWorkerTemplate().getWorkerTemplate().getSpec().getContainers().get(0).setEnv(List.of(new EnvVar("V", "3", null)));
+      return l;
+    });
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> Lws.pods(ns.name(), name).values().stream()
+        .anyMatch(p -> !oldHash.equals(p.getMetadata().getLabels().get("leaderworkerset.sigs.k8s.io/template-revision-hash"))));
+    controller.kill();
+    controller = ControllerProcess.start("LwsRollingUpdateIT-restarted");
+    await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+      LeaderWorkerSet live = Lws.get(ns.name(), name);
+      assertThat(live.getStatus().getUpdatedReplicas()).isEqualTo(4);
+      assertThat(live.getStatus().getReadyReplicas()).isEqualTo(4);
+      assertThat(Lws.pods(ns.name(), name).keySet()).as("exactly the desired pods, no surge group").isEqualTo(Lws.podNames(name, 4, 2));
+      assertThat(Lws.pods(ns.name(), name).values()).allSatisfy(p ->
+          assertThat(p.getMetadata().getLabels().get("leaderworkerset.sigs.k8s.io/template-revision-hash")).isNotEqualTo(oldHash));
+      assertThat(client.apps().controllerRevisions().inNamespace(ns.name()).withLabel("modelserving.volcano.sh/name", name).list().getItems())
+          .as("only the current revision is kept").hasSize(1);
+    });
+  }
 }

@@ -170,6 +170,104 @@ class RollingUpdateIT {
         .isEqualTo(ModelServingSupport.get(ns.name(), "surge").getStatus().getUpdateRevision());
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "replicas 4, maxUnavailable {1}, maxSurge {2}, partition {3}")
+  @org.junit.jupiter.params.provider.CsvSource({"ms-mu1, 1, 0, 0", "ms-mu2-ms1, 2, 1, 0", "ms-part2, 1, 0, 2"})
+  void servingGroupRolloutsKeepTheirBudgetOrderAndPartition(String name, int maxUnavailable, int maxSurge, int partition) throws Exception {
+    ModelServing ms = ModelServingYaml.of(name, 4, "  rolloutStrategy:\n    type: ServingGroupRollingUpdate\n    rollingUpdateConfiguration:\n"
+        + "      maxUnavailable: " + maxUnavailable + "\n      maxSurge: " + maxSurge + "\n      partition: " + partition, ModelServingYaml.role("r", 1, 1));
+    ModelServingSupport.modelServings().inNamespace(ns.name()).resource(ms).create();
+    ModelServingSupport.awaitAvailable(ns.name(), name, 4, ModelServingSupport.expectedPodNames(ms));
+    Map<String, String> before = ModelServingSupport.podUids(ns.name(), name);
+    RolloutRecorder recorder = new RolloutRecorder(name, 4, 2);
+    ModelServingSupport.pods(ns.name(), name).forEach(p -> recorder.eventReceived(io.fabric8.kubernetes.client.Watcher.Action.ADDED, p));
+    recorder.worst = 0;
+    List<String> middle = Collections.synchronizedList(new ArrayList<>());
+    var pods = LocalCluster.client().pods().inNamespace(ns.name()).withLabel("modelserving.volcano.sh/name", name);
+    var resource = ModelServingSupport.modelServings().inNamespace(ns.name()).withName(name);
+    try (var watch = pods.watch(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withResourceVersion(pods.list().getMetadata().getResourceVersion()).build(), recorder);
+        var statusWatch = resource.watch(new io.fabric8.kubernetes.client.Watcher<ModelServing>() {
+          @Override
+          public void eventReceived(Action action, ModelServing live) {
+            var update = ModelServingSupport.condition(live, "UpdateInProgress");
+            if (update.isPresent() && "True".equals(update.get().getStatus())) {
+              middle.add(live.getStatus().getUpdatedReplicas() + "/" + live.getStatus().getReplicas());
+            }
+          }
+
+          @Override
+          public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+        })) {
+      setEnv(resource, List.of(new EnvVar("MODEL_VERSION", "2", null)));
+      await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+        ModelServing live = ModelServingSupport.get(ns.name(), name);
+        assertThat(live.getStatus().getUpdatedReplicas()).isEqualTo(4 - partition);
+        assertThat(live.getStatus().getAvailableReplicas()).isEqualTo(4);
+        assertThat(ModelServingSupport.condition(live, "UpdateInProgress")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
+        assertThat(ModelServingSupport.condition(live, "Available")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+        assertThat(ModelServingSupport.podNames(ns.name(), name)).as("no surge group left").isEqualTo(ModelServingSupport.expectedPodNames(ms));
+      });
+    }
+    Map<String, String> after = ModelServingSupport.podUids(ns.name(), name);
+    for (int g = 0; g < 4; g++) {
+      String entry = name + "-" + g + "-r-0-0";
+      if (g < partition) {
+        assertThat(after.get(entry)).as("group %d below the partition", g).isEqualTo(before.get(entry));
+      } else {
+        assertThat(after.get(entry)).as("group %d replaced", g).isNotEqualTo(before.get(entry));
+      }
+    }
+    assertThat(recorder.worst).as("most groups unavailable at once").isLessThanOrEqualTo(maxUnavailable);
+    assertThat(recorder.order.stream().filter(g -> g < 4).toList()).as("highest ordinal first").isSortedAccordingTo(Collections.reverseOrder());
+    assertThat(middle).as("UpdateInProgress=True with fewer groups updated, mid-rollout").isNotEmpty();
+  }
+
+  @Test
+  void roleRollingUpdateKeepsEachRolesBudget() throws Exception {
+    String name = "role-budget";
+    ModelServing ms = ModelServingYaml.of(name, 1, "  rolloutStrategy:\n    type: RoleRollingUpdate", ModelServingYaml.role("r", 4, 1));
+    ModelServingSupport.modelServings().inNamespace(ns.name()).resource(ms).create();
+    ModelServingSupport.awaitAvailable(ns.name(), name, 1, ModelServingSupport.expectedPodNames(ms));
+    Map<String, Boolean> ready = new java.util.concurrent.ConcurrentHashMap<>();
+    ModelServingSupport.pods(ns.name(), name).forEach(p -> ready.put(p.getMetadata().getName(), ModelServingLifecycleIT.isReady(p)));
+    int[] worst = {0};
+    List<String> order = Collections.synchronizedList(new ArrayList<>());
+    var pods = LocalCluster.client().pods().inNamespace(ns.name()).withLabel("modelserving.volcano.sh/name", name);
+    try (var watch = pods.watch(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withResourceVersion(pods.list().getMetadata().getResourceVersion()).build(),
+        new io.fabric8.kubernetes.client.Watcher<Pod>() {
+          @Override
+          public synchronized void eventReceived(Action action, Pod pod) {
+            String roleId = pod.getMetadata().getLabels().get("modelserving.volcano.sh/role-id");
+            if (action == Action.DELETED || pod.getMetadata().getDeletionTimestamp() != null) {
+              ready.remove(pod.getMetadata().getName());
+              if (!order.contains(roleId)) {
+                order.add(roleId);
+              }
+            } else {
+              ready.put(pod.getMetadata().getName(), ModelServingLifecycleIT.isReady(pod));
+            }
+            int down = 0;
+            for (int r = 0; r < 4; r++) {
+              String prefix = name + "-0-r-" + r + "-";
+              long up = ready.entrySet().stream().filter(e -> e.getKey().startsWith(prefix) && e.getValue()).count();
+              down += up < 2 ? 1 : 0;
+            }
+            worst[0] = Math.max(worst[0], down);
+          }
+
+          @Override
+          public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+        })) {
+      setEnv(ModelServingSupport.modelServings().inNamespace(ns.name()).withName(name), List.of(new EnvVar("MODEL_VERSION", "2", null)));
+      await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+        ModelServing live = ModelServingSupport.get(ns.name(), name);
+        assertThat(live.getStatus().getUpdatedReplicas()).isEqualTo(1);
+        assertThat(live.getStatus().getAvailableReplicas()).isEqualTo(1);
+      });
+    }
+    assertThat(worst[0]).as("role replicas down at once (role maxUnavailable 1)").isEqualTo(1);
+    assertThat(order).as("role replicas replaced, highest first").containsExactly("r-3", "r-2", "r-1", "r-0");
+  }
+
   @Test
   void roleRollingUpdateReplacesRoleReplicasWithinTheirBudget() throws Exception {
     RolloutRecorder recorder = rollOut("roles", 3, "  rolloutStrategy:\n    type: RoleRollingUpdate", ms -> {});
