@@ -139,8 +139,10 @@ public final class LwsPodIdentity implements Plugin {
         new EnvVar(LwsKeys.EnvVars.LWS_LEADER_ADDRESS, leader + "." + subdomain + "." + namespace, null),
         new EnvVar(LwsKeys.EnvVars.LWS_GROUP_SIZE, Integer.toString(config.size()), null),
         new EnvVar(LwsKeys.EnvVars.LWS_WORKER_INDEX, Integer.toString(w), null));
-    if (subGroupIndex == null) {
+    if (config.subGroupSize() == null) {
       addTpuEnv(pod, leader, subdomain, w);
+    } else if (subGroupIndex != null) {
+      addTpuSubGroupEnv(pod, leader, subdomain, w, subGroupIndex, config.subGroupSize());
     }
     prependEnv(pod.getSpec().getContainers(), lwsEnv);
     prependEnv(pod.getSpec().getInitContainers(), lwsEnv);
@@ -257,6 +259,48 @@ public final class LwsPodIdentity implements Plugin {
       }
       c.setEnv(env);
     }
+  }
+
+  /**
+   * TPU variables of a pod in a sub-group (upstream: only the first TPU container, one port): the
+   * hosts of its sub-group, the leader first when it requests TPUs.
+   */
+  private void addTpuSubGroupEnv(Pod pod, String leader, String subdomain, int w, int subGroupIndex, int g) {
+    Container first = pod.getSpec().getContainers().stream().filter(LwsPodIdentity::requestsTpu).findFirst().orElse(null);
+    if (first == null || hasEnv(first, LwsKeys.EnvVars.TPU_WORKER_HOSTNAMES) || hasEnv(first, LwsKeys.EnvVars.TPU_WORKER_ID)) {
+      return;
+    }
+    boolean leaderTpus = w == 0 || config.leaderRequestsTpus();
+    int id = w % g;
+    int sgi = subGroupIndex;
+    if (w != 0 && !leaderTpus) {
+      id = (w - 1) % g;
+      sgi = (w - 1) / g;
+    }
+    int start = g * sgi + 1;
+    int end = g * (sgi + 1);
+    List<String> hosts = new ArrayList<>();
+    if (w == 0 || leaderTpus && sgi == 0) {
+      hosts.add(leader + "." + subdomain);
+      for (int i = start; i < end; i++) {
+        hosts.add(leader + "-" + i + "." + subdomain);
+      }
+    } else {
+      int from = leaderTpus ? start - 1 : start;
+      int to = leaderTpus ? end - 1 : end;
+      for (int i = from; i <= to; i++) {
+        hosts.add(leader + "-" + i + "." + subdomain);
+      }
+    }
+    List<EnvVar> env = new ArrayList<>(first.getEnv() == null ? List.of() : first.getEnv());
+    env.add(new EnvVar(LwsKeys.EnvVars.TPU_WORKER_HOSTNAMES, String.join(",", hosts), null));
+    env.add(new EnvVar(LwsKeys.EnvVars.TPU_WORKER_ID, Integer.toString(id), null));
+    env.add(new EnvVar(LwsKeys.EnvVars.TPU_NAME, leader, null));
+    env.add(new EnvVar(LwsKeys.EnvVars.TPU_PROCESS_ADDRESSES, String.join(",", hosts.stream().map(h -> h + ":" + TPU_DEFAULT_PORT).toList()), null));
+    if (!hasEnv(first, LwsKeys.EnvVars.TPU_PROCESS_PORT)) {
+      env.add(new EnvVar(LwsKeys.EnvVars.TPU_PROCESS_PORT, Integer.toString(TPU_DEFAULT_PORT), null));
+    }
+    first.setEnv(env);
   }
 
   static boolean requestsTpu(Container c) {

@@ -24,7 +24,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -182,10 +181,6 @@ class ConversionPreviewGoldenTest {
     }
   }
 
-  @Disabled("BUG: LwsPodIdentity sets no TPU_* variables on pods that have a sub-group (it calls addTpuEnv"
-      + " only when subGroupIndex is null); upstream's pod webhook sets per-sub-group TPU variables on the"
-      + " first TPU container (LWS.md §2.3 'With sub-groups'), e.g. size 4, subGroupSize 2: leader L-0 gets"
-      + " TPU_WORKER_HOSTNAMES=L-0.L,L-0-1.L and TPU_WORKER_ID=0")
   @Test
   void tpuVariablesWithSubGroups() throws Exception {
     LeaderWorkerSet lws = LwsPreviewPods.leaderWorkerSets("""
