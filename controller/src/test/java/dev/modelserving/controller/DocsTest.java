@@ -8,7 +8,6 @@ import dev.modelserving.api.UpstreamFiles;
 import dev.modelserving.api.lws.v1.LwsKeys;
 import dev.modelserving.api.v1alpha1.ModelServingKeys;
 import dev.modelserving.controller.plugin.LwsPodIdentity;
-import dev.modelserving.controller.reconciler.LeaderWorkerSetReconciler;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -40,7 +39,7 @@ class DocsTest {
       LwsKeys.Labels.class, LwsKeys.Annotations.class, LwsKeys.EnvVars.class,
       ModelServingKeys.Labels.class, ModelServingKeys.Annotations.class, ModelServingKeys.Env.class,
       // Keys that live beside the code that uses them.
-      LwsPodIdentity.class, LeaderWorkerSetReconciler.class);
+      LwsPodIdentity.class);
 
   /** Env classes: there an UPPER_CASE value is a variable name. */
   private static final Set<Class<?>> ENV_CLASSES = Set.of(LwsKeys.EnvVars.class, ModelServingKeys.Env.class);

@@ -98,6 +98,18 @@ public final class ModelServingKeys {
      */
     public static final String LWS_SYNCED_REPLICAS = "modelserving.dev/lws-synced-replicas";
 
+    /**
+     * On a ModelServing converted from a LeaderWorkerSet: a hash of the object last applied, so an
+     * unchanged LeaderWorkerSet costs no request.
+     */
+    public static final String LWS_APPLIED_HASH = "modelserving.dev/lws-applied-hash";
+
+    /**
+     * On a ModelServing converted from a LeaderWorkerSet: the subGroupPolicy accepted at creation
+     * (JSON, or {@code none}); upstream makes it immutable.
+     */
+    public static final String LWS_ACCEPTED_SUBGROUP_POLICY = "modelserving.dev/lws-subgroup-policy";
+
     public static final String RESTART_ANY = "RecreateGroupOnPodRestart";
     public static final String RESTART_AFTER_START = "RecreateGroupAfterStart";
   }

@@ -50,10 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerSet> {
   public static final String NAME = "leaderworkerset";
   public static final String FIELD_MANAGER = "modelserving-controller";
-  /** On the ModelServing: hash of the object last applied, so an unchanged LWS costs no request. */
-  static final String APPLIED_HASH = "modelserving.dev/lws-applied-hash";
-  /** On the ModelServing: the LWS subGroupPolicy accepted at creation (upstream makes it immutable). */
-  static final String ACCEPTED_SUBGROUP = "modelserving.dev/lws-subgroup-policy";
+  private static final String APPLIED_HASH = dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.LWS_APPLIED_HASH;
+  private static final String ACCEPTED_SUBGROUP = dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.LWS_ACCEPTED_SUBGROUP_POLICY;
   private static final Logger log = LoggerFactory.getLogger(LeaderWorkerSetReconciler.class);
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
