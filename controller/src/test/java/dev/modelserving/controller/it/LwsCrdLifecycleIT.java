@@ -43,8 +43,11 @@ class LwsCrdLifecycleIT {
 
   private static void installCrd() {
     var crds = LocalCluster.client().apiextensions().v1().customResourceDefinitions();
-    await().atMost(Duration.ofSeconds(60)).until(() -> crds.withName(CRD).get() == null
-        || crds.withName(CRD).get().getMetadata().getDeletionTimestamp() == null);
+    // A CRD being deleted must be gone before it can be created again.
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+      var crd = crds.withName(CRD).get();
+      return crd == null || crd.getMetadata().getDeletionTimestamp() == null;
+    });
     Kubectl.run("apply", "--server-side", "--field-manager=local-cluster", "-f", UpstreamFiles.lwsCrd().toString());
     await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> crds.withName(CRD).get().getStatus().getConditions().stream()
         .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())));
