@@ -22,6 +22,11 @@ test-unit: ## Unit tests only (no cluster)
 test-integration: ## Unit and integration tests (same as test)
 	@hack/test.sh all
 
+.PHONY: bench
+bench: ## Benchmark the pure reconcile work against a same-process baseline; prints a table, writes controller/target/bench.json
+	@source hack/java-home.sh && mvn -B -q -o -pl controller -am test -Dgroups=bench -Dbench.excluded=none -Dsurefire.failIfNoSpecifiedTests=false \
+	  && cat controller/target/bench.txt && echo "wrote controller/target/bench.json"
+
 .PHONY: build
 build: ## Build the controller jar (controller/target/modelserving.jar)
 	@source hack/java-home.sh && mvn -B -q -DskipTests package
