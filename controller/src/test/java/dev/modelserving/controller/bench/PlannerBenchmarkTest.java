@@ -81,7 +81,7 @@ class PlannerBenchmarkTest {
           e.getKey(), e.getValue(), ratio, ++i < micros.size() ? "," : ""));
     }
     json.append("  ]\n}\n");
-    System.out.print(table);
+
     Files.writeString(Path.of("target/bench.txt"), table.toString());
     Files.writeString(Path.of("target/bench.json"), json.toString());
   }
