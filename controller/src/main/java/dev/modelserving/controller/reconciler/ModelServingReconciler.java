@@ -103,7 +103,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     String ns = ms.getMetadata().getNamespace();
     String name = ms.getMetadata().getName();
     if (ms.getMetadata().getDeletionTimestamp() != null) {
-      disruptions.forget(ns, name);
+      disruptions.forget(ms.getMetadata().getUid());
       return UpdateControl.noUpdate();
     }
     // 1. What the cluster has: pods and Services controlled by this ModelServing (by UID).
@@ -133,7 +133,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     ensureRevision(context.getClient(), ms, revisions);
     Plan plan =
         ServingGroupPlanner.plan(
-            new ServingGroupPlanner.Input(ms, pods, services, disruptions.pending(ns, name), clock.instant(),
+            new ServingGroupPlanner.Input(ms, pods, services, disruptions.pending(ms.getMetadata().getUid()), clock.instant(),
                 TemplateRevisions.rolesByRevision(revisions)));
 
     // 4. Make it so.

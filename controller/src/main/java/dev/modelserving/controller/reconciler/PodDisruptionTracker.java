@@ -27,7 +27,10 @@ final class PodDisruptionTracker {
   private final Clock clock;
   /** UIDs of pods this controller is deleting, with when it asked. */
   private final Map<String, Instant> ownDeletions = new ConcurrentHashMap<>();
-  /** Pod UID to the disruption it caused, per ModelServing namespace/name. */
+  /**
+   * Pod UID to the disruption it caused, per ModelServing UID: a ModelServing deleted and created
+   * again under the same name must not inherit the deletions of its predecessor's pods.
+   */
   private final Map<String, Map<String, Disruption>> byModelServing = new ConcurrentHashMap<>();
 
   PodDisruptionTracker(Clock clock) {
@@ -54,7 +57,7 @@ final class PodDisruptionTracker {
     if (uid == null || ownDeletions.containsKey(uid)) {
       return;
     }
-    Optional<String> owner = modelServingOwner(pod);
+    Optional<String> owner = modelServingOwnerUid(pod);
     var labels = pod.getMetadata().getLabels();
     if (owner.isEmpty() || labels == null) {
       return;
@@ -66,22 +69,21 @@ final class PodDisruptionTracker {
     if (ms == null || group.isEmpty() || roleOrdinal.isEmpty()) {
       return;
     }
-    String key = pod.getMetadata().getNamespace() + "/" + owner.get();
     byModelServing
-        .computeIfAbsent(key, k -> new ConcurrentHashMap<>())
+        .computeIfAbsent(owner.get(), k -> new ConcurrentHashMap<>())
         .putIfAbsent(uid, new Disruption(group.getAsInt(), role, roleOrdinal.getAsInt(), pod.getMetadata().getName(), clock.instant()));
   }
 
-  /** Disruptions recorded for a ModelServing; old ones are dropped (they no longer match any pod). */
-  List<Disruption> pending(String namespace, String name) {
+  /** Disruptions recorded for a ModelServing (by UID); old ones are dropped. */
+  List<Disruption> pending(String modelServingUid) {
     prune();
-    Map<String, Disruption> recorded = byModelServing.get(namespace + "/" + name);
+    Map<String, Disruption> recorded = byModelServing.get(modelServingUid);
     return recorded == null ? List.of() : List.copyOf(recorded.values());
   }
 
   /** Forgets a ModelServing, e.g. once it is deleted. */
-  void forget(String namespace, String name) {
-    byModelServing.remove(namespace + "/" + name);
+  void forget(String modelServingUid) {
+    byModelServing.remove(modelServingUid);
   }
 
   private void prune() {
@@ -91,7 +93,7 @@ final class PodDisruptionTracker {
     byModelServing.values().removeIf(Map::isEmpty);
   }
 
-  private static Optional<String> modelServingOwner(Pod pod) {
+  private static Optional<String> modelServingOwnerUid(Pod pod) {
     List<OwnerReference> refs = pod.getMetadata().getOwnerReferences();
     if (refs == null) {
       return Optional.empty();
@@ -99,7 +101,7 @@ final class PodDisruptionTracker {
     return refs.stream()
         .filter(r -> Boolean.TRUE.equals(r.getController()))
         .filter(r -> ModelServing.KIND.equals(r.getKind()) && r.getApiVersion() != null && r.getApiVersion().startsWith(ModelServing.GROUP + "/"))
-        .map(OwnerReference::getName)
+        .map(OwnerReference::getUid)
         .findFirst();
   }
 }
