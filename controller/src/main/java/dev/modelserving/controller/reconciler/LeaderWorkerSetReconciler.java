@@ -103,6 +103,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     }
 
     // 2. Apply the converted ModelServing when it changed.
+    boolean applied = false;
     if (problem.isEmpty()) {
       ModelServing desired = LwsToModelServing.convert(lws, existing);
       desired.getMetadata().getAnnotations().put(ACCEPTED_SUBGROUP, subGroupAnnotation(lws.getSpec().getLeaderWorkerTemplate().getSubGroupPolicy()));
@@ -116,6 +117,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
         try {
           metrics.apiWrite("apply", "modelservings");
           context.getClient().resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+          applied = true;
           log.info("{}/{}: {} ModelServing", ns, name, existing.isPresent() ? "updated" : "created");
           if (existing.isEmpty()) {
             events.normal(lws, "GroupsProgressing", "Created ModelServing " + name);
@@ -131,7 +133,15 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     }
 
     // 3. Status, written only when it differs; a new problem is also an Event and a log line.
-    LeaderWorkerSetStatus status = LwsStatusFromModelServing.compute(lws, existing.filter(ms -> controlledBy(ms, lws)), problem, clock.instant());
+    //    A ModelServing status that has not caught up with its spec (or with what was just applied)
+    //    says nothing about this generation yet: its own status update brings us back.
+    Optional<ModelServing> owned = existing.filter(ms -> controlledBy(ms, lws));
+    boolean stale = applied || owned.map(ms -> ms.getStatus() == null
+        || !Objects.equals(ms.getStatus().getObservedGeneration(), ms.getMetadata().getGeneration())).orElse(false);
+    if (problem.isEmpty() && stale) {
+      return UpdateControl.noUpdate();
+    }
+    LeaderWorkerSetStatus status = LwsStatusFromModelServing.compute(lws, owned, problem, clock.instant());
     if (problem.isPresent() && !sameProblem(lws.getStatus(), problem.get())) {
       log.warn("{}/{}: {}", ns, name, problem.get().message());
       events.warning(lws, problem.get().reason(), problem.get().message());

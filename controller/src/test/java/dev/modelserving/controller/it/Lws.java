@@ -72,6 +72,7 @@ final class Lws {
       LeaderWorkerSet lws = get(ns, name);
       assertThat(lws.getSpec().getReplicas()).isEqualTo(replicas);
       assertThat(lws.getStatus()).as("status of LWS %s", name).isNotNull();
+      assertThat(lws.getStatus().getObservedGeneration()).as("status is about the current spec").isEqualTo(lws.getMetadata().getGeneration());
       assertThat(lws.getStatus().getReadyReplicas()).as("readyReplicas").isEqualTo(replicas);
       assertThat(lws.getStatus().getUpdatedReplicas()).as("updatedReplicas").isEqualTo(replicas);
       assertThat(condition(lws, "Available")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));

@@ -109,6 +109,7 @@ class LwsRollingUpdateIT {
       });
       await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
         LeaderWorkerSet live = Lws.get(ns.name(), name);
+        assertThat(live.getStatus().getObservedGeneration()).isEqualTo(live.getMetadata().getGeneration());
         assertThat(live.getStatus().getUpdatedReplicas()).as("updated groups").isEqualTo(4 - partition);
         assertThat(live.getStatus().getReadyReplicas()).isEqualTo(4);
         assertThat(Lws.condition(live, "Available")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
@@ -155,6 +156,7 @@ class LwsRollingUpdateIT {
     controller = ControllerProcess.start("LwsRollingUpdateIT-restarted");
     await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
       LeaderWorkerSet live = Lws.get(ns.name(), name);
+      assertThat(live.getStatus().getObservedGeneration()).isEqualTo(live.getMetadata().getGeneration());
       assertThat(live.getStatus().getUpdatedReplicas()).isEqualTo(4);
       assertThat(live.getStatus().getReadyReplicas()).isEqualTo(4);
       assertThat(Lws.pods(ns.name(), name).keySet()).as("exactly the desired pods, no surge group").isEqualTo(Lws.podNames(name, 4, 2));
