@@ -46,7 +46,7 @@ wait_for() { # description, seconds, command...
   local what="$1" secs="$2"; shift 2
   local deadline=$(( $(date +%s) + secs ))
   until "$@" >/dev/null 2>&1; do
-    [ "$(date +%s)" -lt "$deadline" ] || die "timed out after ${secs}s waiting for $what (logs: $STATE/logs/)"
+    [ "$(date +%s)" -lt "$deadline" ] || die "timed out after ${secs}s waiting for $what; read the logs in $STATE/logs/, then run 'hack/local-cluster.sh down' and 'up' again"
     sleep 0.5
   done
 }
@@ -91,8 +91,21 @@ current-context: local-cluster
 KC
 }
 
+# Before a fresh start: a port held by something else (often another local cluster) would only show
+# as a timeout later.
+check_ports_free() {
+  local port
+  alive etcd && return 0
+  for port in "$ETCD_PORT" "$ETCD_PEER_PORT" "$API_PORT" "$KCM_PORT" "$SCHED_PORT" "$KWOK_PORT"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      die "port $port on 127.0.0.1 is in use (another local cluster?). Stop it, or choose other ports: LOCAL_CLUSTER_PORT_BASE=17000 $0 up"
+    fi
+  done
+}
+
 start_control_plane() {
   local pki="$STATE/pki"
+  check_ports_free
   start etcd --name=local --data-dir="$STATE/etcd" \
     --listen-client-urls="http://127.0.0.1:$ETCD_PORT" --advertise-client-urls="http://127.0.0.1:$ETCD_PORT" \
     --listen-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \

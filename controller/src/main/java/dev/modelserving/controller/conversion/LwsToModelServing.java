@@ -207,13 +207,7 @@ public final class LwsToModelServing {
     if (template.getSpec().getInitContainers() != null) {
       all.addAll(template.getSpec().getInitContainers());
     }
-    return all.stream().anyMatch(c -> c.getResources() != null
-        && (positiveTpu(c.getResources().getRequests()) || positiveTpu(c.getResources().getLimits())));
-  }
-
-  private static boolean positiveTpu(Map<String, io.fabric8.kubernetes.api.model.Quantity> resources) {
-    var q = resources == null ? null : resources.get(LwsKeys.EnvVars.TPU_RESOURCE);
-    return q != null && q.getNumericalAmount().signum() > 0;
+    return all.stream().anyMatch(LwsPodIdentity::requestsTpu);
   }
 
   private static String emptyToNull(String s) {

@@ -27,7 +27,6 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 
 /**
  * Decides, from a ModelServing and the pods and Services it owns, what one reconcile pass creates
@@ -372,14 +371,17 @@ public final class ServingGroupPlanner {
           g -> "serving group " + PodNames.group(msName, g));
     }
 
-    private <T> void replaceOutdated(Map<Integer, List<Pod>> units, int desired, int maxUnavailable, int partition,
+    private void replaceOutdated(Map<Integer, List<Pod>> units, int desired, int maxUnavailable, int partition,
         java.util.function.Predicate<List<Pod>> ready, java.util.function.IntFunction<String> describe) {
       int unavailable = Math.max(0, desired - units.size());
       List<Integer> outdated = new ArrayList<>();
+      Set<Integer> readyUnits = new TreeSet<>(); // readiness is computed once per unit and pass
       for (var e : units.entrySet()) {
         List<Pod> live = e.getValue().stream().filter(p -> !PodHealth.isTerminating(p) && !toDelete.containsKey(p.getMetadata().getName())).toList();
         boolean busy = live.size() < e.getValue().size();
-        if (busy || live.isEmpty() || !ready.test(live)) {
+        if (!busy && !live.isEmpty() && ready.test(live)) {
+          readyUnits.add(e.getKey());
+        } else {
           unavailable++;
         }
         if (!busy && e.getKey() >= partition && live.stream().anyMatch(this::outdated)) {
@@ -388,15 +390,17 @@ public final class ServingGroupPlanner {
       }
       int budget = maxUnavailable - unavailable;
       // Not-ready outdated units first (replacing them costs no availability), then highest ordinal.
-      outdated.sort(Comparator.<Integer, Boolean>comparing(o -> ready.test(units.get(o))).thenComparing(Comparator.reverseOrder()));
+      outdated.sort(Comparator.<Integer, Boolean>comparing(readyUnits::contains).thenComparing(Comparator.reverseOrder()));
       for (int o : outdated) {
-        boolean wasReady = ready.test(units.get(o));
+        boolean wasReady = readyUnits.contains(o);
         if (wasReady && budget <= 0) {
           break;
         }
         notes.add(new Plan.Note("RollingUpdate", "replacing outdated " + describe.apply(o), false));
         units.get(o).forEach(this::delete);
-        toCreate.removeIf(p -> units.get(o).stream().anyMatch(q -> q.getMetadata().getName().equals(p.getMetadata().getName())));
+        Set<String> replaced = new TreeSet<>();
+        units.get(o).forEach(p -> replaced.add(p.getMetadata().getName()));
+        toCreate.removeIf(p -> replaced.contains(p.getMetadata().getName()));
         if (wasReady) {
           budget--;
         }
@@ -461,7 +465,7 @@ public final class ServingGroupPlanner {
         for (int r : keptReplicas) {
           List<Pod> pods = replicas.getOrDefault(r, List.of());
           Template template = templateFor(g, role, pods, groupPods);
-          Instant groupTrigger = planRoleReplica(g, role, template, r, pods, groupPods, groupCreates);
+          Instant groupTrigger = planRoleReplica(g, template, r, pods, groupPods, groupCreates);
           if (groupTrigger != null && (recreateGroupBefore == null || groupTrigger.isAfter(recreateGroupBefore))) {
             recreateGroupBefore = groupTrigger;
           }
@@ -488,7 +492,7 @@ public final class ServingGroupPlanner {
      * Plans one role replica: recovery, removal of pods it should not have, and refill. Returns the
      * time before which the whole group's pods must go ({@code ServingGroupRecreate}), or null.
      */
-    private Instant planRoleReplica(int g, Role specRole, Template template, int r, List<Pod> pods, List<Pod> groupPods, List<Pod> creates) {
+    private Instant planRoleReplica(int g, Template template, int r, List<Pod> pods, List<Pod> groupPods, List<Pod> creates) {
       Role role = template.role();
       String roleId = PodNames.roleId(role.getName(), r);
       String where = "role replica " + roleId + " of serving group " + PodNames.group(msName, g);
@@ -661,9 +665,5 @@ public final class ServingGroupPlanner {
   static String label(Pod pod, String key) {
     var labels = pod.getMetadata().getLabels();
     return labels == null ? null : labels.get(key);
-  }
-
-  static Predicate<Pod> named(String name) {
-    return p -> p.getMetadata().getName().equals(name);
   }
 }

@@ -303,7 +303,8 @@ public final class LwsPodIdentity implements Plugin {
     first.setEnv(env);
   }
 
-  static boolean requestsTpu(Container c) {
+  /** Whether a container requests or limits a non-zero number of TPUs. */
+  public static boolean requestsTpu(Container c) {
     if (c.getResources() == null) {
       return false;
     }

@@ -12,6 +12,7 @@ import dev.modelserving.api.lws.v1.LwsKeys;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.modelserving.controller.kube.EventRecorder;
+import dev.modelserving.controller.kube.OwnerRefs;
 import dev.modelserving.controller.metrics.ControllerMetrics;
 import dev.modelserving.controller.lws.LwsValidator;
 import dev.modelserving.controller.podgen.Revisions;
@@ -96,7 +97,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     if (!violations.isEmpty()) {
       problem = Optional.of(new Problem("InvalidSpec",
           "invalid spec: " + violations.stream().map(Violation::toString).collect(Collectors.joining("; "))));
-    } else if (existing.isPresent() && !controlledBy(existing.get(), lws)) {
+    } else if (existing.isPresent() && !OwnerRefs.isControlledBy(existing.get(), lws)) {
       problem = Optional.of(new Problem("ModelServingConflict",
           "ModelServing " + ns + "/" + name + " exists and is not controlled by this LeaderWorkerSet;"
               + " it is left alone: delete or rename it to let the LeaderWorkerSet run"));
@@ -135,7 +136,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     // 3. Status, written only when it differs; a new problem is also an Event and a log line.
     //    A ModelServing status that has not caught up with its spec (or with what was just applied)
     //    says nothing about this generation yet: its own status update brings us back.
-    Optional<ModelServing> owned = existing.filter(ms -> controlledBy(ms, lws));
+    Optional<ModelServing> owned = existing.filter(ms -> OwnerRefs.isControlledBy(ms, lws));
     boolean stale = applied || owned.map(ms -> ms.getStatus() == null
         || !Objects.equals(ms.getStatus().getObservedGeneration(), ms.getMetadata().getGeneration())).orElse(false);
     if (problem.isEmpty() && stale) {
@@ -222,12 +223,6 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
         .map(c -> c.getType() + "/" + c.getReason()).collect(Collectors.toSet());
   }
 
-  private static boolean controlledBy(ModelServing ms, LeaderWorkerSet lws) {
-    return ms.getMetadata().getOwnerReferences() != null
-        && ms.getMetadata().getOwnerReferences().stream()
-            .anyMatch(r -> Boolean.TRUE.equals(r.getController()) && lws.getMetadata().getUid().equals(r.getUid()));
-  }
-
   private static boolean sameProblem(LeaderWorkerSetStatus status, Problem problem) {
     return status != null && status.getConditions() != null
         && status.getConditions().stream().anyMatch(c -> problem.reason().equals(c.getReason()) && problem.message().equals(c.getMessage()));
@@ -249,9 +244,5 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     LeaderWorkerSet previous = SERIALIZATION.clone(lws);
     previous.getSpec().getLeaderWorkerTemplate().setSubGroupPolicy(policy);
     return previous;
-  }
-
-  static Map<String, String> copy(Map<String, String> m) {
-    return m == null ? new HashMap<>() : new HashMap<>(m);
   }
 }

@@ -5,6 +5,7 @@ import dev.modelserving.api.v1alpha1.ModelServingKeys.Conditions;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
 import dev.modelserving.api.v1alpha1.ModelServingStatus;
 import dev.modelserving.controller.kube.EventRecorder;
+import dev.modelserving.controller.kube.OwnerRefs;
 import dev.modelserving.controller.metrics.ControllerMetrics;
 import dev.modelserving.controller.plan.Plan;
 import dev.modelserving.controller.plugin.HookRequest;
@@ -107,8 +108,8 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       return UpdateControl.noUpdate();
     }
     // 1. What the cluster has: pods and Services controlled by this ModelServing (by UID).
-    List<Pod> pods = owned(context.getSecondaryResources(Pod.class), ms);
-    List<Service> services = owned(context.getSecondaryResources(Service.class), ms);
+    List<Pod> pods = OwnerRefs.controlledBy(context.getSecondaryResources(Pod.class), ms);
+    List<Service> services = OwnerRefs.controlledBy(context.getSecondaryResources(Service.class), ms);
 
     // 2. A spec the webhook would refuse, or plugins that cannot be built, change nothing: the
     //    pods that exist stay as they are and the status says why.
@@ -129,7 +130,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     }
 
     // 3. What it should have; templates of older revisions come from their ControllerRevisions.
-    List<ControllerRevision> revisions = owned(context.getSecondaryResources(ControllerRevision.class), ms);
+    List<ControllerRevision> revisions = OwnerRefs.controlledBy(context.getSecondaryResources(ControllerRevision.class), ms);
     ensureRevision(context.getClient(), ms, revisions);
     Plan plan =
         ServingGroupPlanner.plan(
@@ -272,17 +273,5 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
         && status.getConditions() != null
         && status.getConditions().stream()
             .anyMatch(c -> blocker.reason().equals(c.getReason()) && blocker.message().equals(c.getMessage()));
-  }
-
-  private static <T extends HasMetadata> List<T> owned(Iterable<T> objects, ModelServing ms) {
-    List<T> owned = new ArrayList<>();
-    for (T o : objects) {
-      if (o.getMetadata().getOwnerReferences() != null
-          && o.getMetadata().getOwnerReferences().stream()
-              .anyMatch(r -> Boolean.TRUE.equals(r.getController()) && ms.getMetadata().getUid().equals(r.getUid()))) {
-        owned.add(o);
-      }
-    }
-    return owned;
   }
 }
