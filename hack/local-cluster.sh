@@ -3,9 +3,19 @@
 # kube-controller-manager, kube-scheduler and kwok (fake nodes that turn scheduled pods Running/Ready),
 # all bound to 127.0.0.1, with our ModelServing CRD and the unmodified upstream LWS CRD installed.
 #
-#   hack/local-cluster.sh up       build the binaries once (cached outside the repo), start, install CRDs
+#   hack/local-cluster.sh up [--with NAME[,NAME]]   build the binaries once (cached outside the repo),
+#                                  start, install CRDs; --with adds optional components (below)
 #   hack/local-cluster.sh down     stop exactly the processes `up` started (by PID) and remove the state
 #   hack/local-cluster.sh status   say what runs
+#
+# Optional components (real companions, off by default so the default cluster stays lean) live in
+# hack/components/NAME.sh, one file each. A file defines, with NAME's dashes as underscores:
+#   NAME_available  return 0 when it can be built here; else print why (e.g. ../shared is absent)
+#   NAME_build    build once into the cache outside the repo (idempotent)
+#   NAME_up       start it against this cluster (idempotent); start processes with start_proc
+#   NAME_down     undo NAME_up (processes started by start_proc are also stopped by `down`)
+#   NAME_status   print one line per process/object, return non-zero when not running
+# `up --with NAME` on a running cluster adds NAME; the names started are kept in $STATE/with.
 #
 # State (kubeconfig, certificates, PIDs, logs, etcd data) lives in .local-cluster/ (git-ignored);
 # the kubeconfig is .local-cluster/kubeconfig. Ports can be moved with LOCAL_CLUSTER_PORT_BASE.
@@ -40,6 +50,27 @@ start() { # name, args...: start a component in its own session, log to $STATE/l
   setsid "$CP_BIN/$name" "$@" >"$STATE/logs/$name.log" 2>&1 < /dev/null &
   echo $! > "$STATE/pids/$name"
   log "started $name (pid $!, log $STATE/logs/$name.log)"
+}
+
+start_proc() { # name, binary path, args...: like start, for binaries outside $CP_BIN (components)
+  local name="$1" bin="$2"; shift 2
+  if alive "$name"; then log "$name is already running (pid $(pid_of "$name"))"; return; fi
+  mkdir -p "$STATE/pids" "$STATE/logs"
+  setsid "$bin" "$@" >"$STATE/logs/$name.log" 2>&1 < /dev/null &
+  echo $! > "$STATE/pids/$name"
+  log "started $name (pid $!, log $STATE/logs/$name.log)"
+}
+
+stop_proc() { # name: stop a process started by start/start_proc (TERM, then KILL after 10 s)
+  local name="$1" pid; pid="$(pid_of "$1")"
+  [ -n "$pid" ] || return 0
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+    log "stopped $name (pid $pid)"
+  fi
+  rm -f "$STATE/pids/$name"
 }
 
 wait_for() { # description, seconds, command...
@@ -243,8 +274,33 @@ spec:
   done
 }
 
+component() { # name, verb: source hack/components/NAME.sh and call its NAME_verb
+  local file="$here/components/$1.sh"
+  [ -f "$file" ] || die "unknown component '$1' (known: $(cd "$here/components" && ls -- *.sh 2>/dev/null | sed 's/\.sh$//' | tr '\n' ' '))"
+  # shellcheck source=/dev/null
+  source "$file"
+  "${1//-/_}_$2"
+}
+
+components_up() { # comma-separated names
+  local name
+  for name in ${1//,/ }; do
+    if ! component "$name" available; then log "skipping component $name (see above)"; continue; fi
+    component "$name" build
+    component "$name" up
+    grep -qx "$name" "$STATE/with" 2>/dev/null || echo "$name" >> "$STATE/with"
+  done
+}
+
 cmd_up() {
-  local t0; t0=$(date +%s)
+  local t0 with=""; t0=$(date +%s)
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --with) with="${2:?--with needs NAME[,NAME]}"; shift 2 ;;
+      --with=*) with="${1#--with=}"; shift ;;
+      *) die "unknown argument '$1' (usage: $0 up [--with NAME[,NAME]])" ;;
+    esac
+  done
   command -v openssl >/dev/null || die "openssl is required (apt-get install openssl)"
   command -v curl >/dev/null || die "curl is required (apt-get install curl)"
   "$here/build-control-plane.sh"
@@ -255,11 +311,18 @@ cmd_up() {
   create_nodes
   install_crds
   install_storage
+  [ -z "$with" ] || components_up "$with"
   log "ready in $(( $(date +%s) - t0 ))s: export KUBECONFIG=$KUBECONFIG_FILE"
 }
 
 cmd_down() {
   local name pid i
+  if [ -f "$STATE/with" ]; then
+    for name in $(tac "$STATE/with"); do component "$name" down || true; done
+  fi
+  for name in $(ls "$STATE/pids" 2>/dev/null); do   # component processes left behind
+    case " ${COMPONENTS[*]} " in *" $name "*) ;; *) stop_proc "$name" ;; esac
+  done
   for (( i=${#COMPONENTS[@]}-1; i>=0; i-- )); do
     name="${COMPONENTS[$i]}"; pid="$(pid_of "$name")"
     [ -n "$pid" ] || continue
@@ -285,13 +348,15 @@ cmd_status() {
     printf 'API server               https://127.0.0.1:%s\n' "$API_PORT"
     printf 'nodes Ready              %s\n' "$(kubectl get nodes --no-headers 2>/dev/null | grep -cw Ready || true)"
     printf 'CRDs                     %s\n' "$(kubectl get crd "$MS_CRD_NAME" "$LWS_CRD_NAME" -o name 2>/dev/null | tr '\n' ' ')"
+    for name in $(cat "$STATE/with" 2>/dev/null); do component "$name" status || rc=1; done
   fi
   return $rc
 }
 
 case "${1:-}" in
-  up) cmd_up ;;
+  components) ls "$here/components" | sed -n 's/\.sh$//p' | paste -sd, - ;;   # every known name
+  up) shift; cmd_up "$@" ;;
   down) cmd_down ;;
   status) cmd_status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  *) echo "usage: $0 up [--with NAME[,NAME]]|down|status|components" >&2; exit 2 ;;
 esac

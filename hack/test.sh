@@ -19,14 +19,18 @@ case "${1:-all}" in
     exec mvn "${mvn_args[@]}" test
     ;;
   all)
+    # Optional components (hack/components/) start once for the whole run; TEST_WITH= picks them
+    # (empty: none). Those that cannot be built here (no ../shared) are skipped with a message.
+    with="${TEST_WITH-$("$here/local-cluster.sh" components)}"
     started=0
     if ! "$here/local-cluster.sh" status >/dev/null 2>&1; then
       log "starting the local control plane (the first time this builds it from source, 20-40 min)"
       started=1
       trap '[ $started = 1 ] && "$here/local-cluster.sh" down' EXIT
-      "$here/local-cluster.sh" up
+      "$here/local-cluster.sh" up ${with:+--with "$with"}
     else
       log "using the running local control plane ($repo/.local-cluster/kubeconfig)"
+      [ -z "$with" ] || "$here/local-cluster.sh" up --with "$with"
     fi
     log "helm (for the chart tests)"
     "$here/build-helm.sh" >/dev/null
