@@ -36,7 +36,7 @@ class DocsTest {
 
   /** Classes whose constants are label, annotation or env keys. */
   private static final List<Class<?>> KEY_CLASSES = List.of(
-      LwsKeys.Labels.class, LwsKeys.Annotations.class, LwsKeys.EnvVars.class,
+      LwsKeys.Labels.class, LwsKeys.Annotations.class, LwsKeys.EnvVars.class, LwsKeys.Kueue.class,
       ModelServingKeys.Labels.class, ModelServingKeys.Annotations.class, ModelServingKeys.Env.class,
       // Keys that live beside the code that uses them.
       LwsPodIdentity.class);

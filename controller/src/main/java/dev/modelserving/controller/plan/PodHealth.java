@@ -1,9 +1,11 @@
 package dev.modelserving.controller.plan;
 
+import dev.modelserving.api.lws.v1.LwsKeys;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodSchedulingGate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,11 +88,32 @@ public final class PodHealth {
     }
   }
 
-  /** The scheduler's reason when the pod cannot be scheduled, e.g. "0/4 nodes are available: ...". */
+  /**
+   * Why the pod is not scheduled: the scheduler's reason ("0/4 nodes are available: ..."), or the
+   * scheduling gates that hold it (PodScheduled=False/SchedulingGated), with a word on Kueue when
+   * its admission gate is one of them.
+   */
   public static Optional<String> unschedulableMessage(Pod pod) {
     return condition(pod, "PodScheduled")
-        .filter(c -> "False".equals(c.getStatus()) && "Unschedulable".equals(c.getReason()))
-        .map(PodCondition::getMessage);
+        .filter(c -> "False".equals(c.getStatus()))
+        .flatMap(c -> switch (String.valueOf(c.getReason())) {
+          case "Unschedulable" -> Optional.ofNullable(c.getMessage());
+          case "SchedulingGated" -> Optional.ofNullable(gatedMessage(pod, c.getMessage()));
+          default -> Optional.empty();
+        });
+  }
+
+  private static String gatedMessage(Pod pod, String conditionMessage) {
+    List<String> gates = pod.getSpec() == null || pod.getSpec().getSchedulingGates() == null ? List.of()
+        : pod.getSpec().getSchedulingGates().stream().map(PodSchedulingGate::getName).toList();
+    if (gates.isEmpty()) {
+      return conditionMessage;
+    }
+    String message = "held by scheduling gate" + (gates.size() > 1 ? "s " : " ") + String.join(", ", gates);
+    if (gates.contains(LwsKeys.Kueue.ADMISSION_GATE)) {
+      message += " (Kueue has not admitted the group's Workload yet: its ClusterQueue lacks quota or is stopped)";
+    }
+    return message;
   }
 
   static Optional<PodCondition> condition(Pod pod, String type) {

@@ -173,6 +173,19 @@ class LwsStatusFromModelServingTest {
   }
 
   @Test
+  void aGroupWaitingForKueueIsNotReadyAndSaysWhy() {
+    Condition msProgressing = cond(ModelServingKeys.Conditions.PROGRESSING, "True", "GroupProgressing",
+        "2 of 2 serving groups exist; not ready: vllm-1; pod vllm-1 cannot be scheduled: held by scheduling gate"
+            + " kueue.x-k8s.io/admission (Kueue has not admitted the group's Workload yet: its ClusterQueue lacks quota or is stopped)",
+        T0_TEXT);
+    LeaderWorkerSetStatus status = compute(lws(2), ms(2, 1, 2, msProgressing));
+    assertThat(status.getReadyReplicas()).isEqualTo(1);
+    assertCondition(status, "Progressing", "True", "GroupsProgressing",
+        "Replicas are progressing; pod vllm-1 cannot be scheduled: held by scheduling gate kueue.x-k8s.io/admission"
+            + " (Kueue has not admitted the group's Workload yet: its ClusterQueue lacks quota or is stopped)", T1_TEXT);
+  }
+
+  @Test
   void progressingWithoutSchedulingTroubleHasUpstreamsMessage() {
     Condition msProgressing = cond(ModelServingKeys.Conditions.PROGRESSING, "True", "GroupProgressing",
         "1 of 2 serving groups exist; not ready: vllm-0", T0_TEXT);

@@ -2,6 +2,7 @@ package dev.modelserving.controller.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelserving.api.lws.v1.LwsKeys;
 import dev.modelserving.api.v1alpha1.ModelServing;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations;
 import dev.modelserving.controller.testing.ModelServingFixture;
@@ -76,5 +77,24 @@ class PodHealthTest {
     assertThat(PodHealth.unschedulableMessage(pod(f -> f.unschedulable("0/3 nodes are available")))).contains("0/3 nodes are available");
     assertThat(PodHealth.unschedulableMessage(pod(PodFixture::pending))).isEmpty();
     assertThat(PodHealth.unschedulableMessage(pod(f -> f))).isEmpty();
+  }
+
+  @Test
+  void aGatedPodNamesItsGates() {
+    assertThat(PodHealth.unschedulableMessage(pod(f -> f.gated("example.com/wait"))))
+        .contains("held by scheduling gate example.com/wait");
+  }
+
+  @Test
+  void aPodGatedByKueueSaysItWaitsForAdmission() {
+    assertThat(PodHealth.unschedulableMessage(pod(f -> f.gated(LwsKeys.Kueue.ADMISSION_GATE, LwsKeys.Kueue.TOPOLOGY_GATE))))
+        .contains("held by scheduling gates kueue.x-k8s.io/admission, kueue.x-k8s.io/topology"
+            + " (Kueue has not admitted the group's Workload yet: its ClusterQueue lacks quota or is stopped)");
+  }
+
+  @Test
+  void aGatedConditionWithoutGatesInTheSpecKeepsTheApiServersMessage() {
+    Pod pod = pod(f -> f.gated());
+    assertThat(PodHealth.unschedulableMessage(pod)).contains("Scheduling is blocked due to non-empty scheduling gates");
   }
 }

@@ -2,6 +2,7 @@ package dev.modelserving.controller.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelserving.api.lws.v1.LwsKeys;
 import dev.modelserving.api.v1alpha1.ModelServing;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Conditions;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
@@ -283,6 +284,16 @@ class ModelServingStatusAggregatorTest {
       assertThat(condition(compute(ms(), pods), Conditions.PROGRESSING).getMessage()).isEqualTo(
           "2 of 2 serving groups exist; not ready: m-0, m-1; pod m-0-decode-0-0 cannot be scheduled:"
               + " 0/4 nodes are available. (and 2 more unschedulable pods)");
+    }
+
+    @Test
+    void podsHeldByKueuesGateAreNamedInProgressing() {
+      List<Pod> pods = with(ready(ms(), 0, 1), named("m-1-prefill-0-0", "m-1-prefill-0-1"),
+          f -> f.gated(LwsKeys.Kueue.ADMISSION_GATE));
+      assertThat(condition(compute(ms(), pods), Conditions.PROGRESSING).getMessage()).isEqualTo(
+          "2 of 2 serving groups exist; not ready: m-1; pod m-1-prefill-0-0 cannot be scheduled:"
+              + " held by scheduling gate kueue.x-k8s.io/admission (Kueue has not admitted the group's Workload yet:"
+              + " its ClusterQueue lacks quota or is stopped) (and 1 more unschedulable pods)");
     }
 
     @Test

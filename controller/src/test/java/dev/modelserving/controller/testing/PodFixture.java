@@ -157,6 +157,21 @@ public final class PodFixture {
     return this;
   }
 
+  /**
+   * Phase Pending with the given scheduling gates, and PodScheduled=False/SchedulingGated as the
+   * API server sets it for a gated pod.
+   */
+  public PodFixture gated(String... gates) {
+    pod.getSpec().setSchedulingGates(new ArrayList<>(java.util.Arrays.stream(gates)
+        .map(g -> new io.fabric8.kubernetes.api.model.PodSchedulingGate(g)).toList()));
+    PodStatus status = new PodStatus();
+    status.setPhase("Pending");
+    status.setConditions(new ArrayList<>(List.of(condition("PodScheduled", "False", "SchedulingGated",
+        "Scheduling is blocked due to non-empty scheduling gates"))));
+    pod.setStatus(status);
+    return this;
+  }
+
   /** Phase Failed; every container terminated with exit code 1 at {@code finishedAt}. */
   public PodFixture failed(Instant finishedAt) {
     PodStatus status = new PodStatus();

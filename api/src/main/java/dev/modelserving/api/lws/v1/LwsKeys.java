@@ -83,6 +83,38 @@ public final class LwsKeys {
     public static final String VOLCANO_PREFIX = "volcano.sh/";
   }
 
+  /**
+   * Kueue's keys (sigs.k8s.io/kueue v0.17, LeaderWorkerSet integration) as they appear on an LWS and
+   * its pods. The controller sets none of them: users label the LWS with a queue, Kueue's webhook
+   * puts its annotations on the LWS templates (which reach the pods like any template annotation),
+   * Kueue's pod reconciler labels the pods and its webhook gates them. The controller reads only
+   * the admission gate, to say why a group waits. docs/gang-scheduling.md describes the flow.
+   */
+  public static final class Kueue {
+    private Kueue() {}
+
+    /** Label on the LWS (set by the user): the LocalQueue; immutable while Kueue manages the LWS. */
+    public static final String QUEUE_NAME = "kueue.x-k8s.io/queue-name";
+    /** Template and pod annotation from Kueue's LWS webhook, value the framework name: the LWS owns the pods' admission. */
+    public static final String POD_SUSPENDING_PARENT = "kueue.x-k8s.io/pod-suspending-parent";
+    /** Template and pod annotation from Kueue's LWS webhook ({@code "true"}): the pod group serves, it never finishes. */
+    public static final String POD_GROUP_SERVING = "kueue.x-k8s.io/pod-group-serving";
+    /** Pod label from Kueue: the group's Workload, {@code leaderworkerset-<lws>-<groupIndex>-<hash>}. */
+    public static final String POD_GROUP_NAME = "kueue.x-k8s.io/pod-group-name";
+    /** Pod label from Kueue: the prebuilt Workload it made for the group (same value as the group name). */
+    public static final String PREBUILT_WORKLOAD_NAME = "kueue.x-k8s.io/prebuilt-workload-name";
+    /** Pod label from Kueue ({@code "true"}). */
+    public static final String MANAGED = "kueue.x-k8s.io/managed";
+    /** Pod annotation from Kueue: the group's size. */
+    public static final String POD_GROUP_TOTAL_COUNT = "kueue.x-k8s.io/pod-group-total-count";
+    /** Pod annotation from Kueue: the pod set of the Workload the pod counts against ({@code main}, {@code leader}, {@code worker}). */
+    public static final String ROLE_HASH = "kueue.x-k8s.io/role-hash";
+    /** Scheduling gate Kueue's pod webhook puts on the pods; removed when the group's Workload is admitted. */
+    public static final String ADMISSION_GATE = "kueue.x-k8s.io/admission";
+    /** Scheduling gate for Kueue's topology-aware scheduling; removed with the admission gate when TAS is not used. */
+    public static final String TOPOLOGY_GATE = "kueue.x-k8s.io/topology";
+  }
+
   /** Environment variables prepended to every container and init container of LWS pods. */
   public static final class EnvVars {
     private EnvVars() {}
