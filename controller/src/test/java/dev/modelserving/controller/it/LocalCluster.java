@@ -54,6 +54,19 @@ public final class LocalCluster {
     return client;
   }
 
+  /**
+   * Whether {@code hack/local-cluster.sh up --with NAME} started the optional component {@code
+   * name} in this cluster: it lists the names it started in {@code with}, beside the kubeconfig.
+   */
+  public static boolean hasComponent(String name) {
+    Path with = kubeconfig().resolveSibling("with");
+    try {
+      return Files.isRegularFile(with) && Files.readAllLines(with).stream().anyMatch(name::equals);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + with, e);
+    }
+  }
+
   /** Creates a namespace with a unique name that starts with {@code prefix}. */
   public static String createNamespace(String prefix) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
