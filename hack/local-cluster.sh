@@ -7,6 +7,8 @@
 #                                  start, install CRDs; --with adds optional components (below)
 #   hack/local-cluster.sh down     stop exactly the processes `up` started (by PID) and remove the state
 #   hack/local-cluster.sh status   say what runs
+#   hack/local-cluster.sh stop|start|restart kube-apiserver   fault injection for tests: the other
+#                                  components and the controller must reconnect
 #
 # Optional components (real companions, off by default so the default cluster stays lean) live in
 # hack/components/NAME.sh, one file each. A file defines, with NAME's dashes as underscores:
@@ -134,6 +136,38 @@ check_ports_free() {
   done
 }
 
+start_apiserver() {
+  local pki="$STATE/pki"
+  # An audit log of the writes made by ServiceAccounts (the controller under the chart's RBAC), so
+  # tests can tell from the API server's view who wrote when (e.g. never two leaders at once).
+  cat > "$STATE/audit-policy.yaml" <<AP
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived, ResponseStarted]
+rules:
+- level: Metadata
+  userGroups: ["system:serviceaccounts"]
+  verbs: [create, update, patch, delete, deletecollection]
+- level: None
+AP
+  # ServiceAccount admission is off (as in envtest): pods need no token and a fresh namespace
+  # accepts pods before its "default" ServiceAccount exists. OwnerReferencesPermissionEnforcement is
+  # on (as on OpenShift and hardened clusters): setting blockOwnerDeletion needs update on the
+  # owner's finalizers, so the chart tests catch a missing grant.
+  start kube-apiserver --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
+    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$API_PORT" \
+    --cert-dir="$STATE/apiserver-certs" --tls-cert-file="$pki/apiserver.crt" --tls-private-key-file="$pki/apiserver.key" \
+    --client-ca-file="$pki/ca.crt" --authorization-mode=RBAC \
+    --service-account-issuer=https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
+    --service-cluster-ip-range=10.96.0.0/16 --allow-privileged=true \
+    --disable-admission-plugins=ServiceAccount --enable-admission-plugins=OwnerReferencesPermissionEnforcement \
+    --audit-policy-file="$STATE/audit-policy.yaml" --audit-log-path="$STATE/logs/audit.log" \
+    --audit-log-maxsize=50 --audit-log-maxbackup=1 --audit-log-format=json \
+    --profiling=false --v=0
+  wait_for "kube-apiserver /readyz" 120 kubectl get --raw /readyz
+}
+
 start_control_plane() {
   local pki="$STATE/pki"
   check_ports_free
@@ -144,17 +178,7 @@ start_control_plane() {
     --listen-metrics-urls="http://127.0.0.1:$((PORT_BASE + 381))" --log-level=warn
   wait_for "etcd" 60 curl -fsS "http://127.0.0.1:$ETCD_PORT/readyz"
 
-  # ServiceAccount admission is off (as in envtest): pods need no token and a fresh namespace
-  # accepts pods before its "default" ServiceAccount exists.
-  start kube-apiserver --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
-    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$API_PORT" \
-    --cert-dir="$STATE/apiserver-certs" --tls-cert-file="$pki/apiserver.crt" --tls-private-key-file="$pki/apiserver.key" \
-    --client-ca-file="$pki/ca.crt" --authorization-mode=RBAC \
-    --service-account-issuer=https://kubernetes.default.svc.cluster.local \
-    --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
-    --service-cluster-ip-range=10.96.0.0/16 --allow-privileged=true \
-    --disable-admission-plugins=ServiceAccount --profiling=false --v=0
-  wait_for "kube-apiserver /readyz" 120 kubectl get --raw /readyz
+  start_apiserver
 
   start kube-controller-manager --kubeconfig="$KUBECONFIG_FILE" \
     --authentication-kubeconfig="$KUBECONFIG_FILE" --authorization-kubeconfig="$KUBECONFIG_FILE" \
@@ -337,6 +361,19 @@ cmd_down() {
   log "removed $STATE"
 }
 
+# Fault injection for tests: stop, start or restart one component of a running cluster (only the
+# API server so far; the others reconnect to it). Used by the API-server-restart integration test.
+cmd_component_verb() { # verb, name
+  local verb="$1" name="${2:-}"
+  [ "$name" = kube-apiserver ] || die "usage: $0 $verb kube-apiserver (other components are not supported)"
+  alive etcd || die "the local cluster is not running (start it with '$0 up')"
+  case "$verb" in
+    stop) stop_proc kube-apiserver ;;
+    start) start_apiserver ;;
+    restart) stop_proc kube-apiserver; start_apiserver ;;
+  esac
+}
+
 cmd_status() {
   local name rc=0
   for name in "${COMPONENTS[@]}"; do
@@ -358,5 +395,6 @@ case "${1:-}" in
   up) shift; cmd_up "$@" ;;
   down) cmd_down ;;
   status) cmd_status ;;
-  *) echo "usage: $0 up [--with NAME[,NAME]]|down|status|components" >&2; exit 2 ;;
+  stop|start|restart) cmd_component_verb "$@" ;;
+  *) echo "usage: $0 up [--with NAME[,NAME]]|down|status|components|stop|start|restart kube-apiserver" >&2; exit 2 ;;
 esac

@@ -4,21 +4,18 @@ import dev.modelserving.controller.kube.ServedApis;
 import dev.modelserving.controller.metrics.ControllerMetrics;
 import dev.modelserving.controller.ops.Controllers;
 import dev.modelserving.controller.ops.HttpEndpoints;
-import dev.modelserving.controller.ops.HttpEndpoints.Readiness;
+import dev.modelserving.controller.ops.ReadinessLog;
 import dev.modelserving.controller.ops.Logging;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,18 +59,23 @@ final class RunCommand implements Callable<Integer> {
       return 2;
     }
     // Few, short retries: an unreachable cluster should be reported in seconds, not minutes.
-    Config config = new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(3).withConnectionTimeout(5_000).build();
+    // The identity names this process in the Lease and, through the user agent, in the API
+    // server's audit log and managedFields (manager "modelserving-controller").
+    String identity = InetAddress.getLocalHost().getHostName() + "_" + UUID.randomUUID();
+    String version = Optional.ofNullable(RunCommand.class.getPackage().getImplementationVersion()).orElse("dev");
+    Config config = new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(3).withConnectionTimeout(5_000)
+        .withUserAgent("modelserving-controller/" + version + " (" + identity + ")").build();
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       String server = client.getConfiguration().getMasterUrl();
       log.info("connecting to {}", server);
-      String version;
+      String serverVersion;
       try {
-        version = client.getKubernetesVersion().getGitVersion();
+        serverVersion = client.getKubernetesVersion().getGitVersion();
       } catch (KubernetesClientException e) {
         log.error("cannot reach the Kubernetes API server at {}: {}. Check $KUBECONFIG, or run `make run` to start a local cluster.", server, rootCause(e));
         return 1;
       }
-      log.info("connected to {} (Kubernetes {})", server, version);
+      log.info("connected to {} (Kubernetes {}) as {}", server, serverVersion, identity);
       ServedApis apis = ServedApis.discover(client);
       if (!apis.modelServing()) {
         log.error("the ModelServing API is not served by {}: install the CRD with `kubectl apply --server-side -f deploy/crds/` and start again", server);
@@ -83,102 +85,39 @@ final class RunCommand implements Callable<Integer> {
       log.info("LeaderWorkerSet API {}", apis.leaderWorkerSet() ? "is served" : "is not served");
 
       ControllerMetrics metrics = new ControllerMetrics();
-      Controllers controllers = new Controllers(client, metrics, threads, leaderElect);
-      HttpEndpoints http = httpPort < 0 ? null : new HttpEndpoints(httpPort, metrics, () -> readiness(controllers));
-      if (http != null) {
-        log.info("serving /healthz, /readyz and /metrics on port {}", http.port());
-      }
-      CountDownLatch stopped = new CountDownLatch(1);
-      CompletableFuture<?> election = null;
-      String[] lease = {null, null, null}; // namespace, name, identity: for the release on shutdown
+      Optional<Controllers.Lease> lease = Optional.empty();
       if (leaderElect) {
         String namespace = leaseNamespace != null ? leaseNamespace
             : System.getenv("POD_NAMESPACE") != null ? System.getenv("POD_NAMESPACE")
             : client.getNamespace() != null ? client.getNamespace() : "default";
-        String identity = InetAddress.getLocalHost().getHostName() + "_" + UUID.randomUUID();
-        Duration duration = Duration.parse("PT" + leaseDuration.toUpperCase());
-        lease[0] = namespace;
-        lease[1] = leaseName;
-        lease[2] = identity;
+        lease = Optional.of(new Controllers.Lease(namespace, leaseName, identity, Duration.parse("PT" + leaseDuration.toUpperCase())));
         log.info("waiting to lead: Lease {}/{} as {}", namespace, leaseName, identity);
-        election = client.leaderElector()
-            .withConfig(new LeaderElectionConfigBuilder()
-                .withName(leaseName)
-                .withLock(new LeaseLock(namespace, leaseName, identity))
-                .withLeaseDuration(duration)
-                .withRenewDeadline(duration.multipliedBy(2).dividedBy(3))
-                // fabric8 wants renewDeadline > retryPeriod * 2.2 (jitter)
-                .withRetryPeriod(min(Duration.ofSeconds(2), duration.multipliedBy(2).dividedBy(9)))
-                .withReleaseOnCancel(true)
-                .withLeaderCallbacks(new LeaderCallbacks(
-                    () -> {
-                      log.info("leading: starting the controllers");
-                      controllers.start();
-                    },
-                    () -> {
-                      if (controllers.state() != Controllers.State.STOPPING) {
-                        // Another replica may act already: stop writing at once, start afresh.
-                        log.error("lost the Lease {}/{}: exiting so that only the new leader writes", namespace, leaseName);
-                        Runtime.getRuntime().halt(3);
-                      }
-                    },
-                    leader -> log.info("the leader is {}", leader)))
-                .build())
-            .build()
-            .start();
-      } else {
-        controllers.start();
       }
-      CompletableFuture<?> electionToCancel = election;
+      Controllers controllers = new Controllers(client, metrics, threads, lease);
+      HttpEndpoints http = httpPort < 0 ? null : new HttpEndpoints(httpPort, metrics, controllers::readiness);
+      if (http != null) {
+        log.info("serving /healthz, /readyz and /metrics on port {}", http.port());
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         controllers.stop();
-        if (electionToCancel != null) {
-          electionToCancel.cancel(true); // releases the Lease (releaseOnCancel), asynchronously
-          awaitRelease(client, lease[0], lease[1], lease[2]);
-        }
         if (http != null) {
           http.close();
         }
         log.info("stopped");
         stopped.countDown();
       }, "shutdown"));
+      try {
+        controllers.start();
+      } catch (RuntimeException e) {
+        // Alive but doing nothing would look healthy: exit, so that the process is restarted.
+        log.error("cannot start the controllers: {}; exiting", rootCause(e), e);
+        return 1;
+      }
+      ReadinessLog.watch(controllers::readiness);
       stopped.await();
       return 0;
     }
-  }
-
-  /** Waits briefly for the released Lease, so the next leader need not wait out its duration. */
-  private static void awaitRelease(KubernetesClient client, String namespace, String name, String identity) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        var lease = client.leases().inNamespace(namespace).withName(name).get();
-        // fabric8 releases by shortening the Lease to 1 s, keeping the holder's name.
-        if (lease == null || lease.getSpec() == null || !identity.equals(lease.getSpec().getHolderIdentity())
-            || lease.getSpec().getLeaseDurationSeconds() != null && lease.getSpec().getLeaseDurationSeconds() <= 1) {
-          return;
-        }
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        return;
-      }
-    }
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
-  }
-
-  private static Readiness readiness(Controllers controllers) {
-    return switch (controllers.state()) {
-      case STANDBY -> new Readiness(true, "standby: waiting for the Lease");
-      case STARTING -> new Readiness(false, "starting: caches are syncing");
-      case RUNNING -> new Readiness(true, "ok");
-      case STOPPING -> new Readiness(false, "stopping");
-    };
   }
 
   private static String rootCause(Throwable e) {

@@ -1,5 +1,6 @@
 package dev.modelserving.controller.kube;
 
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /** Which of the custom resource APIs this controller works with are served by the cluster. */
@@ -12,9 +13,18 @@ public record ServedApis(boolean modelServing, boolean leaderWorkerSet) {
   }
 
   private static boolean isServed(KubernetesClient client, String crdName) {
-    var crd = client.apiextensions().v1().customResourceDefinitions().withName(crdName).get();
+    return established(client.apiextensions().v1().customResourceDefinitions().withName(crdName).get());
+  }
+
+  /**
+   * The CRD exists, is not being deleted and has the condition Established=True. A CRD created a
+   * moment ago has a status without conditions: not established yet.
+   */
+  public static boolean established(CustomResourceDefinition crd) {
     return crd != null
+        && crd.getMetadata().getDeletionTimestamp() == null
         && crd.getStatus() != null
+        && crd.getStatus().getConditions() != null
         && crd.getStatus().getConditions().stream()
             .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }

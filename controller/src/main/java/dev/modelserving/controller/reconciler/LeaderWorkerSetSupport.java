@@ -2,36 +2,53 @@ package dev.modelserving.controller.reconciler;
 
 import dev.modelserving.api.lws.v1.LeaderWorkerSet;
 import dev.modelserving.controller.kube.EventRecorder;
+import dev.modelserving.controller.kube.ServedApis;
+import dev.modelserving.controller.kube.SpecOrMetadataChanged;
 import dev.modelserving.controller.metrics.ControllerMetrics;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.javaoperatorsdk.operator.processing.retry.RetryExecution;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns LeaderWorkerSet support on and off with the upstream LWS CRD: while the CRD is established
- * an operator with the {@link LeaderWorkerSetReconciler} runs; when the CRD is removed it stops.
- * JOSDK cannot add controllers to a started operator, so LWS support has its own operator
- * instance, started and stopped on one thread so that transitions never overlap.
+ * (and this replica leads) an operator with the {@link LeaderWorkerSetReconciler} runs; when the
+ * CRD is removed it stops. A start that fails (e.g. RBAC not granted yet) is retried with backoff
+ * and reported by {@link #problem()} until it succeeds. JOSDK cannot add controllers to a started
+ * operator, so LWS support has its own operator instance, started and stopped on one thread so
+ * that transitions never overlap.
  */
 public final class LeaderWorkerSetSupport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaderWorkerSetSupport.class);
+  private static final GenericRetry RETRY = new GenericRetry().setInitialInterval(1_000).setIntervalMultiplier(2)
+      .setMaxInterval(30_000).withoutMaxAttempts();
 
   private final KubernetesClient client;
   private final Clock clock;
   private final int threads;
   private final ControllerMetrics metrics;
-  private final ExecutorService lifecycle = Executors.newSingleThreadExecutor(r -> new Thread(r, "lws-support"));
+  private final ScheduledThreadPoolExecutor lifecycle = lifecycleThread();
   private SharedIndexInformer<CustomResourceDefinition> crdInformer;
-  private Operator operator; // only touched on the lifecycle thread
+  // Only touched on the lifecycle thread:
+  private Operator operator;
+  private boolean leading;
+  private boolean established;
+  private RetryExecution retry;
+  private ScheduledFuture<?> nextAttempt;
+  /** Why LWS support is not running although it should, for readiness; null when fine. */
+  private volatile String failure;
 
   public LeaderWorkerSetSupport(KubernetesClient client, Clock clock, int threads, ControllerMetrics metrics) {
     this.client = client;
@@ -40,6 +57,13 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
     this.metrics = metrics;
   }
 
+  private static ScheduledThreadPoolExecutor lifecycleThread() {
+    ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> new Thread(r, "lws-support"));
+    e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // a pending retry does not delay the stop
+    return e;
+  }
+
+  /** Watches the CRD (read-only, also on a standby replica). */
   public void start() {
     crdInformer =
         client.apiextensions().v1().customResourceDefinitions()
@@ -57,7 +81,10 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
 
               @Override
               public void onDelete(CustomResourceDefinition crd, boolean finalStateUnknown) {
-                lifecycle.execute(() -> stopOperator("the LeaderWorkerSet CRD was removed"));
+                lifecycle.execute(() -> {
+                  established = false;
+                  stopOperator("the LeaderWorkerSet CRD was removed");
+                });
               }
             });
     if (crdInformer.getStore().list().isEmpty()) {
@@ -65,35 +92,91 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
     }
   }
 
-  private void changed(CustomResourceDefinition crd) {
-    boolean established = crd.getStatus() != null && crd.getStatus().getConditions() != null
-        && crd.getStatus().getConditions().stream().anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
-    boolean deleting = crd.getMetadata().getDeletionTimestamp() != null;
-    if (established && !deleting) {
-      lifecycle.execute(this::startOperator);
-    } else if (deleting) {
-      lifecycle.execute(() -> stopOperator("the LeaderWorkerSet CRD is being removed"));
+  /** This replica may write from now on: LWS support runs whenever the CRD is established. */
+  public void lead() {
+    lifecycle.execute(() -> {
+      leading = true;
+      startOperator();
+    });
+  }
+
+  /** Why LWS support should run but does not, if so. */
+  public Optional<String> problem() {
+    String f = failure;
+    if (f != null) {
+      return Optional.of(f);
     }
+    Operator o = operator; // read racily: readiness is advisory
+    if (o == null) {
+      return Optional.empty();
+    }
+    TreeSet<String> notWatching = new TreeSet<>();
+    try {
+      o.getRuntimeInfo().unhealthyInformerWrappingEventSourceHealthIndicator()
+          .forEach((controller, sources) -> sources.keySet().forEach(s -> notWatching.add(controller + "/" + s)));
+    } catch (RuntimeException stoppedMeanwhile) {
+      return Optional.empty();
+    }
+    return notWatching.isEmpty() ? Optional.empty()
+        : Optional.of("not watching (is the API server reachable?): " + String.join(", ", notWatching));
+  }
+
+  private void changed(CustomResourceDefinition crd) {
+    boolean deleting = crd.getMetadata().getDeletionTimestamp() != null;
+    boolean nowEstablished = ServedApis.established(crd);
+    lifecycle.execute(() -> {
+      established = nowEstablished;
+      if (nowEstablished) {
+        startOperator();
+      } else if (deleting) {
+        stopOperator("the LeaderWorkerSet CRD is being removed");
+      }
+    });
   }
 
   private void startOperator() {
-    if (operator != null) {
+    if (operator != null || !leading || !established || lifecycle.isShutdown()) {
       return;
     }
-    try {
-      Operator o = new Operator(c -> c.withKubernetesClient(client).withCloseClientOnStop(false)
-          .withConcurrentReconciliationThreads(threads).withMetrics(metrics.operatorMetrics()));
-      o.register(new LeaderWorkerSetReconciler(clock, new EventRecorder(client, clock, metrics), metrics),
-          c -> c.withReconciliationMaxInterval(Duration.ofMinutes(5)));
-      o.start();
-      operator = o;
-      log.info("LeaderWorkerSet support is on");
-    } catch (RuntimeException e) {
-      log.error("cannot start LeaderWorkerSet support: {}", e.getMessage(), e);
+    if (nextAttempt != null) {
+      nextAttempt.cancel(false);
+      nextAttempt = null;
     }
+    Operator o = new Operator(c -> c.withKubernetesClient(client).withCloseClientOnStop(false)
+        .withConcurrentReconciliationThreads(threads).withMetrics(metrics.operatorMetrics()));
+    try {
+      o.register(new LeaderWorkerSetReconciler(clock, new EventRecorder(client, clock, metrics), metrics),
+          c -> c.withReconciliationMaxInterval(Duration.ofMinutes(5))
+              .withGenerationAware(false).withOnUpdateFilter(new SpecOrMetadataChanged<>()));
+      o.start();
+    } catch (RuntimeException e) {
+      try {
+        o.stop();
+      } catch (RuntimeException ignored) {
+        // it did not start; nothing else to undo
+      }
+      if (retry == null) {
+        retry = RETRY.initExecution();
+      }
+      long delay = retry.nextDelay().orElse(RETRY.getMaxInterval());
+      failure = "LeaderWorkerSet support cannot start: " + rootMessage(e) + "; retrying in " + Duration.ofMillis(delay).toSeconds() + "s";
+      log.error("{}", failure);
+      nextAttempt = lifecycle.schedule(this::startOperator, delay, TimeUnit.MILLISECONDS);
+      return;
+    }
+    operator = o;
+    retry = null;
+    failure = null;
+    log.info("LeaderWorkerSet support is on");
   }
 
   private void stopOperator(String why) {
+    if (nextAttempt != null) {
+      nextAttempt.cancel(false);
+      nextAttempt = null;
+    }
+    retry = null;
+    failure = null;
     if (operator == null) {
       return;
     }
@@ -104,6 +187,14 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
     }
     operator = null;
     log.info("LeaderWorkerSet support is off: {}", why);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t.getMessage() + ")";
   }
 
   @Override

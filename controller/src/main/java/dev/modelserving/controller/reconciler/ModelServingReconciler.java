@@ -142,8 +142,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     KubernetesClient client = context.getClient();
     for (Pod pod : plan.podsToDelete()) {
       disruptions.deleting(pod);
-      metrics.apiWrite("delete", "pods");
-      changed |= !client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).delete().isEmpty();
+      changed |= deleteExactly(client, pod);
     }
     for (Service service : plan.servicesToDelete()) {
       metrics.apiWrite("delete", "services");
@@ -178,6 +177,31 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     }
     deleteUnusedRevisions(client, ms, revisions, pods);
     return finish(ms, pods, blocker, plan, changed, plan.requeueAfter());
+  }
+
+  /** This process acts from now on (it leads): pod deletions from now on are judged. */
+  public void startJudgingDisruptions() {
+    disruptions.startJudging();
+  }
+
+  /**
+   * Deletes exactly the pod the plan was computed from: the resourceVersion precondition refuses
+   * (409) when the pod changed since, or a pod of the same name replaced it; the newer state
+   * brings its own event and pass. Returns whether the pod was deleted.
+   */
+  private boolean deleteExactly(KubernetesClient client, Pod pod) {
+    metrics.apiWrite("delete", "pods");
+    try {
+      return !client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+          .lockResourceVersion(pod.getMetadata().getResourceVersion()).delete().isEmpty();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409 || e.getCode() == 404) {
+        log.debug("{}/{}: pod {} changed before its deletion: {}", pod.getMetadata().getNamespace(),
+            pod.getMetadata().getName(), pod.getMetadata().getName(), e.getMessage());
+        return false;
+      }
+      throw e;
+    }
   }
 
   /** Stores the current template as a ControllerRevision, once, so groups can be rebuilt from it. */

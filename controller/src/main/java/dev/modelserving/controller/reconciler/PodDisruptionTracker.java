@@ -18,8 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Remembers pods of a ModelServing that went away without this controller deleting them, so the
  * next reconcile can apply the recovery policy. A deletion leaves nothing in the cluster to read
- * afterwards, so this is the one piece of memory the controller keeps; after a restart, deletions
- * that happened while it was down are treated as plain missing pods (refilled, not rebuilt).
+ * afterwards, so this is the one piece of memory the controller keeps. Only deletions requested
+ * after this process started to act are judged: one requested earlier may have been made by a
+ * previous leader (or this controller before a restart), whose memory is gone, so such pods are
+ * treated as plain missing pods (refilled, not rebuilt). A standby replica judges nothing.
  */
 final class PodDisruptionTracker {
   private static final Duration KEEP = Duration.ofMinutes(15);
@@ -33,8 +35,16 @@ final class PodDisruptionTracker {
    */
   private final Map<String, Map<String, Disruption>> byModelServing = new ConcurrentHashMap<>();
 
+  /** From when on deletions are judged; null while this process does not act (standby). */
+  private volatile Instant judgingSince;
+
   PodDisruptionTracker(Clock clock) {
     this.clock = clock;
+  }
+
+  /** This process acts from now on: deletions requested from now on are judged. */
+  void startJudging() {
+    judgingSince = clock.instant();
   }
 
   /** Call before deleting a pod, so that its deletion is not mistaken for a disruption. */
@@ -54,7 +64,8 @@ final class PodDisruptionTracker {
   /** Informer delete: the pod is gone (it may have been removed without a grace period). */
   void observeGone(Pod pod) {
     String uid = pod.getMetadata().getUid();
-    if (uid == null || ownDeletions.containsKey(uid)) {
+    Instant since = judgingSince;
+    if (uid == null || ownDeletions.containsKey(uid) || since == null || deletionRequestedAt(pod).isBefore(since)) {
       return;
     }
     Optional<String> owner = modelServingOwnerUid(pod);
@@ -91,6 +102,19 @@ final class PodDisruptionTracker {
     ownDeletions.values().removeIf(t -> t.isBefore(cutoff));
     byModelServing.values().forEach(m -> m.values().removeIf(d -> d.at().isBefore(cutoff)));
     byModelServing.values().removeIf(Map::isEmpty);
+  }
+
+  /**
+   * When the deletion was asked for: the API server sets deletionTimestamp to that moment plus the
+   * grace period. A pod removed without a graceful phase carries neither: now.
+   */
+  private Instant deletionRequestedAt(Pod pod) {
+    String deletion = pod.getMetadata().getDeletionTimestamp();
+    if (deletion == null) {
+      return clock.instant();
+    }
+    Long grace = pod.getMetadata().getDeletionGracePeriodSeconds();
+    return Instant.parse(deletion).minusSeconds(grace == null ? 0 : grace);
   }
 
   private static Optional<String> modelServingOwnerUid(Pod pod) {

@@ -42,7 +42,8 @@ public final class ControllerProcess implements AutoCloseable {
     return launch(name, LocalCluster.kubeconfig(), Map.of(), args);
   }
 
-  private static ControllerProcess launch(String name, Path kubeconfig, Map<String, String> env, List<String> extraArgs) {
+  /** Starts {@code run <extraArgs>} with {@code kubeconfig} and extra environment; returns at once. */
+  public static ControllerProcess launch(String name, Path kubeconfig, Map<String, String> env, List<String> extraArgs) {
     try {
       Path jar = Path.of("target/modelserving.jar").toAbsolutePath();
       if (!Files.exists(jar)) {
@@ -101,6 +102,11 @@ public final class ControllerProcess implements AutoCloseable {
   public void terminate() {
     process.destroy();
     waitForExit();
+  }
+
+  /** The exit code; only once the process has exited. */
+  public int exitValue() {
+    return process.exitValue();
   }
 
   public boolean isAlive() {

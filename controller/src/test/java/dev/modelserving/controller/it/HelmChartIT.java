@@ -128,6 +128,10 @@ class HelmChartIT {
       expected.put(verb + " controllerrevisions.apps", true);
     }
     expected.put("update controllerrevisions.apps", false);
+    // blockOwnerDeletion under OwnerReferencesPermissionEnforcement (on in the local cluster).
+    expected.put("update modelservings.workload.serving.volcano.sh --subresource=finalizers", true);
+    expected.put("update leaderworkersets.leaderworkerset.x-k8s.io --subresource=finalizers", true);
+    expected.put("patch modelservings.workload.serving.volcano.sh --subresource=finalizers", false);
     expected.put("create events", true);
     expected.put("patch events", true);
     // Not needed, so not granted.

@@ -82,6 +82,6 @@ class LeaderElectionIT {
   }
 
   private static boolean leads(ControllerProcess p) {
-    return p.logLines().stream().anyMatch(l -> l.contains("leading: starting the controllers"));
+    return p.logLines().stream().anyMatch(l -> l.contains("leading: holding the Lease"));
   }
 }

@@ -218,4 +218,25 @@ class LwsBehaviourIT {
   static List<Event> eventsIn(String namespace, String name) {
     return LocalCluster.client().v1().events().inNamespace(namespace).withField("involvedObject.name", name).list().getItems();
   }
+
+  /**
+   * A metadata-only edit (no new generation) reaches the ModelServing at once, not with the
+   * periodic pass minutes later: labels of the LWS are labels of its ModelServing.
+   */
+  @Test
+  void aMetadataOnlyEditOfTheLwsReachesItsModelServingWithinSeconds() {
+    create(Lws.simple("meta-edit", 1, 2, "", ""));
+    Lws.awaitReady(ns.name(), "meta-edit", 1, 2);
+    Long generation = Lws.get(ns.name(), "meta-edit").getMetadata().getGeneration();
+    Edits.edit(Lws.lwss().inNamespace(ns.name()).withName("meta-edit"), l -> {
+      if (l.getMetadata().getLabels() == null) {
+        l.getMetadata().setLabels(new java.util.HashMap<>());
+      }
+      l.getMetadata().getLabels().put("team", "blue");
+      return l;
+    });
+    assertThat(Lws.get(ns.name(), "meta-edit").getMetadata().getGeneration()).as("a label edit keeps the generation").isEqualTo(generation);
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+        assertThat(ModelServingSupport.get(ns.name(), "meta-edit").getMetadata().getLabels()).containsEntry("team", "blue"));
+  }
 }

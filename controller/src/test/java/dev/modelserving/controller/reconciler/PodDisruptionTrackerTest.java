@@ -1,0 +1,80 @@
+package dev.modelserving.controller.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelserving.api.v1alpha1.ModelServing;
+import dev.modelserving.controller.testing.ModelServingFixture;
+import dev.modelserving.controller.testing.PodFixture;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class PodDisruptionTrackerTest {
+  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T10:00:00Z"));
+  private final Clock clock = new Clock() {
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now.get();
+    }
+  };
+  private final ModelServing ms = ModelServingFixture.named("m").uid("ms-uid").role("r", 1, 1).build();
+
+  private Pod pod(String deletionRequestedAt) {
+    Pod pod = PodFixture.of(PodFixture.pod(ms, 0, ms.getSpec().getTemplate().getRoles().get(0).getName(), 0, 0)).build();
+    if (deletionRequestedAt != null) {
+      pod.getMetadata().setDeletionTimestamp(Instant.parse(deletionRequestedAt).plusSeconds(30).toString());
+      pod.getMetadata().setDeletionGracePeriodSeconds(30L);
+    }
+    return pod;
+  }
+
+  @Test
+  void aStandbyJudgesNothing() {
+    PodDisruptionTracker tracker = new PodDisruptionTracker(clock);
+    tracker.observeGone(pod(null));
+    tracker.startJudging();
+    assertThat(tracker.pending("ms-uid")).isEmpty();
+  }
+
+  @Test
+  void aDeletionRequestedBeforeThisProcessActedIsNotADisruption() {
+    PodDisruptionTracker tracker = new PodDisruptionTracker(clock);
+    tracker.startJudging();
+    now.set(now.get().plusSeconds(5));
+    // e.g. deleted by the previous leader, still terminating when this one started
+    tracker.observeGone(pod("2026-01-01T09:59:59Z"));
+    assertThat(tracker.pending("ms-uid")).isEmpty();
+  }
+
+  @Test
+  void aDeletionByOthersAfterThisProcessStartedActingIsADisruption() {
+    PodDisruptionTracker tracker = new PodDisruptionTracker(clock);
+    tracker.startJudging();
+    now.set(now.get().plusSeconds(5));
+    tracker.observeGone(pod("2026-01-01T10:00:03Z"));
+    assertThat(tracker.pending("ms-uid")).singleElement().satisfies(d -> assertThat(d.group()).isZero());
+  }
+
+  @Test
+  void ownDeletionsAreNotDisruptions() {
+    PodDisruptionTracker tracker = new PodDisruptionTracker(clock);
+    tracker.startJudging();
+    Pod pod = pod(null);
+    tracker.deleting(pod);
+    tracker.observeGone(pod);
+    assertThat(tracker.pending("ms-uid")).isEmpty();
+  }
+}
