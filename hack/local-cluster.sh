@@ -17,6 +17,8 @@
 #   NAME_up       start it against this cluster (idempotent); start processes with start_proc
 #   NAME_down     undo NAME_up (processes started by start_proc are also stopped by `down`)
 #   NAME_status   print one line per process/object, return non-zero when not running
+# A component may define more verbs (e.g. start/stop of a process that only some tests run);
+# `hack/local-cluster.sh component NAME VERB` calls NAME_VERB.
 # `up --with NAME` on a running cluster adds NAME; the names started are kept in $STATE/with.
 #
 # State (kubeconfig, certificates, PIDs, logs, etcd data) lives in .local-cluster/ (git-ignored);
@@ -396,5 +398,6 @@ case "${1:-}" in
   down) cmd_down ;;
   status) cmd_status ;;
   stop|start|restart) cmd_component_verb "$@" ;;
-  *) echo "usage: $0 up [--with NAME[,NAME]]|down|status|components|stop|start|restart kube-apiserver" >&2; exit 2 ;;
+  component) [ $# = 3 ] || die "usage: $0 component NAME VERB"; component "$2" "$3" ;;
+  *) echo "usage: $0 up [--with NAME[,NAME]]|down|status|components|stop|start|restart kube-apiserver|component NAME VERB" >&2; exit 2 ;;
 esac
