@@ -110,6 +110,17 @@ public final class ModelServingKeys {
      */
     public static final String LWS_ACCEPTED_SUBGROUP_POLICY = "modelserving.dev/lws-subgroup-policy";
 
+    /**
+     * On a ModelServing converted from a LeaderWorkerSet that the upstream LWS controller ran:
+     * {@value #LWS_TAKEOVER_ADOPTING} while its pods still belong to upstream's StatefulSets; the
+     * ModelServing reconciler leaves it alone until the LWS reconciler has adopted them and
+     * removed the annotation.
+     */
+    public static final String LWS_TAKEOVER = "modelserving.dev/lws-takeover";
+
+    /** Value of {@link #LWS_TAKEOVER} while the pods wait for adoption. */
+    public static final String LWS_TAKEOVER_ADOPTING = "AdoptingPods";
+
     public static final String RESTART_ANY = "RecreateGroupOnPodRestart";
     public static final String RESTART_AFTER_START = "RecreateGroupAfterStart";
   }

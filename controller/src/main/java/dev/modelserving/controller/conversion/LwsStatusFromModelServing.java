@@ -90,6 +90,21 @@ public final class LwsStatusFromModelServing {
         .orElse(base);
   }
 
+  /**
+   * Adds or replaces the condition {@code type} of {@code status} (the transition time stays when
+   * the status value does not change); used for conditions of our own beside upstream's.
+   */
+  public static void putCondition(LeaderWorkerSetStatus status, String type, String value, String reason, String message, Instant now) {
+    List<Condition> conditions = copy(status.getConditions());
+    String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
+    Long generation = status.getObservedGeneration();
+    put(conditions, condition(type, value, reason, message, generation == null ? 0 : generation, time), time);
+    if (generation == null) {
+      conditions.stream().filter(c -> type.equals(c.getType())).forEach(c -> c.setObservedGeneration(null));
+    }
+    status.setConditions(conditions);
+  }
+
   /** Upstream setCondition: add or replace a True condition and flip its exclusive partners to False. */
   private static void setTrue(List<Condition> conditions, String type, String reason, String message, long generation, String time) {
     put(conditions, condition(type, "True", reason, message, generation, time), time);

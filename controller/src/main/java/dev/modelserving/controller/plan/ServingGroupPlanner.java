@@ -230,7 +230,10 @@ public final class ServingGroupPlanner {
         states.add(new LwsRollout.GroupState(exists, exists && groupReady(g, live), exists && live.stream().noneMatch(this::outdated)));
       }
       int currentPartition = status == null || status.getRolloutPartition() == null ? 0 : status.getRolloutPartition();
-      boolean templateChanged = status != null && status.getUpdateRevision() != null && !status.getUpdateRevision().equals(revision);
+      // Groups adopted from the upstream LWS controller that run another template start a rollout
+      // as a template change would (the ModelServing has no status yet).
+      boolean templateChanged = status != null && status.getUpdateRevision() != null && !status.getUpdateRevision().equals(revision)
+          || status == null && states.stream().anyMatch(s -> s.exists() && !s.updated());
       boolean replicasChanged = status != null && status.getRolloutReplicas() != null && status.getRolloutReplicas() != desired;
       int specPartition = config == null || config.getPartition() == null ? 0
           : resolve(config.getPartition(), desired, true, 0);

@@ -29,7 +29,11 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations;
+import dev.modelserving.controller.lws.UpstreamTakeover;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,11 +63,13 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
   private final Clock clock;
   private final EventRecorder events;
   private final ControllerMetrics metrics;
+  private final UpstreamTakeoverShell takeover;
 
   public LeaderWorkerSetReconciler(Clock clock, EventRecorder events, ControllerMetrics metrics) {
     this.clock = clock;
     this.events = events;
     this.metrics = metrics;
+    this.takeover = new UpstreamTakeoverShell(events, metrics);
   }
 
   @Override
@@ -74,7 +80,14 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
             .withName("modelservings")
             .withSecondaryToPrimaryMapper(ms -> Set.of(ResourceID.fromResource(ms)))
             .build();
-    return List.of(new InformerEventSource<>(modelServings, context));
+    // Upstream's StatefulSets (leader L, workers L-<g>), all labelled with the LWS name: a takeover.
+    var statefulSets =
+        InformerEventSourceConfiguration.from(StatefulSet.class, LeaderWorkerSet.class)
+            .withName("statefulsets")
+            .withLabelSelector(LwsKeys.Labels.NAME)
+            .withSecondaryToPrimaryMapper(s -> Set.of(new ResourceID(s.getMetadata().getLabels().get(LwsKeys.Labels.NAME), s.getMetadata().getNamespace())))
+            .build();
+    return List.of(new InformerEventSource<>(modelServings, context), new InformerEventSource<>(statefulSets, context));
   }
 
   @Override
@@ -103,11 +116,21 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
               + " it is left alone: delete or rename it to let the LeaderWorkerSet run"));
     }
 
-    // 2. Apply the converted ModelServing when it changed.
+    // 2. Apply the converted ModelServing when it changed. An LWS the upstream controller ran is
+    //    taken over first (UpstreamTakeover): its ModelServing holds back until the pods are adopted.
     boolean applied = false;
+    UpstreamTakeoverShell.Step takeover = UpstreamTakeoverShell.Step.NONE;
     if (problem.isEmpty()) {
       ModelServing desired = LwsToModelServing.convert(lws, existing);
       desired.getMetadata().getAnnotations().put(ACCEPTED_SUBGROUP, subGroupAnnotation(lws.getSpec().getLeaderWorkerTemplate().getSubGroupPolicy()));
+      takeover = this.takeover.step(context.getClient(), lws, existing, upstreamStatefulSets(context, lws), desired, clock.instant());
+      switch (takeover.kind()) {
+        case STAND_ASIDE, WAIT -> {
+          return takeoverStatus(lws, takeover);
+        }
+        case ORPHAN -> desired.getMetadata().getAnnotations().put(Annotations.LWS_TAKEOVER, Annotations.LWS_TAKEOVER_ADOPTING);
+        default -> { }
+      }
       String hash = Revisions.hash(SERIALIZATION.convertValue(desired, com.fasterxml.jackson.databind.JsonNode.class));
       desired.getMetadata().getAnnotations().put(APPLIED_HASH, hash);
       String appliedHash = existing.map(ms -> ms.getMetadata().getAnnotations()).map(a -> a.get(APPLIED_HASH)).orElse(null);
@@ -133,6 +156,11 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
       }
     }
 
+    if (takeover.kind() == UpstreamTakeoverShell.Kind.ORPHAN && problem.isEmpty()) {
+      this.takeover.orphan(context.getClient(), lws, takeover);
+      return takeoverStatus(lws, takeover);
+    }
+
     // 3. Status, written only when it differs; a new problem is also an Event and a log line.
     //    A ModelServing status that has not caught up with its spec (or with what was just applied)
     //    says nothing about this generation yet: its own status update brings us back.
@@ -140,9 +168,16 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     boolean stale = applied || owned.map(ms -> ms.getStatus() == null
         || !Objects.equals(ms.getStatus().getObservedGeneration(), ms.getMetadata().getGeneration())).orElse(false);
     if (problem.isEmpty() && stale) {
-      return UpdateControl.noUpdate();
+      return takeover.kind() == UpstreamTakeoverShell.Kind.ADOPTED ? takeoverStatus(lws, takeover) : UpdateControl.noUpdate();
     }
     LeaderWorkerSetStatus status = LwsStatusFromModelServing.compute(lws, owned, problem, clock.instant());
+    if (problem.isEmpty() && takeoverInProgress(lws) && isTrue(status, LwsKeys.Conditions.AVAILABLE)) {
+      String done = "taken over from the upstream LWS controller: every group runs under this controller, and no"
+          + " StatefulSet or ControllerRevision of upstream's is left";
+      LwsStatusFromModelServing.putCondition(status, UpstreamTakeover.CONDITION, "False", UpstreamTakeover.REASON_COMPLETED, done, clock.instant());
+      log.info("{}/{}: {}", ns, name, done);
+      events.normal(lws, UpstreamTakeover.REASON_COMPLETED, done);
+    }
     if (problem.isPresent() && !sameProblem(lws.getStatus(), problem.get())) {
       log.warn("{}/{}: {}", ns, name, problem.get().message());
       events.warning(lws, problem.get().reason(), problem.get().message());
@@ -156,6 +191,44 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     patch.setStatus(status);
     metrics.apiWrite("patch", "leaderworkersets/status");
     return UpdateControl.patchStatus(patch);
+  }
+
+  private static List<StatefulSet> upstreamStatefulSets(Context<LeaderWorkerSet> context, LeaderWorkerSet lws) {
+    return UpstreamTakeover.upstreamStatefulSets(lws.getMetadata().getName(), context.getSecondaryResources(StatefulSet.class).stream()
+        .filter(s -> lws.getMetadata().getNamespace().equals(s.getMetadata().getNamespace())).toList());
+  }
+
+  /**
+   * The LWS status during a takeover: what it was (upstream's counts stay true while its pods run
+   * untouched) plus the takeover condition; a new reason for standing aside is also a Warning.
+   */
+  private UpdateControl<LeaderWorkerSet> takeoverStatus(LeaderWorkerSet lws, UpstreamTakeoverShell.Step step) {
+    boolean asideNow = step.kind() == UpstreamTakeoverShell.Kind.STAND_ASIDE;
+    LeaderWorkerSetStatus status = SERIALIZATION.clone(lws.getStatus() == null ? new LeaderWorkerSetStatus() : lws.getStatus());
+    String reason = asideNow ? UpstreamTakeover.REASON_UPSTREAM_ACTIVE : UpstreamTakeover.REASON_IN_PROGRESS;
+    if (asideNow && !sameProblem(lws.getStatus(), new Problem(reason, step.message()))) {
+      log.warn("{}/{}: {}", lws.getMetadata().getNamespace(), lws.getMetadata().getName(), step.message());
+      events.warning(lws, reason, step.message());
+    }
+    LwsStatusFromModelServing.putCondition(status, UpstreamTakeover.CONDITION, asideNow ? "False" : "True", reason, step.message(), clock.instant());
+    Duration again = asideNow ? Duration.ofSeconds(5) : Duration.ofSeconds(1);
+    if (Objects.equals(status, lws.getStatus())) {
+      return UpdateControl.<LeaderWorkerSet>noUpdate().rescheduleAfter(again);
+    }
+    LeaderWorkerSet patch = new LeaderWorkerSet();
+    patch.setMetadata(new ObjectMetaBuilder().withName(lws.getMetadata().getName()).withNamespace(lws.getMetadata().getNamespace()).build());
+    patch.setStatus(status);
+    metrics.apiWrite("patch", "leaderworkersets/status");
+    return UpdateControl.patchStatus(patch).rescheduleAfter(again);
+  }
+
+  private static boolean takeoverInProgress(LeaderWorkerSet lws) {
+    return lws.getStatus() != null && lws.getStatus().getConditions() != null && lws.getStatus().getConditions().stream()
+        .anyMatch(c -> UpstreamTakeover.CONDITION.equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private static boolean isTrue(LeaderWorkerSetStatus status, String type) {
+    return status.getConditions() != null && status.getConditions().stream().anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   /** Creates missing per-pod claims; with {@code whenScaled: Delete} removes those of removed groups. */

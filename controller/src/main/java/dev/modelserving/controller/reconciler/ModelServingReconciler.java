@@ -107,6 +107,11 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       disruptions.forget(ms.getMetadata().getUid());
       return UpdateControl.noUpdate();
     }
+    if (UpstreamTakeoverShell.onHold(ms)) {
+      // The LWS reconciler is adopting upstream's pods for it. Lifting the hold changes only an
+      // annotation, which brings no event (generation-aware processing): look again.
+      return UpdateControl.<ModelServing>noUpdate().rescheduleAfter(java.time.Duration.ofSeconds(1));
+    }
     // 1. What the cluster has: pods and Services controlled by this ModelServing (by UID).
     List<Pod> pods = OwnerRefs.controlledBy(context.getSecondaryResources(Pod.class), ms);
     List<Service> services = OwnerRefs.controlledBy(context.getSecondaryResources(Service.class), ms);

@@ -117,10 +117,21 @@ class HelmChartIT {
       expected.put(verb + " leaderworkersets.leaderworkerset.x-k8s.io", true);
       expected.put(verb + " customresourcedefinitions.apiextensions.k8s.io", true);
     }
-    for (String verb : List.of("get", "list", "watch", "create", "delete")) {
+    for (String verb : List.of("get", "list", "watch", "create", "delete", "patch")) {
       expected.put(verb + " pods", true);
       expected.put(verb + " services", true);
     }
+    // Taking over from the upstream LWS controller (docs/migrate-from-lws.md).
+    for (String verb : List.of("list", "watch", "delete")) {
+      expected.put(verb + " statefulsets.apps", true);
+    }
+    expected.put("get statefulsets.apps", false);
+    expected.put("create statefulsets.apps", false);
+    expected.put("patch statefulsets.apps", false);
+    expected.put("list mutatingwebhookconfigurations.admissionregistration.k8s.io", true);
+    expected.put("list validatingwebhookconfigurations.admissionregistration.k8s.io", true);
+    expected.put("delete mutatingwebhookconfigurations.admissionregistration.k8s.io", false);
+    expected.put("watch validatingwebhookconfigurations.admissionregistration.k8s.io", false);
     for (String verb : List.of("get", "list", "create", "delete")) {
       expected.put(verb + " persistentvolumeclaims", true);
     }
@@ -136,7 +147,6 @@ class HelmChartIT {
     expected.put("patch events", true);
     // Not needed, so not granted.
     expected.put("update pods", false);
-    expected.put("patch pods", false);
     expected.put("deletecollection pods", false);
     expected.put("update services", false);
     expected.put("delete modelservings.workload.serving.volcano.sh", false);
