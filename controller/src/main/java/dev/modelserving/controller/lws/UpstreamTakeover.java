@@ -94,25 +94,39 @@ public final class UpstreamTakeover {
   // ---- is the upstream controller still at work? ----
 
   /**
-   * Names of webhook configurations that belong to the upstream LWS controller: a webhook on
-   * {@code leaderworkersets} of {@code leaderworkerset.x-k8s.io}. Ours registers none.
+   * Names of webhook configurations that belong to the upstream LWS controller: one with a webhook
+   * on {@code leaderworkersets} whose webhooks serve nothing but upstream LWS's own API groups
+   * ({@code leaderworkerset.x-k8s.io}, {@code disaggregatedset.x-k8s.io}) and pods. Others that
+   * also watch LeaderWorkerSets (Kueue's configuration, which serves {@code kueue.x-k8s.io} too)
+   * do not count. Ours registers none.
    */
   public static List<String> upstreamWebhooks(
       List<MutatingWebhookConfiguration> mutating, List<ValidatingWebhookConfiguration> validating) {
     List<String> names = new ArrayList<>();
     for (MutatingWebhookConfiguration c : mutating) {
-      List<MutatingWebhook> hooks = c.getWebhooks() == null ? List.of() : c.getWebhooks();
-      if (hooks.stream().anyMatch(h -> onLeaderWorkerSets(h.getRules()))) {
+      List<List<RuleWithOperations>> rules = (c.getWebhooks() == null ? List.<MutatingWebhook>of() : c.getWebhooks())
+          .stream().map(MutatingWebhook::getRules).toList();
+      if (upstreamShaped(rules)) {
         names.add("MutatingWebhookConfiguration " + c.getMetadata().getName());
       }
     }
     for (ValidatingWebhookConfiguration c : validating) {
-      List<ValidatingWebhook> hooks = c.getWebhooks() == null ? List.of() : c.getWebhooks();
-      if (hooks.stream().anyMatch(h -> onLeaderWorkerSets(h.getRules()))) {
+      List<List<RuleWithOperations>> rules = (c.getWebhooks() == null ? List.<ValidatingWebhook>of() : c.getWebhooks())
+          .stream().map(ValidatingWebhook::getRules).toList();
+      if (upstreamShaped(rules)) {
         names.add("ValidatingWebhookConfiguration " + c.getMetadata().getName());
       }
     }
     return names;
+  }
+
+  private static final Set<String> UPSTREAM_GROUPS = Set.of(LeaderWorkerSet.GROUP, "disaggregatedset.x-k8s.io", "");
+
+  private static boolean upstreamShaped(List<List<RuleWithOperations>> webhookRules) {
+    boolean onLws = webhookRules.stream().anyMatch(UpstreamTakeover::onLeaderWorkerSets);
+    boolean onlyUpstreamGroups = webhookRules.stream().allMatch(rules -> rules == null || rules.stream()
+        .allMatch(r -> r.getApiGroups() != null && UPSTREAM_GROUPS.containsAll(r.getApiGroups())));
+    return onLws && onlyUpstreamGroups;
   }
 
   private static boolean onLeaderWorkerSets(List<RuleWithOperations> rules) {

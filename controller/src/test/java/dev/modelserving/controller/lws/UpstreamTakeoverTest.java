@@ -62,7 +62,24 @@ class UpstreamTakeoverTest {
           rules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]
         """, ValidatingWebhookConfiguration.class);
 
-    assertThat(UpstreamTakeover.upstreamWebhooks(List.of(mutating), List.of(other)))
+    // Kueue also watches LeaderWorkerSets, beside its own kinds: not upstream's.
+    var kueue = SERIALIZATION.unmarshal("""
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: MutatingWebhookConfiguration
+        metadata: {name: kueue-mutating}
+        webhooks:
+        - name: mleaderworkerset.kb.io
+          admissionReviewVersions: [v1]
+          sideEffects: None
+          clientConfig: {url: "https://127.0.0.1:9444/mutate"}
+          rules: [{apiGroups: [leaderworkerset.x-k8s.io], apiVersions: [v1], operations: [CREATE], resources: [leaderworkersets]}]
+        - name: mworkload.kb.io
+          admissionReviewVersions: [v1]
+          sideEffects: None
+          clientConfig: {url: "https://127.0.0.1:9444/mutate-workload"}
+          rules: [{apiGroups: [kueue.x-k8s.io], apiVersions: [v1beta1], operations: [CREATE], resources: [workloads]}]
+        """, MutatingWebhookConfiguration.class);
+    assertThat(UpstreamTakeover.upstreamWebhooks(List.of(mutating, kueue), List.of(other)))
         .containsExactly("MutatingWebhookConfiguration lws-mutating");
     assertThat(UpstreamTakeover.upstreamWebhooks(List.of(), List.of(other))).isEmpty();
   }
