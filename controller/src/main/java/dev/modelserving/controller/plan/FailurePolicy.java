@@ -1,0 +1,78 @@
+package dev.modelserving.controller.plan;
+
+import dev.modelserving.api.v1alpha1.RecoveryPolicy;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Recovery inside a kept role replica. A failed pod (phase Failed, or a restarted container that
+ * is not Ready again; with the LWS restart policies any restart) older than {@code
+ * restartGracePeriodSeconds}, or a pod someone else deleted ({@link Disruption}), rebuilds the role
+ * replica ({@code RoleRecreate}) or the whole group ({@code ServingGroupRecreate}); {@code None}
+ * leaves failed pods alone, and the refill only replaces deleted ones. The newest trigger wins:
+ * the pods created before it are rebuilt.
+ */
+final class FailurePolicy {
+  private FailurePolicy() {}
+
+  /**
+   * @param part with {@code RoleRecreate}, the replica's pods to delete; the note; when a failure
+   *     still inside its grace period falls due
+   * @param recreateGroupBefore with {@code ServingGroupRecreate}: the whole group's pods created
+   *     at or before this time go, and nothing is created in the group in this pass
+   */
+  record Outcome(PlanPart part, Optional<Instant> recreateGroupBefore) {}
+
+  static Outcome plan(PlanContext ctx, RoleReplica replica, List<Pod> groupPods) {
+    RecoveryPolicy recovery = ctx.recovery();
+    if (recovery == RecoveryPolicy.None) {
+      return new Outcome(PlanPart.NONE, Optional.empty());
+    }
+    Instant now = ctx.now();
+    List<Pod> pods = replica.pods();
+    int size = replica.expectedNames(ctx).size();
+    Instant trigger = null;
+    String cause = null;
+    Optional<Instant> lookAgainAt = Optional.empty();
+    boolean starting = pods.size() < size || pods.stream().anyMatch(p -> p.getStatus() == null || "Pending".equals(p.getStatus().getPhase()));
+    boolean watchFailures = !(ctx.restartAfterStart() && starting);
+    for (Pod pod : pods) {
+      boolean failed = PodHealth.isFailed(pod) || (ctx.restartCounts() && PodHealth.hasRestarted(pod));
+      if (!watchFailures || !failed) {
+        continue;
+      }
+      Instant due = PodHealth.failedSince(pod).plus(ctx.grace());
+      if (due.isAfter(now)) {
+        lookAgainAt = PlanPart.earliest(lookAgainAt, Optional.of(due));
+      } else if (trigger == null || now.isAfter(trigger)) {
+        trigger = now;
+        cause = "pod " + pod.getMetadata().getName() + " failed";
+      }
+    }
+    for (Disruption d : ctx.in().disruptions()) {
+      // ServingGroupRecreate rebuilds the group while any of its pods predates the loss, even
+      // when the whole role replica is gone; RoleRecreate looks at the role replica only.
+      List<Pod> scope = recovery == RecoveryPolicy.ServingGroupRecreate ? groupPods : pods;
+      if (d.group() == replica.group() && d.role().equals(replica.role().getName()) && d.roleOrdinal() == replica.ordinal()) {
+        boolean olderPodsLeft = scope.stream().anyMatch(p -> PodHealth.createdAt(p).isBefore(d.at()) && !PodHealth.isTerminating(p));
+        if (olderPodsLeft && (trigger == null || d.at().isAfter(trigger))) {
+          trigger = d.at();
+          cause = "pod " + d.podName() + " was deleted";
+        }
+      }
+    }
+    if (trigger == null) {
+      return new Outcome(new PlanPart(List.of(), List.of(), List.of(), lookAgainAt), Optional.empty());
+    }
+    if (recovery == RecoveryPolicy.ServingGroupRecreate) {
+      Plan.Note note = new Plan.Note("RecreatingServingGroup", cause + ": recreating serving group " + ctx.groupName(replica.group()), false);
+      return new Outcome(new PlanPart(List.of(), List.of(), List.of(note), lookAgainAt), Optional.of(trigger));
+    }
+    Instant cutoff = trigger;
+    Plan.Note note = new Plan.Note("RecreatingRole", cause + ": recreating " + replica.describe(ctx), false);
+    List<Pod> deletes = pods.stream().filter(p -> !PodHealth.createdAt(p).isAfter(cutoff)).toList();
+    return new Outcome(new PlanPart(List.of(), deletes, List.of(note), lookAgainAt), Optional.empty());
+  }
+}

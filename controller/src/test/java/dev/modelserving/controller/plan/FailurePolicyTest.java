@@ -1,0 +1,106 @@
+package dev.modelserving.controller.plan;
+
+import static dev.modelserving.controller.plan.PlanScenario.NOW;
+import static dev.modelserving.controller.plan.PlanScenario.context;
+import static dev.modelserving.controller.plan.PlanScenario.names;
+import static dev.modelserving.controller.plan.PlanScenario.ready;
+import static dev.modelserving.controller.plan.PlanScenario.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelserving.api.v1alpha1.ModelServing;
+import dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations;
+import dev.modelserving.api.v1alpha1.RecoveryPolicy;
+import dev.modelserving.controller.testing.ModelServingFixture;
+import dev.modelserving.controller.testing.PodFixture;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link FailurePolicy} on role replica p-0 (entry + 2 workers) of group m-0, created an hour ago;
+ * the grace period is 60 s.
+ */
+class FailurePolicyTest {
+  static final Instant LONG_AGO = NOW.minusSeconds(600);
+  static final Instant JUST_NOW = NOW.minusSeconds(10);
+
+  record Case(String name, RecoveryPolicy policy, String restartPolicy, Function<List<Pod>, List<Pod>> cluster,
+      List<Disruption> disruptions, List<String> notes, List<String> deleted, Optional<Instant> recreateGroupBefore,
+      Optional<Instant> lookAgainAt) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Function<List<Pod>, List<Pod>> change(String pod, UnaryOperator<PodFixture> how) {
+    return pods -> with(pods, PlanScenario.named(pod), how);
+  }
+
+  static final List<String> REPLICA = List.of("m-0-p-0-0", "m-0-p-0-1", "m-0-p-0-2");
+
+  static Stream<Case> cases() {
+    Disruption deletedWorker = new Disruption(0, "p", 0, "m-0-p-0-1", JUST_NOW);
+    return Stream.of(
+        new Case("healthy: nothing", RecoveryPolicy.RoleRecreate, null, p -> p, List.of(), List.of(), List.of(),
+            Optional.empty(), Optional.empty()),
+        new Case("RoleRecreate: a pod failed past the grace period rebuilds the replica", RecoveryPolicy.RoleRecreate, null,
+            change("m-0-p-0-1", f -> f.failed(LONG_AGO)), List.of(),
+            List.of("pod m-0-p-0-1 failed: recreating role replica p-0 of serving group m-0"), REPLICA,
+            Optional.empty(), Optional.empty()),
+        new Case("within the grace period: wait and look again when it is due", RecoveryPolicy.RoleRecreate, null,
+            change("m-0-p-0-1", f -> f.failed(JUST_NOW)), List.of(), List.of(), List.of(),
+            Optional.empty(), Optional.of(JUST_NOW.plusSeconds(60))),
+        new Case("ServingGroupRecreate: the whole group goes, created before the failure", RecoveryPolicy.ServingGroupRecreate, null,
+            change("m-0-p-0-1", f -> f.failed(LONG_AGO)), List.of(),
+            List.of("pod m-0-p-0-1 failed: recreating serving group m-0"), List.of(), Optional.of(NOW), Optional.empty()),
+        new Case("None: failed pods stay", RecoveryPolicy.None, null, change("m-0-p-0-1", f -> f.failed(LONG_AGO)), List.of(),
+            List.of(), List.of(), Optional.empty(), Optional.empty()),
+        new Case("None: a deleted pod does not rebuild the replica either", RecoveryPolicy.None, null, p -> p,
+            List.of(deletedWorker), List.of(), List.of(), Optional.empty(), Optional.empty()),
+        new Case("a restart that is Ready again is healthy", RecoveryPolicy.RoleRecreate, null,
+            change("m-0-p-0-1", f -> f.restartedButReady(2)), List.of(), List.of(), List.of(), Optional.empty(), Optional.empty()),
+        new Case("LWS RecreateGroupOnPodRestart: any restart counts", RecoveryPolicy.ServingGroupRecreate, Annotations.RESTART_ANY,
+            change("m-0-p-0-1", f -> f.restartedButReady(2)), List.of(),
+            List.of("pod m-0-p-0-1 failed: recreating serving group m-0"), List.of(), Optional.of(NOW), Optional.empty()),
+        new Case("LWS RecreateGroupAfterStart: a replica still starting is left alone", RecoveryPolicy.ServingGroupRecreate,
+            Annotations.RESTART_AFTER_START,
+            pods -> with(change("m-0-p-0-1", f -> f.failed(LONG_AGO)).apply(pods), PlanScenario.named("m-0-p-0-2"), PodFixture::pending),
+            List.of(), List.of(), List.of(), Optional.empty(), Optional.empty()),
+        new Case("a pod deleted by someone else rebuilds the replica", RecoveryPolicy.RoleRecreate, null,
+            pods -> pods.stream().filter(p -> !p.getMetadata().getName().equals("m-0-p-0-1")).toList(), List.of(deletedWorker),
+            List.of("pod m-0-p-0-1 was deleted: recreating role replica p-0 of serving group m-0"),
+            List.of("m-0-p-0-0", "m-0-p-0-2"), Optional.empty(), Optional.empty()),
+        new Case("a disruption older than every pod is over", RecoveryPolicy.RoleRecreate, null, p -> p,
+            List.of(new Disruption(0, "p", 0, "m-0-p-0-1", NOW.minusSeconds(7200))), List.of(), List.of(),
+            Optional.empty(), Optional.empty()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void recovery(Case c) {
+    ModelServingFixture fixture = ModelServingFixture.named("m").role("p", 1, 2).recovery(c.policy()).restartGracePeriodSeconds(60);
+    if (c.restartPolicy() != null) {
+      fixture.annotation(Annotations.RESTART_POLICY, c.restartPolicy());
+    }
+    ModelServing ms = fixture.build();
+    List<Pod> pods = c.cluster().apply(ready(ms, 0));
+    PlanContext ctx = context(ms, pods, c.disruptions(), Map.of());
+    RoleReplica replica = new RoleReplica(0, PodFixture.role(ms, "p"), 0, pods);
+
+    FailurePolicy.Outcome outcome = FailurePolicy.plan(ctx, replica, pods);
+
+    assertThat(PlanScenario.messages(outcome.part())).containsExactlyElementsOf(c.notes());
+    assertThat(names(outcome.part().deletes())).containsExactlyElementsOf(c.deleted());
+    assertThat(outcome.recreateGroupBefore()).isEqualTo(c.recreateGroupBefore());
+    assertThat(outcome.part().lookAgainAt()).isEqualTo(c.lookAgainAt());
+    assertThat(outcome.part().creates()).isEmpty();
+  }
+}
