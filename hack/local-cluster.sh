@@ -170,6 +170,36 @@ AP
   wait_for "kube-apiserver /readyz" 120 kubectl get --raw /readyz
 }
 
+# The scheduler also answers to schedulerName "volcano" (plain scheduling, no gang semantics), so
+# upstream Kthena examples, which all name Volcano, schedule without a Volcano installation; while
+# the volcano component runs (it leaves $STATE/volcano-owns-scheduler-name) only vc-scheduler does.
+write_scheduler_config() {
+  local volcano_profile="- schedulerName: volcano"
+  [ ! -f "$STATE/volcano-owns-scheduler-name" ] || volcano_profile=""
+  cat > "$STATE/kube-scheduler.yaml" <<SC
+apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+clientConnection: {kubeconfig: "$KUBECONFIG_FILE"}
+leaderElection: {leaderElect: false}
+profiles:
+- schedulerName: default-scheduler
+$volcano_profile
+SC
+}
+
+start_kube_scheduler() {
+  write_scheduler_config
+  start kube-scheduler --config="$STATE/kube-scheduler.yaml" \
+    --authentication-kubeconfig="$KUBECONFIG_FILE" --authorization-kubeconfig="$KUBECONFIG_FILE" \
+    --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --profiling=false
+  wait_for "kube-scheduler /healthz" 60 curl -fsSk "https://127.0.0.1:$SCHED_PORT/healthz"
+}
+
+restart_kube_scheduler() { # after a change of write_scheduler_config's input
+  stop_proc kube-scheduler
+  start_kube_scheduler
+}
+
 start_control_plane() {
   local pki="$STATE/pki"
   check_ports_free
@@ -187,20 +217,7 @@ start_control_plane() {
     --bind-address=127.0.0.1 --secure-port="$KCM_PORT" --leader-elect=false \
     --root-ca-file="$pki/ca.crt" --service-account-private-key-file="$pki/sa.key" \
     --use-service-account-credentials=false --controllers='*,-nodeipam,-cloud-node-lifecycle' --profiling=false
-  # The scheduler also answers to schedulerName "volcano" (plain scheduling, no gang semantics), so
-  # upstream Kthena examples, which all name Volcano, schedule without a Volcano installation.
-  cat > "$STATE/kube-scheduler.yaml" <<SC
-apiVersion: kubescheduler.config.k8s.io/v1
-kind: KubeSchedulerConfiguration
-clientConnection: {kubeconfig: "$KUBECONFIG_FILE"}
-leaderElection: {leaderElect: false}
-profiles:
-- schedulerName: default-scheduler
-- schedulerName: volcano
-SC
-  start kube-scheduler --config="$STATE/kube-scheduler.yaml" \
-    --authentication-kubeconfig="$KUBECONFIG_FILE" --authorization-kubeconfig="$KUBECONFIG_FILE" \
-    --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --profiling=false
+  start_kube_scheduler
   # Pod IPs come from --cidr and are only written into status; nothing ever dials them.
   start kwok --kubeconfig="$KUBECONFIG_FILE" --config="$CP_CACHE/kwok-stages.yaml" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \

@@ -123,6 +123,15 @@ public final class ModelServingKeys {
 
     public static final String RESTART_ANY = "RecreateGroupOnPodRestart";
     public static final String RESTART_AFTER_START = "RecreateGroupAfterStart";
+
+    /**
+     * Volcano, on pods of a serving group with a PodGroup: the task the pod belongs to, its role
+     * replica {@code <role>-<r>} (as Kthena sets it). The PodGroup itself is named by {@code
+     * scheduling.k8s.io/group-name} ({@link dev.modelserving.api.lws.v1.LwsKeys.Annotations#SCHEDULING_GROUP_NAME});
+     * the ModelServing's {@code scheduling.volcano.sh/queue-name} ({@link
+     * dev.modelserving.api.lws.v1.LwsKeys.Annotations#VOLCANO_QUEUE_NAME}) picks the Queue.
+     */
+    public static final String VOLCANO_TASK_SPEC = "volcano.sh/task-spec";
   }
 
   /** Environment variables injected first into every container and init container. */
@@ -159,6 +168,20 @@ public final class ModelServingKeys {
     public static final String REASON_UPDATE_COMPLETE = "UpdateComplete";
     public static final String REASON_INVALID_SPEC = "InvalidSpec";
     public static final String REASON_PLUGIN_ERROR = "PluginError";
+
+    /**
+     * Present when {@code spec.template.gangPolicy} is set: True while every serving group has its
+     * Volcano PodGroup, False (with one of the reasons below) when gang scheduling cannot be done.
+     */
+    public static final String GANG_SCHEDULING = "GangScheduling";
+
+    public static final String REASON_POD_GROUPS_IN_USE = "PodGroupsInUse";
+    /** The Volcano PodGroup CRD is not served: no PodGroups, pods are not gang-scheduled. */
+    public static final String REASON_POD_GROUP_CRD_MISSING = "PodGroupCrdMissing";
+    /** gangPolicy with a schedulerName other than volcano: only Volcano reads PodGroups. */
+    public static final String REASON_SCHEDULER_NOT_VOLCANO = "SchedulerNotVolcano";
+    /** A PodGroup of that name exists but belongs to something else. */
+    public static final String REASON_POD_GROUP_CONFLICT = "PodGroupConflict";
   }
 
   /** Reasons of the Kubernetes Events the controller records on a ModelServing. */

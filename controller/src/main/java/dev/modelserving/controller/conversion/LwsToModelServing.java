@@ -83,6 +83,14 @@ public final class LwsToModelServing {
     }
     int lwsReplicas = lws.getSpec().getReplicas();
     annotations.put(Annotations.LWS_SYNCED_REPLICAS, Integer.toString(lwsReplicas));
+    // Volcano: the Queue and the volcano.sh/* annotations upstream passes on to each group's PodGroup.
+    if (lws.getMetadata().getAnnotations() != null) {
+      lws.getMetadata().getAnnotations().forEach((k, v) -> {
+        if (k.equals(LwsKeys.Annotations.VOLCANO_QUEUE_NAME) || k.startsWith(LwsKeys.Annotations.VOLCANO_PREFIX)) {
+          annotations.put(k, v);
+        }
+      });
+    }
 
     ModelServing ms = new ModelServing();
     ms.setMetadata(new ObjectMetaBuilder()

@@ -5,6 +5,7 @@ import dev.modelserving.controller.kube.SpecOrMetadataChanged;
 import dev.modelserving.controller.metrics.ControllerMetrics;
 import dev.modelserving.controller.reconciler.LeaderWorkerSetSupport;
 import dev.modelserving.controller.reconciler.ModelServingReconciler;
+import dev.modelserving.controller.reconciler.PodGroupSupport;
 import dev.modelserving.controller.ops.HttpEndpoints.Readiness;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -57,6 +58,7 @@ public final class Controllers {
   private Operator operator;
   private ModelServingReconciler modelServings;
   private LeaderWorkerSetSupport lws;
+  private PodGroupSupport podGroups;
 
   public Controllers(KubernetesClient client, ControllerMetrics metrics, int threads, Optional<Lease> lease) {
     this.client = client;
@@ -89,13 +91,16 @@ public final class Controllers {
             new LeaderCallbacks(this::leading, this::lostLease, leader -> log.info("the leader is {}", leader)),
             false)));
       });
-      modelServings = new ModelServingReconciler(clock, new EventRecorder(client, clock, metrics), metrics);
+      // Volcano's PodGroup CRD is followed like the LWS CRD: it may come and go at run time.
+      podGroups = new PodGroupSupport(client);
+      modelServings = new ModelServingReconciler(clock, new EventRecorder(client, clock, metrics), metrics, podGroups);
       // A periodic pass guards against a missed event (JOSDK own-write filtering, see
       // JAVA-STACK.md); passes that find nothing to do write nothing.
       operator.register(modelServings, c -> c.withReconciliationMaxInterval(Duration.ofMinutes(5))
           .withGenerationAware(false).withOnUpdateFilter(new SpecOrMetadataChanged<>()));
       lws = new LeaderWorkerSetSupport(client, clock, threads, metrics);
     }
+    podGroups.start(); // before the first reconcile, which must know whether PodGroups are served
     lws.start();
     operator.start(); // waits for the caches; with a Lease, then starts the election
     synchronized (this) {
@@ -165,6 +170,9 @@ public final class Controllers {
       lws.close();
     }
     operator.stop();
+    if (podGroups != null) {
+      podGroups.close();
+    }
     lease.ifPresent(this::release);
   }
 

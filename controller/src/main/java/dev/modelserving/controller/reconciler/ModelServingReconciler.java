@@ -7,6 +7,8 @@ import dev.modelserving.api.v1alpha1.ModelServingStatus;
 import dev.modelserving.controller.kube.EventRecorder;
 import dev.modelserving.controller.kube.OwnerRefs;
 import dev.modelserving.controller.metrics.ControllerMetrics;
+import dev.modelserving.controller.gang.GangCondition;
+import dev.modelserving.controller.gang.VolcanoPodGroups;
 import dev.modelserving.controller.plan.Plan;
 import dev.modelserving.controller.plugin.HookRequest;
 import dev.modelserving.controller.plugin.PluginChain;
@@ -32,12 +34,16 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import dev.modelserving.api.volcano.v1beta1.PodGroup;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -58,11 +64,15 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
   private final EventRecorder events;
   private final PodDisruptionTracker disruptions;
   private final ControllerMetrics metrics;
+  private final PodGroupSupport podGroups;
+  /** Passes triggered from outside the informers: the PodGroup CRD came or went, a PodGroup changed. */
+  private final SimpleInboundEventSource<ModelServing> podGroupEvents = new SimpleInboundEventSource<>("podgroups");
 
-  public ModelServingReconciler(Clock clock, EventRecorder events, ControllerMetrics metrics) {
+  public ModelServingReconciler(Clock clock, EventRecorder events, ControllerMetrics metrics, PodGroupSupport podGroups) {
     this.clock = clock;
     this.events = events;
     this.metrics = metrics;
+    this.podGroups = podGroups;
     this.disruptions = new PodDisruptionTracker(clock);
   }
 
@@ -95,8 +105,11 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
             .withLabelSelector(Labels.NAME)
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelServing.class, false))
             .build();
+    podGroups.listen(
+        () -> context.getPrimaryCache().list().forEach(ms -> propagate(ResourceID.fromResource(ms))),
+        pg -> podGroupOwner(pg).ifPresent(this::propagate));
     return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(services, context),
-        new InformerEventSource<>(revisions, context));
+        new InformerEventSource<>(revisions, context), podGroupEvents);
   }
 
   @Override
@@ -131,7 +144,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       }
     }
     if (blocker.isPresent()) {
-      return finish(ms, pods, blocker, null, false, Optional.empty());
+      return finish(ms, pods, blocker, null, false, Optional.empty(), Optional.empty());
     }
 
     // 3. What it should have; templates of older revisions come from their ControllerRevisions.
@@ -142,9 +155,17 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
             new ServingGroupPlanner.Input(ms, pods, services, disruptions.pending(ms.getMetadata().getUid()), clock.instant(),
                 TemplateRevisions.rolesByRevision(revisions)));
 
-    // 4. Make it so.
+    // 4. Make it so: PodGroups first, so that Volcano sees a group's pods with their PodGroup.
     boolean changed = false;
     KubernetesClient client = context.getClient();
+    boolean pgServed = podGroups.served();
+    VolcanoPodGroups.Decision gang = VolcanoPodGroups.decide(new VolcanoPodGroups.Input(
+        ms, pgServed, podGroups.subGroupPolicySupported(), pods, plan.podsToCreate(), podGroups.inNamespace(ns)));
+    for (PodGroup pg : gang.apply()) {
+      metrics.apiWrite("patch", "podgroups");
+      client.resource(pg).fieldManager(LeaderWorkerSetReconciler.FIELD_MANAGER).forceConflicts().serverSideApply();
+      changed = true;
+    }
     for (Pod pod : plan.podsToDelete()) {
       disruptions.deleting(pod);
       changed |= deleteExactly(client, pod);
@@ -160,12 +181,26 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
         blocker = Optional.of(new Blocker(Conditions.REASON_PLUGIN_ERROR, e.field() + ": " + e.getMessage()));
         break;
       }
+      Map<String, String> gangAnnotations = VolcanoPodGroups.podAnnotations(ms, pod, pgServed);
+      if (!gangAnnotations.isEmpty()) {
+        Map<String, String> annotations = new java.util.LinkedHashMap<>(pod.getMetadata().getAnnotations() == null ? Map.of() : pod.getMetadata().getAnnotations());
+        annotations.putAll(gangAnnotations);
+        pod.getMetadata().setAnnotations(annotations);
+      }
       Optional<String> refused = create(client, pod);
       if (refused.isPresent()) {
         blocker = Optional.of(new Blocker("FailedCreate", refused.get()));
         break;
       }
       changed = true;
+    }
+    for (PodGroup pg : gang.create()) {
+      // LWS shape: one per leader pod that exists (new leaders get theirs on the next pass).
+      changed |= create(client, pg).isEmpty();
+    }
+    for (PodGroup pg : gang.delete()) {
+      metrics.apiWrite("delete", "podgroups");
+      changed |= !client.resource(pg).delete().isEmpty();
     }
     for (Service service : plan.servicesToCreate()) {
       Optional<String> refused = create(client, service);
@@ -181,7 +216,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       }
     }
     deleteUnusedRevisions(client, ms, revisions, pods);
-    return finish(ms, pods, blocker, plan, changed, plan.requeueAfter());
+    return finish(ms, pods, blocker, plan, changed, plan.requeueAfter(), gang.status());
   }
 
   /** This process acts from now on (it leads): pod deletions from now on are judged. */
@@ -235,11 +270,25 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
 
   /** Status (written only when it differs), then Events, which describe what was done. */
   private UpdateControl<ModelServing> finish(
-      ModelServing ms, List<Pod> pods, Optional<Blocker> blocker, Plan plan, boolean changed, Optional<java.time.Duration> requeue) {
+      ModelServing ms, List<Pod> pods, Optional<Blocker> blocker, Plan plan, boolean changed, Optional<java.time.Duration> requeue,
+      Optional<VolcanoPodGroups.GangStatus> gang) {
     String ns = ms.getMetadata().getNamespace();
     String name = ms.getMetadata().getName();
     ModelServingStatus status = ModelServingStatusAggregator.compute(ms, pods, blocker, clock.instant(),
         plan == null ? Optional.empty() : plan.rolloutStep());
+    if (plan != null) {
+      long generation = ms.getMetadata().getGeneration() == null ? 0 : ms.getMetadata().getGeneration();
+      GangCondition.merge(status, ms.getStatus(), gang, generation, clock.instant());
+      if (GangCondition.changed(ms.getStatus(), gang)) {
+        VolcanoPodGroups.GangStatus g = gang.get();
+        if (g.ok()) {
+          events.normal(ms, g.reason(), g.message());
+        } else {
+          log.warn("{}/{}: gang scheduling: {}", ns, name, g.message());
+          events.warning(ms, g.reason(), g.message());
+        }
+      }
+    }
     UpdateControl<ModelServing> control;
     if (Objects.equals(status, ms.getStatus())) {
       control = UpdateControl.noUpdate();
@@ -268,6 +317,27 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     return control;
   }
 
+  private void propagate(ResourceID id) {
+    if (podGroupEvents.isRunning()) {
+      podGroupEvents.propagateEvent(id);
+    }
+  }
+
+  /** The ModelServing a PodGroup belongs to: its controller (Kthena shape) or the LWS named in its labels. */
+  private static Optional<ResourceID> podGroupOwner(PodGroup pg) {
+    String ns = pg.getMetadata().getNamespace();
+    if (pg.getMetadata().getOwnerReferences() != null) {
+      for (var ref : pg.getMetadata().getOwnerReferences()) {
+        if (Boolean.TRUE.equals(ref.getController()) && ModelServing.class.getSimpleName().equals(ref.getKind())) {
+          return Optional.of(new ResourceID(ref.getName(), ns));
+        }
+      }
+    }
+    var labels = pg.getMetadata().getLabels();
+    String lws = labels == null ? null : labels.get(dev.modelserving.api.lws.v1.LwsKeys.Labels.NAME);
+    return lws == null ? Optional.empty() : Optional.of(new ResourceID(lws, ns));
+  }
+
   private static HookRequest hookRequest(ModelServing ms, Pod pod) {
     var labels = pod.getMetadata().getLabels();
     String msName = ms.getMetadata().getName();
@@ -280,7 +350,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
 
   /** Creates {@code object}; an existing one is fine. Returns the reason when the API refuses it. */
   private Optional<String> create(KubernetesClient client, HasMetadata object) {
-    metrics.apiWrite("create", object instanceof Pod ? "pods" : "services");
+    metrics.apiWrite("create", object instanceof Pod ? "pods" : object instanceof PodGroup ? "podgroups" : "services");
     try {
       client.resource(object).create();
       return Optional.empty();

@@ -25,17 +25,17 @@ import java.util.Optional;
  * planner, plugin chain) rather than read back from the preview text, so that structural checks
  * do not depend on how {@link ConversionPreview} prints.
  */
-final class LwsPreviewPods {
+public final class LwsPreviewPods {
   static final KubernetesSerialization SERIALIZATION = PodFixture.SERIALIZATION;
   private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
 
   private LwsPreviewPods() {}
 
   /** What the pods and Services of one LWS will be. */
-  record Preview(LeaderWorkerSet lws, ModelServing ms, List<Pod> pods, List<Service> services) {}
+  public record Preview(LeaderWorkerSet lws, ModelServing ms, List<Pod> pods, List<Service> services) {}
 
   /** Every LeaderWorkerSet document of a manifest, namespace defaulted as kubectl would. */
-  static List<LeaderWorkerSet> leaderWorkerSets(String yaml) {
+  public static List<LeaderWorkerSet> leaderWorkerSets(String yaml) {
     Object parsed = SERIALIZATION.unmarshal(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
     List<?> documents = parsed instanceof KubernetesList list ? list.getItems()
         : parsed instanceof List<?> list ? list : List.of(parsed);
@@ -54,7 +54,7 @@ final class LwsPreviewPods {
   }
 
   /** The pods (after the plugins ran) and Services the controller creates first for {@code lws}. */
-  static Preview preview(LeaderWorkerSet lws) throws PluginException {
+  public static Preview preview(LeaderWorkerSet lws) throws PluginException {
     ModelServing ms = LwsToModelServing.convert(lws, Optional.empty());
     ms.getMetadata().setUid("00000000-0000-0000-0000-000000000002");
     var plan = ServingGroupPlanner.plan(new ServingGroupPlanner.Input(ms, List.of(), List.of(), List.of(), NOW));
