@@ -106,7 +106,11 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelServing.class, false))
             .build();
     podGroups.listen(
-        () -> context.getPrimaryCache().list().forEach(ms -> propagate(ResourceID.fromResource(ms))),
+        () -> {
+          if (podGroupEvents.isRunning()) { // before the start, the first passes look at everything anyway
+            context.getPrimaryCache().list().forEach(ms -> propagate(ResourceID.fromResource(ms)));
+          }
+        },
         pg -> podGroupOwner(pg).ifPresent(this::propagate));
     return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(services, context),
         new InformerEventSource<>(revisions, context), podGroupEvents);

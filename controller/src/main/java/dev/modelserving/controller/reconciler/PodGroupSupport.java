@@ -127,10 +127,19 @@ public final class PodGroupSupport implements AutoCloseable {
       });
       served = true;
       log.info("Volcano PodGroups are on (CRD {} served{})", PodGroup.CRD_NAME, subGroupPolicy ? ", with subGroupPolicy" : "");
-      onCrdChange.run();
     } catch (RuntimeException e) {
       log.error("cannot watch Volcano PodGroups: {}", e.getMessage(), e);
       informer = null;
+      return;
+    }
+    notifyCrdChange();
+  }
+
+  private void notifyCrdChange() {
+    try {
+      onCrdChange.run();
+    } catch (RuntimeException e) {
+      log.warn("cannot trigger a pass over the ModelServings after a PodGroup CRD change: {}", e.getMessage());
     }
   }
 
@@ -142,7 +151,7 @@ public final class PodGroupSupport implements AutoCloseable {
     informer.close();
     informer = null;
     log.info("Volcano PodGroups are off: {}", why);
-    onCrdChange.run();
+    notifyCrdChange();
   }
 
   private static boolean established(CustomResourceDefinition crd) {
