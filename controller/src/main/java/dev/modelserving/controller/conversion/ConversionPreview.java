@@ -3,6 +3,7 @@ package dev.modelserving.controller.conversion;
 import dev.modelserving.api.lws.v1.LeaderWorkerSet;
 import dev.modelserving.api.v1alpha1.ModelServing;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
+import dev.modelserving.controller.lws.DefaultedLeaderWorkerSet;
 import dev.modelserving.controller.lws.LwsValidator;
 import dev.modelserving.controller.plan.Plan;
 import dev.modelserving.controller.plan.ServingGroupPlanner;
@@ -78,13 +79,14 @@ public final class ConversionPreview {
         lws.getMetadata().setNamespace("default");
       }
       lws.getMetadata().setUid("00000000-0000-0000-0000-000000000000"); // a preview has no server
-      List<Violation> violations = new ArrayList<>(LwsValidator.validate(lws));
-      violations.addAll(LwsValidator.unsupported(lws));
+      DefaultedLeaderWorkerSet defaulted = DefaultedLeaderWorkerSet.of(lws);
+      List<Violation> violations = new ArrayList<>(LwsValidator.validate(defaulted));
+      violations.addAll(LwsValidator.unsupported(defaulted));
       if (!violations.isEmpty()) {
         violations.forEach(v -> errors.add("LeaderWorkerSet " + lws.getMetadata().getName() + ": " + v));
         continue;
       }
-      ModelServing ms = LwsToModelServing.convert(lws, Optional.empty());
+      ModelServing ms = LwsToModelServing.convert(defaulted, Optional.empty());
       ms.getMetadata().setUid(lws.getMetadata().getUid());
       List<Violation> msViolations = ModelServingValidator.validate(ms);
       if (!msViolations.isEmpty()) {

@@ -19,7 +19,7 @@ import dev.modelserving.api.v1alpha1.Role;
 import dev.modelserving.api.v1alpha1.RollingUpdateConfiguration;
 import dev.modelserving.api.v1alpha1.RolloutStrategy;
 import dev.modelserving.api.v1alpha1.ServingGroup;
-import dev.modelserving.controller.lws.LwsDefaults;
+import dev.modelserving.controller.lws.DefaultedLeaderWorkerSet;
 import dev.modelserving.controller.plugin.LwsPodIdentity;
 import dev.modelserving.controller.podgen.Revisions;
 import dev.modelserving.controller.validation.IntOrPercent;
@@ -59,7 +59,12 @@ public final class LwsToModelServing {
    * are applied here). {@code existing} is the ModelServing currently in the cluster, if any.
    */
   public static ModelServing convert(LeaderWorkerSet raw, Optional<ModelServing> existing) {
-    LeaderWorkerSet lws = LwsDefaults.apply(raw);
+    return convert(DefaultedLeaderWorkerSet.of(raw), existing);
+  }
+
+  /** The ModelServing for a defaulted LWS; {@code existing} as above. */
+  public static ModelServing convert(DefaultedLeaderWorkerSet defaulted, Optional<ModelServing> existing) {
+    LeaderWorkerSet lws = defaulted.get();
     String name = lws.getMetadata().getName();
     LeaderWorkerTemplate lwt = lws.getSpec().getLeaderWorkerTemplate();
     int size = lwt.getSize();

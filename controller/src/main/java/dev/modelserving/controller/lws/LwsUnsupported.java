@@ -6,6 +6,7 @@ import dev.modelserving.api.lws.v1.LeaderWorkerSet;
 import dev.modelserving.api.lws.v1.LeaderWorkerTemplate;
 import dev.modelserving.api.lws.v1.RollingUpdateConfiguration;
 import dev.modelserving.controller.validation.IntOrPercent;
+import dev.modelserving.controller.validation.NameRules;
 import dev.modelserving.controller.validation.IntOrPercent.Rounding;
 import dev.modelserving.controller.validation.Violation;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -76,7 +77,7 @@ final class LwsUnsupported {
     // Even with 0 replicas, group 0 is what a scale-up creates first.
     long lastGroup = Math.max((long) replicas + surge - 1, 0);
     String longest = size > 1 ? name + "-" + lastGroup + "-" + (size - 1) : name + "-" + lastGroup;
-    int excess = longest.length() - LwsValidator.MAX_DNS_LABEL_LENGTH;
+    int excess = longest.length() - NameRules.MAX_DNS_LABEL_LENGTH;
     if (excess <= 0) {
       return;
     }
@@ -96,7 +97,7 @@ final class LwsUnsupported {
         quote(longest),
         longest.length(),
         excess,
-        LwsValidator.MAX_DNS_LABEL_LENGTH,
+        NameRules.MAX_DNS_LABEL_LENGTH,
         pattern,
         excess,
         excess == 1 ? "" : "s");

@@ -11,6 +11,7 @@ import dev.modelserving.api.lws.v1.SubGroupPolicy;
 import dev.modelserving.api.lws.v1.SubGroupPolicyType;
 import dev.modelserving.controller.validation.IntOrPercent;
 import dev.modelserving.controller.validation.IntOrPercent.Rounding;
+import dev.modelserving.controller.validation.NameRules;
 import dev.modelserving.controller.validation.Violation;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.ArrayList;
@@ -18,17 +19,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Checks a LeaderWorkerSet against every rule of upstream's validating webhook {@code
- * vleaderworkerset.kb.io} (LWS.md §1.9), which is not installed here. Callers pass the object as
- * stored: the upstream defaults ({@link LwsDefaults}) are applied internally first, as the
- * mutating webhook would have. All violations are collected, none stops the others.
+ * vleaderworkerset.kb.io} (LWS.md §1.9), which is not installed here. Callers pass the object
+ * defaulted ({@link DefaultedLeaderWorkerSet}), as upstream's mutating webhook would have left it;
+ * the overloads for an object as stored default it first. All violations are collected, none stops
+ * the others.
  */
 public final class LwsValidator {
   static final int MAX_REPLICAS = 1_000_000;
-  static final int MAX_DNS_LABEL_LENGTH = 63;
 
   static final String NAME = "metadata.name";
   static final String REPLICAS = "spec.replicas";
@@ -43,7 +43,6 @@ public final class LwsValidator {
   static final String SUBGROUP_EXCLUSIVE_ANNOTATION =
       "metadata.annotations[" + LwsKeys.Annotations.SUBGROUP_EXCLUSIVE_TOPOLOGY + "]";
 
-  private static final Pattern DNS_1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
   private static final String INT_OR_PERCENT_ALLOWED =
       "use an integer >= 0 or a percentage from 0% to 100%";
 
@@ -60,7 +59,12 @@ public final class LwsValidator {
 
   /** Every violation of {@code lws} (raw, as stored) in upstream's order; empty when valid. */
   public static List<Violation> validate(LeaderWorkerSet lws) {
-    LwsValidator validator = new LwsValidator(LwsDefaults.apply(lws));
+    return validate(DefaultedLeaderWorkerSet.of(lws));
+  }
+
+  /** Every violation of {@code lws} in upstream's order; empty when valid. */
+  public static List<Violation> validate(DefaultedLeaderWorkerSet lws) {
+    LwsValidator validator = new LwsValidator(lws.get());
     validator.checkAll();
     return validator.violations.toList();
   }
@@ -73,9 +77,14 @@ public final class LwsValidator {
    * @param current the new version
    */
   public static List<Violation> validateUpdate(LeaderWorkerSet previous, LeaderWorkerSet current) {
+    return validateUpdate(previous, DefaultedLeaderWorkerSet.of(current));
+  }
+
+  /** As {@link #validateUpdate(LeaderWorkerSet, LeaderWorkerSet)}, for a defaulted {@code current}. */
+  public static List<Violation> validateUpdate(LeaderWorkerSet previous, DefaultedLeaderWorkerSet current) {
     Objects.requireNonNull(previous, "previous");
     List<Violation> all = new ArrayList<>(validate(current));
-    all.addAll(SubGroupPolicyUpdate.check(previous, current));
+    all.addAll(SubGroupPolicyUpdate.check(previous, current.get()));
     return List.copyOf(all);
   }
 
@@ -85,7 +94,12 @@ public final class LwsValidator {
    * LwsUnsupported}. Callers pass the raw object, defaults are applied internally.
    */
   public static List<Violation> unsupported(LeaderWorkerSet lws) {
-    return LwsUnsupported.check(LwsDefaults.apply(lws));
+    return unsupported(DefaultedLeaderWorkerSet.of(lws));
+  }
+
+  /** As {@link #unsupported(LeaderWorkerSet)}, for a defaulted LWS. */
+  public static List<Violation> unsupported(DefaultedLeaderWorkerSet lws) {
+    return LwsUnsupported.check(lws.get());
   }
 
   private void checkAll() {
@@ -113,15 +127,15 @@ public final class LwsValidator {
       violations.add(NAME, "name is required; it becomes the name of the headless Service");
       return;
     }
-    if (name.length() > MAX_DNS_LABEL_LENGTH) {
+    if (NameRules.excessOverDnsLabel(name) > 0) {
       violations.add(
           NAME,
           "must be no more than %d characters, got %d: the name becomes the name of the headless"
               + " Service, which must be a DNS-1035 label",
-          MAX_DNS_LABEL_LENGTH,
+          NameRules.MAX_DNS_LABEL_LENGTH,
           name.length());
     }
-    if (!DNS_1035_LABEL.matcher(name).matches()) {
+    if (!NameRules.isDns1035Label(name)) {
       violations.add(
           NAME,
           "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with"
@@ -207,29 +221,33 @@ public final class LwsValidator {
 
   /** Rule 5 for one field: the value when it is allowed, empty after reporting it otherwise. */
   private Optional<IntOrPercent> checkIntOrPercent(String path, IntOrString raw) {
-    Optional<IntOrPercent> parsed = IntOrPercent.parse(raw);
-    if (parsed.isEmpty()) {
-      violations.add(
-          path,
-          "a valid percent string must be a numeric string followed by an ending '%%' (e.g. '1%%'"
-              + " or '93%%'), got %s; %s",
-          quote(String.valueOf(raw.getValue())),
-          INT_OR_PERCENT_ALLOWED);
-      return Optional.empty();
+    Optional<IntOrPercent.Problem> problem = IntOrPercent.problemOf(raw);
+    if (problem.isEmpty()) {
+      return IntOrPercent.parse(raw);
     }
-    IntOrPercent value = parsed.get();
-    if (value.value() < 0) {
+    switch (problem.get()) {
+      case NOT_A_PERCENT ->
+          violations.add(
+              path,
+              "a valid percent string must be a numeric string followed by an ending '%%' (e.g."
+                  + " '1%%' or '93%%'), got %s; %s",
+              quote(String.valueOf(raw.getValue())),
+              INT_OR_PERCENT_ALLOWED);
       // Only counts can be negative: "-5%" does not parse.
-      violations.add(
-          path, "must be greater than or equal to 0, got %s; %s", value, INT_OR_PERCENT_ALLOWED);
-      return Optional.empty();
+      case NEGATIVE ->
+          violations.add(
+              path,
+              "must be greater than or equal to 0, got %s; %s",
+              IntOrPercent.parse(raw).orElseThrow(),
+              INT_OR_PERCENT_ALLOWED);
+      case ABOVE_100_PERCENT ->
+          violations.add(
+              path,
+              "must not be greater than 100%%, got %s; %s",
+              IntOrPercent.parse(raw).orElseThrow(),
+              INT_OR_PERCENT_ALLOWED);
     }
-    if (!value.isInRange()) {
-      violations.add(
-          path, "must not be greater than 100%%, got %s; %s", value, INT_OR_PERCENT_ALLOWED);
-      return Optional.empty();
-    }
-    return parsed;
+    return Optional.empty();
   }
 
   private static String describe(String name, IntOrPercent value, int replicas, String rounding) {

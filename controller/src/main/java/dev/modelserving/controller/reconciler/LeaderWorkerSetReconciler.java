@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.modelserving.controller.kube.EventRecorder;
 import dev.modelserving.controller.kube.OwnerRefs;
 import dev.modelserving.controller.metrics.ControllerMetrics;
+import dev.modelserving.controller.lws.DefaultedLeaderWorkerSet;
 import dev.modelserving.controller.lws.LwsValidator;
 import dev.modelserving.controller.podgen.Revisions;
 import dev.modelserving.controller.validation.Violation;
@@ -102,11 +103,13 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     Optional<ModelServing> existing = modelServings.get(new ResourceID(name, ns));
 
     // 1. Upstream's webhook rules, and what we cannot honour: nothing is created or changed.
+    //    Upstream's defaults are applied once, here; validation and conversion read the result.
+    DefaultedLeaderWorkerSet defaulted = DefaultedLeaderWorkerSet.of(lws);
     Optional<Problem> problem = Optional.empty();
     List<Violation> violations = new ArrayList<>(previousSubGroupPolicy(existing)
-        .map(previous -> LwsValidator.validateUpdate(withSubGroupPolicy(lws, previous.orElse(null)), lws))
-        .orElseGet(() -> LwsValidator.validate(lws)));
-    violations.addAll(LwsValidator.unsupported(lws));
+        .map(previous -> LwsValidator.validateUpdate(withSubGroupPolicy(lws, previous.orElse(null)), defaulted))
+        .orElseGet(() -> LwsValidator.validate(defaulted)));
+    violations.addAll(LwsValidator.unsupported(defaulted));
     if (!violations.isEmpty()) {
       problem = Optional.of(new Problem("InvalidSpec",
           "invalid spec: " + violations.stream().map(Violation::toString).collect(Collectors.joining("; "))));
@@ -121,7 +124,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     boolean applied = false;
     UpstreamTakeoverShell.Step takeover = UpstreamTakeoverShell.Step.NONE;
     if (problem.isEmpty()) {
-      ModelServing desired = LwsToModelServing.convert(lws, existing);
+      ModelServing desired = LwsToModelServing.convert(defaulted, existing);
       desired.getMetadata().getAnnotations().put(ACCEPTED_SUBGROUP, subGroupAnnotation(lws.getSpec().getLeaderWorkerTemplate().getSubGroupPolicy()));
       takeover = this.takeover.step(context.getClient(), lws, existing, upstreamStatefulSets(context, lws), desired, clock.instant());
       switch (takeover.kind()) {

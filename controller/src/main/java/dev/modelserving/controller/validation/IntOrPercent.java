@@ -22,8 +22,20 @@ public record IntOrPercent(int value, boolean percent) {
     UP
   }
 
-  // Kubernetes' IsValidPercent: digits then '%'; no sign, no spaces, no fraction.
-  private static final Pattern PERCENT = Pattern.compile("[0-9]+%");
+  /** Why a value is not an allowed int-or-percent, in the order the checks find it. */
+  public enum Problem {
+    /** Neither a JSON integer nor a string of digits followed by '%'. */
+    NOT_A_PERCENT,
+    /** A negative count (a percentage cannot carry a sign). */
+    NEGATIVE,
+    /** A percentage above 100%. */
+    ABOVE_100_PERCENT
+  }
+
+  /** Kubernetes' IsValidPercent: digits then '%'; no sign, no spaces, no fraction. */
+  public static final String PERCENT_PATTERN = "[0-9]+%";
+
+  private static final Pattern PERCENT = Pattern.compile(PERCENT_PATTERN);
 
   public static IntOrPercent ofInt(int value) {
     return new IntOrPercent(value, false);
@@ -58,7 +70,23 @@ public record IntOrPercent(int value, boolean percent) {
 
   /** Whether this is an allowed value: a count >= 0, or a percentage from 0% to 100%. */
   public boolean isInRange() {
-    return value >= 0 && (!percent || value <= 100);
+    return problem().isEmpty();
+  }
+
+  private Optional<Problem> problem() {
+    if (value < 0) {
+      return Optional.of(Problem.NEGATIVE);
+    }
+    return percent && value > 100 ? Optional.of(Problem.ABOVE_100_PERCENT) : Optional.empty();
+  }
+
+  /**
+   * What is wrong with {@code raw} (which is set) as a count >= 0 or a percentage from 0% to 100%;
+   * empty when it is allowed. The one home of the int-or-percent rules both validators apply.
+   */
+  public static Optional<Problem> problemOf(IntOrString raw) {
+    Optional<IntOrPercent> parsed = parse(raw);
+    return parsed.isEmpty() ? Optional.of(Problem.NOT_A_PERCENT) : parsed.get().problem();
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.modelserving.controller.validation;
 
 import dev.modelserving.api.v1alpha1.ModelServing;
+import dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations;
 import dev.modelserving.api.v1alpha1.ModelServingSpec;
 import dev.modelserving.api.v1alpha1.PodTemplate;
 import dev.modelserving.api.v1alpha1.RecoveryPolicy;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.ObjIntConsumer;
-import java.util.regex.Pattern;
 
 /**
  * Checks a ModelServing against every rule of Kthena's validating webhook (KTHENA.md §6) and the
@@ -30,11 +30,6 @@ import java.util.regex.Pattern;
 public final class ModelServingValidator {
   static final int MAX_ROLES = 4;
   static final int MAX_ROLE_NAME_LENGTH = 12;
-  static final int MAX_DNS_LABEL_LENGTH = 63;
-
-  private static final Pattern DNS_1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
-  // metadata.name only starts the generated names ("<ms>-<g>-..."), so a trailing '-' is harmless.
-  private static final Pattern DNS_1035_PREFIX = Pattern.compile("[a-z][-a-z0-9]*");
   private static final String ROLES = "spec.template.roles";
   private static final String ROLLING_UPDATE = "spec.rolloutStrategy.rollingUpdateConfiguration";
 
@@ -83,8 +78,7 @@ public final class ModelServingValidator {
   private void checkLeaderWorkerSetNaming() {
     var annotations = ms.getMetadata() == null ? null : ms.getMetadata().getAnnotations();
     if (annotations == null
-        || !dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.NAMING_LEADER_WORKER_SET.equals(
-            annotations.get(dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.POD_NAMING))
+        || !Annotations.NAMING_LEADER_WORKER_SET.equals(annotations.get(Annotations.POD_NAMING))
         || spec.getTemplate() == null
         || spec.getTemplate().getRoles() == null) {
       return;
@@ -104,7 +98,8 @@ public final class ModelServingValidator {
       add("metadata.name", "metadata.name is required; it begins the name of every generated pod");
       return;
     }
-    if (!DNS_1035_PREFIX.matcher(name).matches()) {
+    // metadata.name only starts the generated names ("<ms>-<g>-..."), so a trailing '-' is harmless.
+    if (!NameRules.isDns1035Prefix(name)) {
       add(
           "metadata.name",
           "metadata.name %s must start with a lowercase letter and contain only lowercase letters,"
@@ -128,7 +123,8 @@ public final class ModelServingValidator {
                   + orDefault(role.getReplicas(), 1)
                   + "-"
                   + orDefault(role.getWorkerReplicas(), 0);
-          if (longest.length() > MAX_DNS_LABEL_LENGTH) {
+          int excess = NameRules.excessOverDnsLabel(longest);
+          if (excess > 0) {
             add(
                 "metadata.name",
                 "the pod names of role %s would be too long: %s has %d characters, more than the %d"
@@ -139,9 +135,9 @@ public final class ModelServingValidator {
                 quote(roleName),
                 quote(longest),
                 longest.length(),
-                MAX_DNS_LABEL_LENGTH,
-                longest.length() - MAX_DNS_LABEL_LENGTH,
-                longest.length() - MAX_DNS_LABEL_LENGTH == 1 ? "" : "s");
+                NameRules.MAX_DNS_LABEL_LENGTH,
+                excess,
+                excess == 1 ? "" : "s");
           }
         });
   }
@@ -177,7 +173,7 @@ public final class ModelServingValidator {
                 name.length(),
                 MAX_ROLE_NAME_LENGTH);
           }
-          if (!DNS_1035_LABEL.matcher(name).matches()) {
+          if (!NameRules.isDns1035Label(name)) {
             add(
                 path,
                 "role name %s must consist of lowercase letters, digits and '-', start with a"
@@ -354,15 +350,15 @@ public final class ModelServingValidator {
     if (!isSet(raw)) {
       return Optional.empty();
     }
-    Optional<IntOrPercent> value = IntOrPercent.parse(raw).filter(IntOrPercent::isInRange);
-    if (value.isEmpty()) {
+    if (IntOrPercent.problemOf(raw).isPresent()) {
       add(
           path,
           "%s must be an integer >= 0 or a percentage between 0%% and 100%%, got %s",
           what,
           raw.getIntVal() != null ? raw.getIntVal().toString() : quote(raw.getStrVal()));
+      return Optional.empty();
     }
-    return value;
+    return IntOrPercent.parse(raw);
   }
 
   // Rule 7: gangPolicy.minRoleReplicas names existing roles, each within 0..role replicas.
