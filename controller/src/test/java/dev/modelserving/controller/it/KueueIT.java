@@ -33,7 +33,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The real Kueue (hack/components/kueue.sh, v0.17.0, LeaderWorkerSet integration) queues our
  * LeaderWorkerSets group by group, with the controller unchanged: a ClusterQueue with 16 GPUs and
  * groups of 2 pods x 4 GPUs (8 GPUs a group) admit exactly two groups; the others wait with gated
- * pods and say so in the LWS status; deleting an LWS admits a waiting group. Skipped when the kueue
+ * pods and say so in the LWS status; deleting an LWS admits a waiting group; rolling updates and
+ * scaling keep to the quota. Skipped when the kueue
  * component does not run ({@code hack/local-cluster.sh up --with kueue}).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -81,7 +82,7 @@ class KueueIT {
       assertThat(workloads("first")).hasSize(3);
       assertThat(admitted("first")).hasSize(2);
       assertThat(runningGroups("first")).hasSize(2);
-      assertThat(Lws.get(ns.name(), "first").getStatus().getReadyReplicas()).isEqualTo(2);
+      assertThat(status("first").getReadyReplicas()).isEqualTo(2);
     });
     Set<Integer> running = runningGroups("first");
     int waiting = Set.of(0, 1, 2).stream().filter(g -> !running.contains(g)).findFirst().orElseThrow();
@@ -101,8 +102,8 @@ class KueueIT {
     // The status counts it as not ready and says why.
     await().atMost(WAIT).untilAsserted(() -> {
       LeaderWorkerSet lws = Lws.get(ns.name(), "first");
-      assertThat(lws.getStatus().getReplicas()).isEqualTo(3);
-      assertThat(lws.getStatus().getReadyReplicas()).isEqualTo(2);
+      assertThat(status("first").getReplicas()).isEqualTo(3);
+      assertThat(status("first").getReadyReplicas()).isEqualTo(2);
       assertThat(Lws.condition(lws, "Available").map(c -> c.getStatus())).as("Available").isNotEqualTo(java.util.Optional.of("True"));
       assertThat(Lws.condition(lws, "Progressing")).hasValueSatisfying(c -> {
         assertThat(c.getStatus()).isEqualTo("True");
@@ -159,7 +160,7 @@ class KueueIT {
       assertThat(pods).extracting(p -> p.getMetadata().getAnnotations().get(LwsKeys.Kueue.ROLE_HASH))
           .containsExactlyInAnyOrder("leader", "worker");
       LeaderWorkerSet lws = Lws.get(ns.name(), "second");
-      assertThat(lws.getStatus().getReadyReplicas()).isZero();
+      assertThat(status("second").getReadyReplicas()).isZero();
       assertThat(Lws.condition(lws, "Progressing")).hasValueSatisfying(c -> assertThat(c.getMessage()).contains(LwsKeys.Kueue.ADMISSION_GATE));
     });
     assertThat(admitted("second")).isEmpty();
@@ -174,6 +175,50 @@ class KueueIT {
 
   @Test
   @Order(4)
+  void aRollingUpdateOfAQueuedLwsKeepsItsAdmission() {
+    // Kueue refuses changes to the pods' resource shape of a queued LWS, not an image change.
+    String image = "registry.k8s.io/pause:3.9";
+    Edits.edit(Lws.lwss().inNamespace(ns.name()).withName("second"), l -> {
+      l.getSpec().getLeaderWorkerTemplate().getLeaderTemplate().getSpec().getContainers().get(0).setImage(image);
+      l.getSpec().getLeaderWorkerTemplate().getWorkerTemplate().getSpec().getContainers().get(0).setImage(image);
+      return l;
+    });
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      List<Pod> pods = groupPods("second", 0);
+      assertThat(pods).hasSize(2).allSatisfy(p -> {
+        assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo(image);
+        assertThat(gates(p)).isEmpty();
+        assertThat(ModelServingLifecycleIT.isReady(p)).isTrue();
+      });
+    });
+    Lws.awaitReady(ns.name(), "second", 1, 2);
+    assertThat(admitted("second")).hasSize(1);
+  }
+
+  @Test
+  @Order(5)
+  void scalingAQueuedLwsAdmitsNewGroupsWithinQuota() {
+    Kubectl.run("scale", "lws", "second", "-n", ns.name(), "--replicas=3");
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      assertThat(workloads("second")).hasSize(3);
+      assertThat(admitted("second")).hasSize(2);
+      assertThat(runningGroups("second")).hasSize(2).contains(0);
+      LeaderWorkerSet lws = Lws.get(ns.name(), "second");
+      assertThat(status("second").getReadyReplicas()).isEqualTo(2);
+      assertThat(Lws.condition(lws, "Progressing")).hasValueSatisfying(c -> assertThat(c.getMessage()).contains(LwsKeys.Kueue.ADMISSION_GATE));
+    });
+    Set<Integer> running = runningGroups("second");
+    int waiting = Set.of(1, 2).stream().filter(g -> !running.contains(g)).findFirst().orElseThrow();
+    assertThat(groupPods("second", waiting)).hasSize(2).allSatisfy(p -> assertThat(gates(p)).contains(LwsKeys.Kueue.ADMISSION_GATE));
+
+    Kubectl.run("scale", "lws", "second", "-n", ns.name(), "--replicas=1");
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(workloads("second")).hasSize(1));
+    Lws.awaitReady(ns.name(), "second", 1, 2);
+    assertThat(admitted("second")).hasSize(1);
+  }
+
+  @Test
+  @Order(6)
   void aQueuedLwsWithoutRolloutStrategyIsRefusedByTheApiServerWithTheField() {
     LeaderWorkerSet lws = queued("no-rollout", 1, false);
     lws.getSpec().setRolloutStrategy(null);
@@ -183,7 +228,7 @@ class KueueIT {
   }
 
   @Test
-  @Order(5)
+  @Order(7)
   void anLwsWithoutAQueueIsLeftAlone() {
     create(Lws.simple("free", 1, 2, "", ""));
     Lws.awaitReady(ns.name(), "free", 1, 2);
@@ -208,6 +253,14 @@ class KueueIT {
         + "spec:\n  replicas: " + replicas + "\n  rolloutStrategy: {}\n  leaderWorkerTemplate:\n    size: 2\n"
         + (leaderTemplate ? "    leaderTemplate:\n" + podSpec : "")
         + "    workerTemplate:\n" + podSpec);
+  }
+
+  /** The LWS's status; an assertion error (retried by await) while the controller has not written one. */
+  private static dev.modelserving.api.lws.v1.LeaderWorkerSetStatus status(String lws) {
+    LeaderWorkerSet live = Lws.get(ns.name(), lws);
+    assertThat(live).as("LWS %s", lws).isNotNull();
+    assertThat(live.getStatus()).as("status of LWS %s", lws).isNotNull();
+    return live.getStatus();
   }
 
   private static void create(LeaderWorkerSet lws) {
