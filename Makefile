@@ -22,6 +22,14 @@ test-unit: ## Unit tests only (no cluster)
 test-integration: ## Unit and integration tests (same as test)
 	@hack/test.sh all
 
+.PHONY: fmt
+fmt: ## Format the Java sources (google-java-format through Spotless: layout, import order, unused imports)
+	@source hack/java-home.sh && mvn -B -q spotless:apply
+
+.PHONY: fmt-check
+fmt-check: ## Fail when a Java source is not formatted (make test runs this first)
+	@source hack/java-home.sh && mvn -B -q spotless:check
+
 .PHONY: bench
 bench: ## Benchmark the pure reconcile work against a same-process baseline; prints a table, writes controller/target/bench.json
 	@source hack/java-home.sh && mvn -B -q -o -pl controller -am test -Dgroups=bench -Dbench.excluded=none -Dsurefire.failIfNoSpecifiedTests=false \

@@ -13,6 +13,10 @@ log() { printf '[test %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 upstream="$("$here/upstream-sources.sh")"
 mvn_args=(-B -ntp "-Dupstream.dir=$upstream")
 
+# Formatting first, so that an unformatted file fails fast with what to do.
+log "formatting (google-java-format via Spotless)"
+mvn "${mvn_args[@]}" -q spotless:check || { echo "ERROR: Java sources are not formatted; run 'make fmt'" >&2; exit 1; }
+
 case "${1:-all}" in
   unit)
     log "unit tests"
