@@ -152,8 +152,9 @@ public final class UpstreamTakeover {
       if (recent.isPresent()) {
         Instant at = Instant.parse(recent.get().getTime());
         if (at.isAfter(now.minus(RECENT))) {
+          // The time of the change, not "seconds ago": the message stays the same until the next change.
           return Optional.of("StatefulSet " + s.getMetadata().getName() + " was changed by \"" + recent.get().getManager()
-              + "\" " + Math.max(0, Duration.between(at, now).toSeconds()) + "s ago: the upstream LWS controller still"
+              + "\" at " + recent.get().getTime() + ": the upstream LWS controller still"
               + " drives this LeaderWorkerSet; stop it first (this controller takes over once nothing has changed the"
               + " StatefulSets for " + RECENT.toSeconds() + "s)");
         }
