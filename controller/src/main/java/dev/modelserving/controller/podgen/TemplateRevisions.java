@@ -8,7 +8,16 @@ import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import java.util.HashMap;
+import java.util.TreeMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +46,54 @@ public final class TemplateRevisions {
         .withOwnerReferences(ServingGroupPods.ownerReference(ms))
         .endMetadata()
         .withRevision(1L)
-        .withData(data)
+        .withData(canonical(data))
         .build();
+  }
+
+  /**
+   * {@code data} as the API server re-encodes it (Go's encoding/json of a generic value: object keys
+   * sorted, compact, {@code < > &} and U+2028/U+2029 escaped). The API server keeps the bytes it
+   * was sent and compares them on every update: a strategic merge patch (the garbage collector's,
+   * when it orphans a revision) re-encodes them, and any other byte order is refused as a change of
+   * the immutable {@code data}.
+   */
+  static RawValue canonical(Object data) {
+    try {
+      return new RawValue(GO_JSON.writeValueAsString(GO_JSON.readTree(SERIALIZATION.asJson(data))));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode a ControllerRevision's data", e);
+    }
+  }
+
+  private static final ObjectMapper GO_JSON = JsonMapper.builder()
+      .nodeFactory(new JsonNodeFactory(false) {
+        @Override
+        public ObjectNode objectNode() {
+          return new ObjectNode(this, new TreeMap<>()); // sorted keys, as Go writes a map
+        }
+      })
+      .build();
+
+  static {
+    GO_JSON.getFactory().setCharacterEscapes(new CharacterEscapes() {
+      private final int[] escapes = standardAsciiEscapesForJSON();
+      {
+        escapes['<'] = ESCAPE_CUSTOM;
+        escapes['>'] = ESCAPE_CUSTOM;
+        escapes['&'] = ESCAPE_CUSTOM;
+      }
+
+      @Override
+      public int[] getEscapeCodesForAscii() {
+        return escapes;
+      }
+
+      @Override
+      public SerializableString getEscapeSequence(int ch) {
+        return ch == '<' || ch == '>' || ch == '&' || ch == 0x2028 || ch == 0x2029
+            ? new SerializedString(String.format("\\u%04x", ch)) : null;
+      }
+    });
   }
 
   /** Revision label to the roles stored under it; unreadable revisions are skipped. */
@@ -46,7 +101,9 @@ public final class TemplateRevisions {
     Map<String, List<Role>> roles = new HashMap<>();
     for (ControllerRevision r : revisions) {
       String revision = r.getMetadata().getLabels() == null ? null : r.getMetadata().getLabels().get(Labels.REVISION);
-      if (revision == null || !(r.getData() instanceof Map<?, ?> data) || !(data.get("data") instanceof List<?> list)) {
+      // Read from the API, data is a RawExtension wrapping the decoded JSON; built here, a Map.
+      Object raw = r.getData() instanceof io.fabric8.kubernetes.api.model.AnyType any ? any.getValue() : r.getData();
+      if (revision == null || !(raw instanceof Map<?, ?> data) || !(data.get("data") instanceof List<?> list)) {
         continue;
       }
       try {

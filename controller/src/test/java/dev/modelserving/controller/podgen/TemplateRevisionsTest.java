@@ -1,0 +1,38 @@
+package dev.modelserving.controller.podgen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelserving.api.v1alpha1.ModelServing;
+import dev.modelserving.controller.testing.ModelServingFixture;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TemplateRevisionsTest {
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  /**
+   * The API server compares a revision's {@code data} byte for byte on update, and a strategic
+   * merge patch (the garbage collector orphaning it) re-encodes it as Go does: the bytes sent must
+   * already be that encoding, or orphaning fails with "data: field is immutable".
+   */
+  @Test
+  void dataIsSentAsTheApiServerReencodesIt() {
+    ModelServing ms = ModelServingFixture.named("m").role("default", 1, 0, r ->
+        r.getEntryTemplate().getSpec().getContainers().get(0).setCommand(List.of("sh", "-c", "a && b < c > d \u2028"))).build();
+
+    String json = SERIALIZATION.asJson(TemplateRevisions.build(ms));
+    String data = json.substring(json.indexOf("\"data\":{"));
+
+    assertThat(json).contains("\"a \\u0026\\u0026 b \\u003c c \\u003e d \\u2028\"");
+    assertThat(json).doesNotContain(" && ").doesNotContain(": ");
+    // Keys sorted at every level: "entryTemplate" before "name" before "replicas"; "command" before "image".
+    assertThat(data.indexOf("\"entryTemplate\"")).isLessThan(data.indexOf("\"name\":\"default\""));
+    assertThat(data.indexOf("\"name\":\"default\"")).isLessThan(data.indexOf("\"replicas\""));
+    assertThat(data.indexOf("\"command\"")).isLessThan(data.indexOf("\"image\""));
+    // Read back as from the API (data arrives as a RawExtension), the roles are the same.
+    var read = SERIALIZATION.unmarshal(json, io.fabric8.kubernetes.api.model.apps.ControllerRevision.class);
+    assertThat(TemplateRevisions.rolesByRevision(List.of(read)).values()).singleElement()
+        .isEqualTo(ms.getSpec().getTemplate().getRoles());
+  }
+}
