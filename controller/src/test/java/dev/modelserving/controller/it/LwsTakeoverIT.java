@@ -25,6 +25,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -251,6 +252,44 @@ class LwsTakeoverIT {
     assertThat(adoptedService.getSpec().getPublishNotReadyAddresses()).isEqualTo(freshService.getSpec().getPublishNotReadyAddresses());
     assertThat(adoptedService.getSpec().getClusterIP()).isEqualTo("None");
     assertThat(owners(adoptedService)).isEqualTo(owners(freshService));
+  }
+
+  /**
+   * The way back (docs/migrate-from-lws.md): ours stopped, the ModelServing deleted without its
+   * pods, the Service's selector given back, our revisions removed, upstream started: upstream's
+   * StatefulSets adopt the orphaned pods and replace them with their own.
+   */
+  @Test
+  @Order(4)
+  void theWayBackToUpstreamWorksAsDocumented() {
+    var client = LocalCluster.client();
+    controller.close();
+    controller = null;
+    // The garbage collector orphans pods, the Service and our revisions (whose data it re-encodes).
+    client.resources(ModelServing.class).inNamespace(ns.name()).withName("four")
+        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.ORPHAN).delete();
+    await().atMost(Duration.ofSeconds(60)).until(() ->
+        client.resources(ModelServing.class).inNamespace(ns.name()).withName("four").get() == null);
+    client.apps().controllerRevisions().inNamespace(ns.name()).withLabel("modelserving.volcano.sh/name", "four").delete();
+    client.services().inNamespace(ns.name()).withName("four").patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        "{\"spec\":{\"selector\":{\"leaderworkerset.sigs.k8s.io/name\":\"four\",\"modelserving.volcano.sh/name\":null}}}");
+
+    Map<String, String> ours = Lws.uids(ns.name(), "four");
+    UpstreamLws.start();
+    await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      awaitUpstreamReady("four", 4, 2);
+      for (Pod p : Lws.pods(ns.name(), "four").values()) {
+        assertThat(owners(p)).as("owner of %s", p.getMetadata().getName()).containsExactly("StatefulSet controller=true");
+      }
+      Set<String> selected = client.pods().inNamespace(ns.name()).withLabels(
+          client.services().inNamespace(ns.name()).withName("four").get().getSpec().getSelector()).list().getItems().stream()
+          .map(p -> p.getMetadata().getName()).collect(Collectors.toCollection(java.util.TreeSet::new));
+      assertThat(selected).as("pods behind Service four").isEqualTo(Lws.podNames("four", 4, 2));
+    });
+    Map<String, String> upstream = Lws.uids(ns.name(), "four");
+    System.out.println("the way back: " + ours.keySet().stream().filter(p -> !ours.get(p).equals(upstream.get(p))).count()
+        + " of " + ours.size() + " pods of four were replaced by upstream's StatefulSets");
   }
 
   // ---- helpers ----
