@@ -6,6 +6,7 @@ import dev.modelserving.controller.metrics.ControllerMetrics;
 import dev.modelserving.controller.reconciler.LeaderWorkerSetSupport;
 import dev.modelserving.controller.reconciler.ModelServingReconciler;
 import dev.modelserving.controller.reconciler.PodGroupSupport;
+import dev.modelserving.controller.reconciler.ReconcileRetry;
 import dev.modelserving.controller.ops.HttpEndpoints.Readiness;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -17,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.Optional;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +97,7 @@ public final class Controllers {
       // A periodic pass guards against a missed event (JOSDK own-write filtering, see
       // JAVA-STACK.md); passes that find nothing to do write nothing.
       operator.register(modelServings, c -> c.withReconciliationMaxInterval(Duration.ofMinutes(5))
-          .withGenerationAware(false).withOnUpdateFilter(new SpecOrMetadataChanged<>()));
+          .withGenerationAware(false).withOnUpdateFilter(new SpecOrMetadataChanged<>()).withRetry(ReconcileRetry.forever()));
       lws = new LeaderWorkerSetSupport(client, clock, threads, metrics);
     }
     podGroups.start(); // before the first reconcile, which must know whether PodGroups are served
@@ -143,11 +143,9 @@ public final class Controllers {
     if (s == State.STOPPING) {
       return new Readiness(false, "stopping");
     }
-    TreeSet<String> notWatching = new TreeSet<>();
-    operator.getRuntimeInfo().unhealthyInformerWrappingEventSourceHealthIndicator()
-        .forEach((controller, sources) -> sources.keySet().forEach(source -> notWatching.add(controller + "/" + source)));
-    if (!notWatching.isEmpty()) {
-      return new Readiness(false, "not watching (is the API server reachable?): " + String.join(", ", notWatching));
+    Optional<String> informers = InformerHealth.problem(operator);
+    if (informers.isPresent()) {
+      return new Readiness(false, informers.get());
     }
     if (s == State.STANDBY) {
       return new Readiness(true, "standby: waiting for the Lease");

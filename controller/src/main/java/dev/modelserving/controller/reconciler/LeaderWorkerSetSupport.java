@@ -5,6 +5,7 @@ import dev.modelserving.controller.kube.EventRecorder;
 import dev.modelserving.controller.kube.ServedApis;
 import dev.modelserving.controller.kube.SpecOrMetadataChanged;
 import dev.modelserving.controller.metrics.ControllerMetrics;
+import dev.modelserving.controller.ops.InformerHealth;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -15,7 +16,6 @@ import io.javaoperatorsdk.operator.processing.retry.RetryExecution;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +42,7 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
   private final ScheduledThreadPoolExecutor lifecycle = lifecycleThread();
   private SharedIndexInformer<CustomResourceDefinition> crdInformer;
   // Only touched on the lifecycle thread:
-  private Operator operator;
+  private volatile Operator operator;
   private boolean leading;
   private boolean established;
   private RetryExecution retry;
@@ -110,15 +110,11 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
     if (o == null) {
       return Optional.empty();
     }
-    TreeSet<String> notWatching = new TreeSet<>();
     try {
-      o.getRuntimeInfo().unhealthyInformerWrappingEventSourceHealthIndicator()
-          .forEach((controller, sources) -> sources.keySet().forEach(s -> notWatching.add(controller + "/" + s)));
+      return InformerHealth.problem(o);
     } catch (RuntimeException stoppedMeanwhile) {
       return Optional.empty();
     }
-    return notWatching.isEmpty() ? Optional.empty()
-        : Optional.of("not watching (is the API server reachable?): " + String.join(", ", notWatching));
   }
 
   private void changed(CustomResourceDefinition crd) {
@@ -147,7 +143,7 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
     try {
       o.register(new LeaderWorkerSetReconciler(clock, new EventRecorder(client, clock, metrics), metrics),
           c -> c.withReconciliationMaxInterval(Duration.ofMinutes(5))
-              .withGenerationAware(false).withOnUpdateFilter(new SpecOrMetadataChanged<>()));
+              .withGenerationAware(false).withOnUpdateFilter(new SpecOrMetadataChanged<>()).withRetry(ReconcileRetry.forever()));
       o.start();
     } catch (RuntimeException e) {
       try {

@@ -1,0 +1,146 @@
+package dev.modelserving.controller.it;
+
+import static dev.modelserving.controller.it.ModelServingSupport.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.modelserving.api.lws.v1.LeaderWorkerSet;
+import dev.modelserving.api.v1alpha1.ModelServing;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.IntConsumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chaos: the controller is SIGKILLed at random moments, a dozen times, while a ModelServing and a
+ * LeaderWorkerSet scale up, scale down and roll out, and their specs are edited while it is down.
+ * Started once more, it ends with exactly the pods the last specs ask for: names, template, count,
+ * every pod owned, nothing left over, and the status says so. The seed is logged (system property
+ * {@code chaos.seed} replays a run).
+ */
+class ControllerChaosIT {
+  private static final Logger log = LoggerFactory.getLogger(ControllerChaosIT.class);
+  @RegisterExtension static final TestNamespace ns = new TestNamespace("chaos");
+  private static final int KILLS = 12;
+
+  private int msReplicas = 2;
+  private int lwsReplicas = 2;
+  private int msVersion = 1;
+  private int lwsVersion = 1;
+
+  private static String version(Pod pod) {
+    return pod.getSpec().getContainers().get(0).getEnv().stream().filter(e -> e.getName().equals("VERSION"))
+        .map(EnvVar::getValue).findFirst().orElse("");
+  }
+
+  /** One random change to either object: a scale up or down, or a new template. */
+  private void change(Random random) {
+    List<IntConsumer> changes = List.of(
+        n -> {
+          msReplicas = 1 + random.nextInt(4);
+          modelServings().inNamespace(ns.name()).withName("chaos-ms").scale(msReplicas);
+        },
+        n -> {
+          lwsReplicas = 1 + random.nextInt(4);
+          Edits.edit(Lws.lwss().inNamespace(ns.name()).withName("chaos-lws"), l -> {
+            l.getSpec().setReplicas(lwsReplicas);
+            return l;
+          });
+        },
+        n -> {
+          msVersion++;
+          Edits.edit(modelServings().inNamespace(ns.name()).withName("chaos-ms"), m -> {
+            m.getSpec().getTemplate().getRoles().forEach(r ->
+                r.getEntryTemplate().getSpec().getContainers().get(0).getEnv().get(0).setValue(String.valueOf(msVersion)));
+            return m;
+          });
+        },
+        n -> {
+          lwsVersion++;
+          Edits.edit(Lws.lwss().inNamespace(ns.name()).withName("chaos-lws"), l -> {
+            l.getSpec().getLeaderWorkerTemplate().getWorkerTemplate().getSpec().getContainers().get(0).getEnv().get(0)
+                .setValue(String.valueOf(lwsVersion));
+            return l;
+          });
+        });
+    int which = random.nextInt(changes.size());
+    changes.get(which).accept(which);
+    log.info("chaos: change {} -> ms replicas {} v{}, lws replicas {} v{}", which, msReplicas, msVersion, lwsReplicas, lwsVersion);
+  }
+
+  @Test
+  void killedAtRandomMomentsItEndsWithExactlyTheExpectedPods() throws Exception {
+    long seed = Long.getLong("chaos.seed", System.nanoTime());
+    log.info("chaos seed {} (replay with -Dchaos.seed={})", seed, seed);
+    Random random = new Random(seed);
+    String entry = "{\"containers\": [{\"name\": \"c\", \"image\": \"registry.k8s.io/pause:3.10\", \"env\": [{\"name\": \"VERSION\", \"value\": \"1\"}]}]}";
+    ModelServing ms = ModelServingYaml.of("chaos-ms", msReplicas, "", ModelServingYaml.role("a", 1, 1, entry), ModelServingYaml.role("b", 2, 0, entry));
+    modelServings().inNamespace(ns.name()).resource(ms).create();
+    LeaderWorkerSet lws = Lws.simple("chaos-lws", lwsReplicas, 3, "", "");
+    lws.getSpec().getLeaderWorkerTemplate().getWorkerTemplate().getSpec().getContainers().get(0)
+        .setEnv(new ArrayList<>(List.of(new EnvVar("VERSION", "1", null))));
+    Lws.lwss().inNamespace(ns.name()).resource(lws).create();
+
+    for (int kill = 1; kill <= KILLS; kill++) {
+      try (ControllerProcess controller = ControllerProcess.start("ControllerChaosIT-" + kill)) {
+        change(random);
+        if (random.nextBoolean()) {
+          change(random);
+        }
+        long lifetime = 200 + random.nextInt(2500);
+        Thread.sleep(lifetime);
+        log.info("chaos: kill {} after {} ms", kill, lifetime);
+        controller.kill();
+      }
+      change(random); // while it is down
+    }
+
+    try (ControllerProcess last = ControllerProcess.start("ControllerChaosIT-last")) {
+      ModelServing want = get(ns.name(), "chaos-ms");
+      assertThat(want.getSpec().getReplicas()).isEqualTo(msReplicas);
+      awaitAvailable(ns.name(), "chaos-ms", msReplicas, expectedPodNames(want));
+      Lws.awaitReady(ns.name(), "chaos-lws", lwsReplicas, 3);
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+        ModelServing live = get(ns.name(), "chaos-ms");
+        assertThat(live.getStatus().getUpdatedReplicas()).isEqualTo(msReplicas);
+        assertThat(live.getStatus().getCurrentRevision()).isEqualTo(live.getStatus().getUpdateRevision());
+        List<Pod> all = client().pods().inNamespace(ns.name()).list().getItems();
+        assertThat(all).as("no pod terminating or left over").allSatisfy(p -> assertThat(p.getMetadata().getDeletionTimestamp()).isNull());
+        Set<String> expected = new TreeSet<>(expectedPodNames(live));
+        expected.addAll(Lws.podNames("chaos-lws", lwsReplicas, 3));
+        assertThat(all.stream().map(p -> p.getMetadata().getName()).sorted().toList()).as("every pod in the namespace")
+            .containsExactlyElementsOf(expected);
+        String msUid = live.getMetadata().getUid();
+        for (Pod p : all) {
+          OwnerReference owner = p.getMetadata().getOwnerReferences().stream().filter(o -> Boolean.TRUE.equals(o.getController()))
+              .findFirst().orElseThrow(() -> new AssertionError("pod " + p.getMetadata().getName() + " has no controller"));
+          boolean msPod = p.getMetadata().getName().startsWith("chaos-ms-");
+          if (msPod) {
+            assertThat(owner.getUid()).isEqualTo(msUid);
+            assertThat(p.getMetadata().getLabels().get("modelserving.volcano.sh/revision")).isEqualTo(live.getStatus().getUpdateRevision());
+            if ("true".equals(p.getMetadata().getLabels().get("modelserving.volcano.sh/entry"))) {
+              assertThat(version(p)).as("template of %s", p.getMetadata().getName()).isEqualTo(String.valueOf(msVersion));
+            }
+          } else {
+            assertThat(owner.getName()).isEqualTo("chaos-lws");
+            assertThat(version(p)).as("template of %s", p.getMetadata().getName()).isEqualTo(String.valueOf(lwsVersion));
+          }
+        }
+        LeaderWorkerSet liveLws = Lws.get(ns.name(), "chaos-lws");
+        assertThat(liveLws.getStatus().getReplicas()).isEqualTo(lwsReplicas);
+        assertThat(liveLws.getStatus().getUpdatedReplicas()).isEqualTo(lwsReplicas);
+      });
+      assertThat(last.isAlive()).isTrue();
+    }
+  }
+}
