@@ -35,6 +35,11 @@ ETCD_PORT=$((PORT_BASE + 379)); ETCD_PEER_PORT=$((PORT_BASE + 380))
 API_PORT=$((PORT_BASE + 443))
 KCM_PORT=$((PORT_BASE + 257)); SCHED_PORT=$((PORT_BASE + 259)); KWOK_PORT=$((PORT_BASE + 247))
 NODE_COUNT="${LOCAL_CLUSTER_NODES:-4}"
+# A tainted extra node whose pods get loopback IPs (see create_nodes); tests read these names from
+# LocalCluster.java, keep both in step.
+LOOPBACK_NODE=kwok-loopback-0
+LOOPBACK_POD_CIDR=127.244.0.0/16
+LOOPBACK_TAINT=local-cluster/loopback-pod-ips
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 LWS_CRD_NAME=leaderworkersets.leaderworkerset.x-k8s.io
 MS_CRD_NAME=modelservings.workload.serving.volcano.sh
@@ -218,7 +223,8 @@ start_control_plane() {
     --root-ca-file="$pki/ca.crt" --service-account-private-key-file="$pki/sa.key" \
     --use-service-account-credentials=false --controllers='*,-nodeipam,-cloud-node-lifecycle' --profiling=false
   start_kube_scheduler
-  # Pod IPs come from --cidr and are only written into status; nothing ever dials them.
+  # Pod IPs come from --cidr (10.244/16, only written into status; nothing dials them), except on
+  # the loopback node (create_nodes), whose podCIDR lies on 127.0.0.0/8 so that tests can reach its pods.
   start kwok --kubeconfig="$KUBECONFIG_FILE" --config="$CP_CACHE/kwok-stages.yaml" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
     --cidr=10.244.0.0/16 --node-ip=127.0.0.1 --node-port="$KWOK_PORT" --server-address="127.0.0.1:$KWOK_PORT" \
@@ -254,11 +260,32 @@ status:
   capacity: {$capacity}
 "
   done
+  # One more node whose pods get IPs from a loopback range, where one listener on 0.0.0.0 answers
+  # for every pod (the fake model server of the Kthena router and autoscaler tests). It is tainted,
+  # so only pods that tolerate the taint land there: the API server refuses loopback addresses in
+  # EndpointSlices, so other pods keep their 10.244/16 addresses and their Services' endpoints.
+  if ! kubectl get node "$LOOPBACK_NODE" >/dev/null 2>&1; then
+    manifest+="---
+apiVersion: v1
+kind: Node
+metadata:
+  name: $LOOPBACK_NODE
+  annotations: {kwok.x-k8s.io/node: fake, node.alpha.kubernetes.io/ttl: \"0\"}
+  labels: {kubernetes.io/hostname: $LOOPBACK_NODE, kubernetes.io/os: linux, kubernetes.io/arch: amd64, type: kwok}
+spec:
+  podCIDR: $LOOPBACK_POD_CIDR
+  podCIDRs: [$LOOPBACK_POD_CIDR]
+  taints: [{key: $LOOPBACK_TAINT, value: \"true\", effect: NoSchedule}]
+status:
+  allocatable: {$capacity}
+  capacity: {$capacity}
+"
+  fi
   if [ -n "$manifest" ]; then
     log "creating fake nodes"
     printf '%s' "$manifest" | kubectl create -f - >/dev/null
   fi
-  wait_for "$NODE_COUNT Ready nodes" 120 nodes_ready
+  wait_for "$((NODE_COUNT + 1)) Ready nodes" 120 nodes_ready
 }
 
 crds_established() { # kubectl wait fails at once while a new CRD has no conditions yet, so poll
@@ -269,7 +296,7 @@ crds_established() { # kubectl wait fails at once while a new CRD has no conditi
 }
 
 nodes_ready() {
-  [ "$(kubectl get nodes -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True)" -ge "$NODE_COUNT" ]
+  [ "$(kubectl get nodes -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True)" -ge "$((NODE_COUNT + 1))" ]
 }
 
 install_crds() {
