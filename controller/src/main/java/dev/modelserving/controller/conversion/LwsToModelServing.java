@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Converts a LeaderWorkerSet into the ModelServing that runs it (pure; the mapping table is
@@ -44,7 +45,8 @@ import java.util.Optional;
  * <p>Replicas are synced one way without fighting other writers: the LWS's {@code spec.replicas}
  * is copied only when it differs from the value copied last time (kept in the annotation {@value
  * Annotations#LWS_SYNCED_REPLICAS}); otherwise the ModelServing keeps its current replicas, so a
- * change made there by Kthena's autoscaler stands until the LWS itself is scaled.
+ * change made there by Kthena's autoscaler stands until the LWS itself is scaled, and is reported
+ * back to the LWS ({@link #replicasToReport}).
  */
 public final class LwsToModelServing {
   /** Kthena's role name for converted LeaderWorkerSets. */
@@ -153,6 +155,23 @@ public final class LwsToModelServing {
     Map<String, String> a = existing.get().getMetadata().getAnnotations();
     String synced = a == null ? null : a.get(Annotations.LWS_SYNCED_REPLICAS);
     return Integer.toString(lwsReplicas).equals(synced) ? existing.get().getSpec().getReplicas() : lwsReplicas;
+  }
+
+  /**
+   * The replica count to write back into the LWS's {@code spec.replicas}: the ModelServing's, when
+   * someone scaled the ModelServing itself (Kthena's autoscaler, an HPA on the ModelServing) while
+   * the LWS kept the value synced last time. Then {@code kubectl get lws} shows the autoscaler's
+   * decision as DESIRED. Empty when nothing is to be reported (the LWS changed since: it wins).
+   */
+  public static OptionalInt replicasToReport(LeaderWorkerSet raw, Optional<ModelServing> existing) {
+    if (existing.isEmpty() || existing.get().getSpec() == null || existing.get().getSpec().getReplicas() == null) {
+      return OptionalInt.empty();
+    }
+    Map<String, String> a = existing.get().getMetadata().getAnnotations();
+    String synced = a == null ? null : a.get(Annotations.LWS_SYNCED_REPLICAS);
+    int lwsReplicas = LwsDefaults.apply(raw).getSpec().getReplicas();
+    int msReplicas = existing.get().getSpec().getReplicas();
+    return Integer.toString(lwsReplicas).equals(synced) && msReplicas != lwsReplicas ? OptionalInt.of(msReplicas) : OptionalInt.empty();
   }
 
   private static RolloutStrategy rolloutStrategy(LeaderWorkerSet lws) {

@@ -19,6 +19,8 @@ import dev.modelserving.controller.lws.LwsValidator;
 import dev.modelserving.controller.podgen.Revisions;
 import dev.modelserving.controller.validation.Violation;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
+import io.fabric8.kubernetes.api.model.autoscaling.v1.ScaleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -41,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -119,7 +122,17 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
               + " it is left alone: delete or rename it to let the LeaderWorkerSet run"));
     }
 
-    // 2. Apply the converted ModelServing when it changed. An LWS the upstream controller ran is
+    // 2. The ModelServing was scaled by someone else (Kthena's autoscaler, an HPA on it) while the
+    //    LWS kept its replicas: write that into the LWS, so that `kubectl get lws` shows it as
+    //    DESIRED. The LWS update brings us back, and the sync below then has nothing to change.
+    if (problem.isEmpty() && !takeoverInProgress(lws) && existing.filter(ms -> OwnerRefs.isControlledBy(ms, lws)).isPresent()) {
+      OptionalInt scaled = LwsToModelServing.replicasToReport(lws, existing);
+      if (scaled.isPresent() && reportReplicas(context.getClient(), lws, scaled.getAsInt())) {
+        return UpdateControl.noUpdate();
+      }
+    }
+
+    // 3. Apply the converted ModelServing when it changed. An LWS the upstream controller ran is
     //    taken over first (UpstreamTakeover): its ModelServing holds back until the pods are adopted.
     boolean applied = false;
     UpstreamTakeoverShell.Step takeover = UpstreamTakeoverShell.Step.NONE;
@@ -164,7 +177,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
       return takeoverStatus(lws, takeover);
     }
 
-    // 3. Status, written only when it differs; a new problem is also an Event and a log line.
+    // 4. Status, written only when it differs; a new problem is also an Event and a log line.
     //    A ModelServing status that has not caught up with its spec (or with what was just applied)
     //    says nothing about this generation yet: its own status update brings us back.
     Optional<ModelServing> owned = existing.filter(ms -> OwnerRefs.isControlledBy(ms, lws));
@@ -235,6 +248,35 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
   }
 
   /** Creates missing per-pod claims; with {@code whenScaled: Delete} removes those of removed groups. */
+  /**
+   * Sets the LWS's replicas to {@code replicas} through its scale subresource, guarded by the
+   * resourceVersion this reconcile saw: a concurrent {@code kubectl scale lws} is never overwritten
+   * (the update fails with a conflict, and the LWS's own change brings us back). True when written.
+   */
+  private boolean reportReplicas(KubernetesClient client, LeaderWorkerSet lws, int replicas) {
+    String ns = lws.getMetadata().getNamespace();
+    String name = lws.getMetadata().getName();
+    Scale scale = new ScaleBuilder()
+        .withNewMetadata().withName(name).withNamespace(ns).withResourceVersion(lws.getMetadata().getResourceVersion()).endMetadata()
+        .withNewSpec().withReplicas(replicas).endSpec()
+        .build();
+    try {
+      metrics.apiWrite("update", "leaderworkersets/scale");
+      client.resources(LeaderWorkerSet.class).inNamespace(ns).withName(name).scale(scale);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404 || e.getCode() == 409) {
+        log.info("{}/{}: the LeaderWorkerSet changed meanwhile; not reporting the ModelServing's {} replicas yet", ns, name, replicas);
+        return false;
+      }
+      throw e;
+    }
+    log.info("{}/{}: spec.replicas {} -> {}: its ModelServing was scaled directly (e.g. by Kthena's autoscaler)",
+        ns, name, lws.getSpec().getReplicas(), replicas);
+    events.normal(lws, "ScaledThroughModelServing", "spec.replicas set to " + replicas + " from ModelServing " + name
+        + ", which was scaled directly (e.g. by Kthena's autoscaler)");
+    return true;
+  }
+
   private static Optional<Problem> ensureVolumeClaims(KubernetesClient client, LeaderWorkerSet lws, int groups, ControllerMetrics metrics) {
     List<PersistentVolumeClaim> desired = LwsVolumeClaims.desired(lws, groups);
     if (desired.isEmpty()) {

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -232,6 +233,28 @@ class LwsToModelServingTest {
     assertThat(ms.getSpec().getReplicas()).isEqualTo(expected);
     // The annotation always records the LWS value, so the next change is seen.
     assertThat(ms.getMetadata().getAnnotations()).containsEntry(Annotations.LWS_SYNCED_REPLICAS, Integer.toString(lwsReplicas));
+  }
+
+  static Stream<Arguments> replicasToReportBack() {
+    return Stream.of(
+        Arguments.of("ModelServing scaled (Kthena's autoscaler), LWS unchanged: report 5 to the LWS", "2", 5, 2, OptionalInt.of(5)),
+        Arguments.of("nothing scaled", "2", 2, 2, OptionalInt.empty()),
+        Arguments.of("LWS scaled since last sync: the LWS wins, nothing to report", "2", 5, 3, OptionalInt.empty()),
+        Arguments.of("no annotation (never synced by us): nothing to report", null, 5, 2, OptionalInt.empty()),
+        Arguments.of("ModelServing scaled to zero is reported too", "2", 0, 2, OptionalInt.of(0)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("replicasToReportBack")
+  void aScaleOfTheModelServingIsReportedToTheLws(String name, String synced, int msReplicas, int lwsReplicas, OptionalInt expected) {
+    LeaderWorkerSet lws = lws();
+    lws.getSpec().setReplicas(lwsReplicas);
+    assertThat(LwsToModelServing.replicasToReport(lws, Optional.of(existing(synced, msReplicas)))).isEqualTo(expected);
+  }
+
+  @Test
+  void noModelServingYetReportsNothing() {
+    assertThat(LwsToModelServing.replicasToReport(lws(), Optional.empty())).isEmpty();
   }
 
   // ---- revision label: pod-shaping parts only (LWS.md §3.1) ----

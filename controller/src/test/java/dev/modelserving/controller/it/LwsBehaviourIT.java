@@ -189,6 +189,10 @@ class LwsBehaviourIT {
         assertThat(Lws.pods(ns.name(), "autoscaled").keySet()).isEqualTo(Lws.podNames("autoscaled", 2, 2)));
     Thread.sleep(5_000);
     assertThat(ModelServingSupport.get(ns.name(), "autoscaled").getSpec().getReplicas()).as("not reverted").isEqualTo(2);
+    // ... and reported on the LWS: DESIRED (spec.replicas) shows the autoscaler's decision.
+    Lws.awaitReady(ns.name(), "autoscaled", 2, 2);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(LocalCluster.client().v1().events().inNamespace(ns.name()).list().getItems())
+        .anyMatch(e -> "ScaledThroughModelServing".equals(e.getReason()) && "autoscaled".equals(e.getInvolvedObject().getName())));
     Kubectl.run("scale", "lws", "autoscaled", "-n", ns.name(), "--replicas=3");
     Lws.awaitReady(ns.name(), "autoscaled", 3, 2);
   }
