@@ -138,6 +138,9 @@ class HelmChartIT {
     for (String verb : List.of("get", "list", "watch", "create", "delete")) {
       expected.put(verb + " controllerrevisions.apps", true);
     }
+    // A scale made on an LWS's ModelServing (Kthena's autoscaler) is reported through the LWS's scale.
+    expected.put("update leaderworkersets.leaderworkerset.x-k8s.io --subresource=scale", true);
+    expected.put("get leaderworkersets.leaderworkerset.x-k8s.io --subresource=scale", false);
     expected.put("update controllerrevisions.apps", false);
     // blockOwnerDeletion under OwnerReferencesPermissionEnforcement (on in the local cluster).
     expected.put("update modelservings.workload.serving.volcano.sh --subresource=finalizers", true);
@@ -170,7 +173,6 @@ class HelmChartIT {
     expected.put("list nodes", false);
     expected.put("create pods --subresource=exec", false);
     expected.put("update pods --subresource=status", false);
-    expected.put("update leaderworkersets.leaderworkerset.x-k8s.io --subresource=scale", false);
     expected.put("list events", false);
     expected.put("delete events", false);
 
