@@ -36,7 +36,7 @@ API_PORT=$((PORT_BASE + 443))
 KCM_PORT=$((PORT_BASE + 257)); SCHED_PORT=$((PORT_BASE + 259)); KWOK_PORT=$((PORT_BASE + 247))
 NODE_COUNT="${LOCAL_CLUSTER_NODES:-4}"
 # A tainted extra node whose pods get loopback IPs (see create_nodes); tests read these names from
-# LocalCluster.java, keep both in step.
+# controller/src/test/.../it/Kthena.java, keep both in step.
 LOOPBACK_NODE=kwok-loopback-0
 LOOPBACK_POD_CIDR=127.244.0.0/16
 LOOPBACK_TAINT=local-cluster/loopback-pod-ips
