@@ -23,8 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every upstream Kthena ModelServing example runs under the controller (a separate process): it
  * becomes Available with the expected pods, which carry Kthena's labels and env, and the headless
- * Services Kthena creates exist. The local scheduler answers to {@code volcano}, so the examples'
- * schedulerName works; PodGroups are not part of this (no Volcano PodGroup CRD is installed).
+ * Services Kthena creates exist. The examples name {@code volcano}: without the volcano component
+ * the local kube-scheduler answers to it; with it, the real Volcano scheduler places them through
+ * the PodGroups the controller makes (their shape is PodGroupIT's subject).
  */
 class ModelServingExamplesIT {
   @RegisterExtension static final TestNamespace ns = new TestNamespace("ms-examples");

@@ -260,8 +260,11 @@ class RollingUpdateIT {
       setEnv(ModelServingSupport.modelServings().inNamespace(ns.name()).withName(name), List.of(new EnvVar("MODEL_VERSION", "2", null)));
       await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
         ModelServing live = ModelServingSupport.get(ns.name(), name);
+        // A status of the new generation: the one from before the edit says the same numbers.
+        assertThat(live.getStatus().getObservedGeneration()).isEqualTo(live.getMetadata().getGeneration());
         assertThat(live.getStatus().getUpdatedReplicas()).isEqualTo(1);
         assertThat(live.getStatus().getAvailableReplicas()).isEqualTo(1);
+        assertThat(order).hasSize(4);
       });
     }
     assertThat(worst[0]).as("role replicas down at once (role maxUnavailable 1)").isEqualTo(1);
