@@ -169,7 +169,7 @@ public final class LwsToModelServing {
     }
     Map<String, String> a = existing.get().getMetadata().getAnnotations();
     String synced = a == null ? null : a.get(Annotations.LWS_SYNCED_REPLICAS);
-    int lwsReplicas = LwsDefaults.apply(raw).getSpec().getReplicas();
+    int lwsReplicas = DefaultedLeaderWorkerSet.of(raw).get().getSpec().getReplicas();
     int msReplicas = existing.get().getSpec().getReplicas();
     return Integer.toString(lwsReplicas).equals(synced) && msReplicas != lwsReplicas ? OptionalInt.of(msReplicas) : OptionalInt.empty();
   }
