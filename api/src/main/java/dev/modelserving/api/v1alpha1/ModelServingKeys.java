@@ -168,6 +168,14 @@ public final class ModelServingKeys {
     public static final String REASON_UPDATE_COMPLETE = "UpdateComplete";
     public static final String REASON_INVALID_SPEC = "InvalidSpec";
     public static final String REASON_PLUGIN_ERROR = "PluginError";
+    /** The API server refused a pod or Service the controller created (Progressing=False). */
+    public static final String REASON_FAILED_CREATE = "FailedCreate";
+
+    /** Message of Available=True, and of Progressing=False when nothing is left to do. */
+    public static final String MESSAGE_ALL_GROUPS_READY = "All serving groups are ready";
+
+    /** Message of UpdateInProgress=False. */
+    public static final String MESSAGE_ALL_GROUPS_UPDATED = "All serving groups are updated";
 
     /**
      * Present when {@code spec.template.gangPolicy} is set: True while every serving group has its
@@ -184,18 +192,31 @@ public final class ModelServingKeys {
     public static final String REASON_POD_GROUP_CONFLICT = "PodGroupConflict";
   }
 
-  /** Reasons of the Kubernetes Events the controller records on a ModelServing. */
+  /**
+   * Reasons of the Kubernetes Events the controller records on a ModelServing for what a pass
+   * changes. A problem that stops progress is recorded with its condition reason ({@link
+   * Conditions}: {@code REASON_INVALID_SPEC}, {@code REASON_PLUGIN_ERROR}, {@code
+   * REASON_FAILED_CREATE}, the gang-scheduling reasons).
+   */
   public static final class EventReasons {
     private EventReasons() {}
 
-    public static final String INVALID_SPEC = "InvalidSpec";
-    public static final String PLUGIN_ERROR = "PluginError";
-    public static final String SCALED_UP = "ServingGroupCreated";
-    public static final String SCALED_DOWN = "ServingGroupDeleted";
-    public static final String ROLE_CREATED = "RoleCreated";
+    /** A serving group is created (scale up, or first creation). */
+    public static final String SERVING_GROUP_CREATED = "ServingGroupCreated";
+
+    /** A serving group is deleted (scale down, or a surge group given back). */
+    public static final String SERVING_GROUP_DELETED = "ServingGroupDeleted";
+
+    /** A role replica is deleted (role scaled down). */
     public static final String ROLE_DELETED = "RoleDeleted";
+
+    /** A failed or deleted pod makes the controller rebuild its role replica (RoleRecreate). */
     public static final String RECREATING_ROLE = "RecreatingRole";
-    public static final String RECREATING_GROUP = "RecreatingServingGroup";
-    public static final String POD_FAILED = "PodFailed";
+
+    /** A failed or deleted pod makes the controller rebuild its group (ServingGroupRecreate). */
+    public static final String RECREATING_SERVING_GROUP = "RecreatingServingGroup";
+
+    /** An outdated serving group or role replica is replaced by a rolling update. */
+    public static final String ROLLING_UPDATE = "RollingUpdate";
   }
 }

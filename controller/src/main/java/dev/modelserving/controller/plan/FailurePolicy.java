@@ -1,5 +1,6 @@
 package dev.modelserving.controller.plan;
 
+import dev.modelserving.api.v1alpha1.ModelServingKeys.EventReasons;
 import dev.modelserving.api.v1alpha1.RecoveryPolicy;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Instant;
@@ -67,11 +68,11 @@ final class FailurePolicy {
       return new Outcome(new PlanPart(List.of(), List.of(), List.of(), lookAgainAt), Optional.empty());
     }
     if (recovery == RecoveryPolicy.ServingGroupRecreate) {
-      Plan.Note note = new Plan.Note("RecreatingServingGroup", cause + ": recreating serving group " + ctx.groupName(replica.group()), false);
+      Plan.Note note = new Plan.Note(EventReasons.RECREATING_SERVING_GROUP, cause + ": recreating serving group " + ctx.groupName(replica.group()), false);
       return new Outcome(new PlanPart(List.of(), List.of(), List.of(note), lookAgainAt), Optional.of(trigger));
     }
     Instant cutoff = trigger;
-    Plan.Note note = new Plan.Note("RecreatingRole", cause + ": recreating " + replica.describe(ctx), false);
+    Plan.Note note = new Plan.Note(EventReasons.RECREATING_ROLE, cause + ": recreating " + replica.describe(ctx), false);
     List<Pod> deletes = pods.stream().filter(p -> !PodHealth.createdAt(p).isAfter(cutoff)).toList();
     return new Outcome(new PlanPart(List.of(), deletes, List.of(note), lookAgainAt), Optional.empty());
   }

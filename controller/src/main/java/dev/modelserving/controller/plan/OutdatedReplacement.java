@@ -1,5 +1,6 @@
 package dev.modelserving.controller.plan;
 
+import dev.modelserving.api.v1alpha1.ModelServingKeys.EventReasons;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,7 +62,7 @@ final class OutdatedReplacement {
       if (wasReady && budget <= 0) {
         break;
       }
-      notes.add(new Plan.Note("RollingUpdate", "replacing outdated " + describe.apply(o), false));
+      notes.add(new Plan.Note(EventReasons.ROLLING_UPDATE, "replacing outdated " + describe.apply(o), false));
       deletes.addAll(units.get(o));
       units.get(o).forEach(p -> replaced.add(p.getMetadata().getName()));
       if (wasReady) {

@@ -1,5 +1,6 @@
 package dev.modelserving.controller.plan;
 
+import dev.modelserving.api.v1alpha1.ModelServingKeys.EventReasons;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
 import dev.modelserving.api.v1alpha1.Role;
 import dev.modelserving.controller.podgen.PodNames;
@@ -79,7 +80,7 @@ final class ScalePolicy {
     List<Plan.Note> notes = new ArrayList<>();
     for (var entry : groups.byOrdinal().entrySet()) {
       if (!kept.contains(entry.getKey())) {
-        notes.add(new Plan.Note("ServingGroupDeleted", "deleting serving group " + ctx.groupName(entry.getKey()), false));
+        notes.add(new Plan.Note(EventReasons.SERVING_GROUP_DELETED, "deleting serving group " + ctx.groupName(entry.getKey()), false));
         deletes.addAll(entry.getValue());
       }
     }
@@ -112,7 +113,7 @@ final class ScalePolicy {
     List<Plan.Note> notes = new ArrayList<>();
     for (var entry : existing.entrySet()) {
       if (!kept.contains(entry.getKey())) {
-        notes.add(new Plan.Note("RoleDeleted", "deleting role replica " + PodNames.roleId(role.getName(), entry.getKey())
+        notes.add(new Plan.Note(EventReasons.ROLE_DELETED, "deleting role replica " + PodNames.roleId(role.getName(), entry.getKey())
             + " of serving group " + ctx.groupName(g), false));
         deletes.addAll(entry.getValue());
       }

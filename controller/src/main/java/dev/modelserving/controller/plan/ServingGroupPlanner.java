@@ -1,6 +1,7 @@
 package dev.modelserving.controller.plan;
 
 import dev.modelserving.api.v1alpha1.ModelServing;
+import dev.modelserving.api.v1alpha1.ModelServingKeys.EventReasons;
 import dev.modelserving.api.v1alpha1.Role;
 import dev.modelserving.controller.plan.RoleTemplates.RoleTemplate;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -122,7 +123,7 @@ public final class ServingGroupPlanner {
       return; // nothing is created in a group that is being rebuilt
     }
     if (groupPods.isEmpty() && !groupCreates.isEmpty()) {
-      draft.notes.add(new Plan.Note("ServingGroupCreated", "creating serving group " + ctx.groupName(g), false));
+      draft.notes.add(new Plan.Note(EventReasons.SERVING_GROUP_CREATED, "creating serving group " + ctx.groupName(g), false));
     }
     draft.creates.addAll(groupCreates);
   }

@@ -114,10 +114,10 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
         .orElseGet(() -> LwsValidator.validate(defaulted)));
     violations.addAll(LwsValidator.unsupported(defaulted));
     if (!violations.isEmpty()) {
-      problem = Optional.of(new Problem("InvalidSpec",
+      problem = Optional.of(new Problem(LwsKeys.Events.INVALID_SPEC,
           "invalid spec: " + violations.stream().map(Violation::toString).collect(Collectors.joining("; "))));
     } else if (existing.isPresent() && !OwnerRefs.isControlledBy(existing.get(), lws)) {
-      problem = Optional.of(new Problem("ModelServingConflict",
+      problem = Optional.of(new Problem(LwsKeys.Events.MODEL_SERVING_CONFLICT,
           "ModelServing " + ns + "/" + name + " exists and is not controlled by this LeaderWorkerSet;"
               + " it is left alone: delete or rename it to let the LeaderWorkerSet run"));
     }
@@ -160,13 +160,13 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
           applied = true;
           log.info("{}/{}: {} ModelServing", ns, name, existing.isPresent() ? "updated" : "created");
           if (existing.isEmpty()) {
-            events.normal(lws, "GroupsProgressing", "Created ModelServing " + name);
+            events.normal(lws, LwsKeys.Events.GROUPS_PROGRESSING, "Created ModelServing " + name);
           }
         } catch (KubernetesClientException e) {
           if (e.getCode() < 400 || e.getCode() >= 500 || e.getCode() == 409 || e.getCode() == 429) {
             throw e;
           }
-          problem = Optional.of(new Problem("FailedCreate", "cannot apply ModelServing " + name + ": "
+          problem = Optional.of(new Problem(LwsKeys.Events.FAILED_CREATE, "cannot apply ModelServing " + name + ": "
               + (e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage())));
         }
       }
@@ -298,7 +298,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
           continue;
         }
         if (e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 429) {
-          return Optional.of(new Problem("FailedCreate", "cannot create PersistentVolumeClaim " + claim.getMetadata().getName() + ": "
+          return Optional.of(new Problem(LwsKeys.Events.FAILED_CREATE, "cannot create PersistentVolumeClaim " + claim.getMetadata().getName() + ": "
               + (e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage())));
         }
         throw e;

@@ -193,7 +193,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       }
       Optional<String> refused = create(client, pod);
       if (refused.isPresent()) {
-        blocker = Optional.of(new Blocker("FailedCreate", refused.get()));
+        blocker = Optional.of(new Blocker(Conditions.REASON_FAILED_CREATE, refused.get()));
         break;
       }
       changed = true;
@@ -209,7 +209,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     for (Service service : plan.servicesToCreate()) {
       Optional<String> refused = create(client, service);
       if (refused.isPresent()) {
-        blocker = Optional.of(new Blocker("FailedCreate", refused.get()));
+        blocker = Optional.of(new Blocker(Conditions.REASON_FAILED_CREATE, refused.get()));
       } else {
         changed = true;
       }

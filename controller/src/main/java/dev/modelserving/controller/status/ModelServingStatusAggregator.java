@@ -137,14 +137,14 @@ public final class ModelServingStatusAggregator {
     long generation = ms.getMetadata().getGeneration() == null ? 0 : ms.getMetadata().getGeneration();
     Condition availableCondition =
         enoughReady
-            ? condition(Conditions.AVAILABLE, true, Conditions.REASON_ALL_GROUPS_READY, "All serving groups are ready", generation)
+            ? condition(Conditions.AVAILABLE, true, Conditions.REASON_ALL_GROUPS_READY, Conditions.MESSAGE_ALL_GROUPS_READY, generation)
             : condition(Conditions.AVAILABLE, false, Conditions.REASON_GROUPS_NOT_READY,
                 available + " of " + desired + " serving groups are ready", generation);
     Condition progressing;
     if (blocker.isPresent()) {
       progressing = condition(Conditions.PROGRESSING, false, blocker.get().reason(), blocker.get().message(), generation);
     } else if (converged) {
-      progressing = condition(Conditions.PROGRESSING, false, Conditions.REASON_ALL_GROUPS_READY, "All serving groups are ready", generation);
+      progressing = condition(Conditions.PROGRESSING, false, Conditions.REASON_ALL_GROUPS_READY, Conditions.MESSAGE_ALL_GROUPS_READY, generation);
     } else {
       progressing = condition(Conditions.PROGRESSING, true, Conditions.REASON_GROUPS_PROGRESSING,
           progressMessage(groups.size(), desired, notReady, pods), generation);
@@ -160,7 +160,7 @@ public final class ModelServingStatusAggregator {
           ? condition(Conditions.UPDATE_IN_PROGRESS, true, Conditions.REASON_GROUPS_UPDATING,
               updated + " of " + desired + " serving groups are updated"
                   + (partition > 0 ? " (groups below ordinal " + partition + " keep their revision)" : ""), generation)
-          : condition(Conditions.UPDATE_IN_PROGRESS, false, Conditions.REASON_UPDATE_COMPLETE, "All serving groups are updated", generation), now));
+          : condition(Conditions.UPDATE_IN_PROGRESS, false, Conditions.REASON_UPDATE_COMPLETE, Conditions.MESSAGE_ALL_GROUPS_UPDATED, generation), now));
     }
     // Conditions of other types are carried over untouched.
     if (previous.getConditions() != null) {

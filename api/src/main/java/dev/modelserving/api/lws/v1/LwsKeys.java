@@ -182,38 +182,29 @@ public final class LwsKeys {
     public static final String MESSAGE_GROUPS_UPDATING = "Rolling Upgrade is in progress";
   }
 
-  /** Reasons and actions of the events.k8s.io/v1 Events the controller records. */
+  /**
+   * Reasons of the Events the controller records on a LeaderWorkerSet: upstream's where it has one,
+   * otherwise ours. A condition change is recorded with the condition's reason.
+   */
   public static final class Events {
     private Events() {}
 
-    /** A ControllerRevision was created (new LWS, updated template, or missing revision). */
-    public static final String CREATING_REVISION = "CreatingRevision";
-
-    /** StatefulSets created or surge groups deleted; also the Progressing condition event. */
+    /** Upstream: StatefulSets created; here the ModelServing; also the Progressing condition event. */
     public static final String GROUPS_PROGRESSING = Conditions.REASON_GROUPS_PROGRESSING;
 
-    /** The leader StatefulSet partition moved; also the UpdateInProgress condition event. */
+    /** The UpdateInProgress condition event. */
     public static final String GROUPS_UPDATING = Conditions.REASON_GROUPS_UPDATING;
 
     /** The Available condition event. */
     public static final String ALL_GROUPS_READY = Conditions.REASON_ALL_GROUPS_READY;
 
-    /** A group was recreated because one of its pods restarted or was deleted. */
-    public static final String RECREATE_GROUP = "RecreateGroup";
-
-    /** Creating a StatefulSet or Service failed. */
+    /** Upstream: creating a StatefulSet or Service failed; here the ModelServing or a volume claim. */
     public static final String FAILED_CREATE = "FailedCreate";
 
-    /** Updating the leader StatefulSet failed. */
-    public static final String FAILED_UPDATE = "FailedUpdate";
+    /** Ours: the LWS breaks upstream's webhook rules or asks for what the controller cannot run. */
+    public static final String INVALID_SPEC = "InvalidSpec";
 
-    /** Event action: an object was created. */
-    public static final String ACTION_CREATE = "Create";
-
-    /** Event action: an object or a condition was updated. */
-    public static final String ACTION_UPDATE = "Update";
-
-    /** Event action: an object was deleted. */
-    public static final String ACTION_DELETE = "Delete";
+    /** Ours: a ModelServing of the same name exists and is not controlled by the LWS. */
+    public static final String MODEL_SERVING_CONFLICT = "ModelServingConflict";
   }
 }
