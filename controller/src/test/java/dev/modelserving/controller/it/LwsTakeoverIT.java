@@ -2,6 +2,7 @@ package dev.modelserving.controller.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.modelserving.api.UpstreamFiles;
 import dev.modelserving.api.lws.v1.LeaderWorkerSet;
@@ -34,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -64,10 +66,20 @@ class LwsTakeoverIT {
   private static final Map<String, int[]> started = new TreeMap<>();
   private static ControllerProcess controller;
   private static boolean usesUpstream;
+  private static String unavailable;
+
+  @BeforeEach
+  void requireUpstream() {
+    assumeTrue(unavailable == null, unavailable);
+  }
 
   @BeforeAll
   static void startUpstreamWithLeaderWorkerSets() throws Exception {
-    UpstreamLws.assumeAvailable();
+    unavailable = UpstreamLws.unavailable().orElse(null);
+    if (unavailable != null) {
+      System.out.println("LwsTakeoverIT: " + unavailable);
+      return;
+    }
     usesUpstream = true;
     UpstreamLws.stop(); // leftovers of an earlier run
     UpstreamLws.start();

@@ -1,11 +1,10 @@
 package dev.modelserving.controller.it;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,11 +19,13 @@ final class UpstreamLws {
 
   private UpstreamLws() {}
 
-  /** Skips the calling test class, with a message, when the component is not part of this cluster. */
-  static void assumeAvailable() {
+  /** Why the tests that need the upstream controller cannot run here, or empty when they can. */
+  static Optional<String> unavailable() {
     Path shared = REPO.resolve("../shared/upstream-src/lws-v0.10.0");
-    assumeTrue(Files.isDirectory(shared), "the upstream LWS controller is built from " + shared.normalize()
-        + ", which is absent (../shared is not here): skipping");
+    if (!Files.isDirectory(shared)) {
+      return Optional.of("the upstream LWS controller is built from " + shared.normalize()
+          + ", which is absent (../shared is not here): skipping");
+    }
     Path with = LocalCluster.kubeconfig().getParent().resolve("with");
     boolean listed;
     try {
@@ -32,8 +33,8 @@ final class UpstreamLws {
     } catch (IOException e) {
       listed = false;
     }
-    assumeTrue(listed, "the local cluster runs without the component " + COMPONENT + " (" + with
-        + " does not list it): start it with `hack/local-cluster.sh up --with " + COMPONENT + "` (make test does)");
+    return listed ? Optional.empty() : Optional.of("the local cluster runs without the component " + COMPONENT + " (" + with
+        + " does not list it): start it with `hack/local-cluster.sh up --with " + COMPONENT + "` (make test does); skipping");
   }
 
   /** Starts the controller and registers its webhooks; returns once the API server calls them. */
