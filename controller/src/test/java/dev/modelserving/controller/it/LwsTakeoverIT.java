@@ -215,6 +215,9 @@ class LwsTakeoverIT {
     });
     assertThat(sampler.samples.get()).as("samples taken").isGreaterThan(4);
     assertThat(sampler.fourStatusReady).as("readyReplicas of four in every sample").containsOnly(4);
+    System.out.println("lowest READY of `kubectl get lws` per LWS during the takeover: " + sampler.statusReady);
+    sampler.statusReady.forEach((name, min) -> assertThat(min).as("lowest readyReplicas of %s", name)
+        .isGreaterThanOrEqualTo(started.get(name)[0] - started.get(name)[2]));
 
     for (String reason : List.of("TakeoverStarted", "TakeoverAdopted", "TakeoverCompleted")) {
       assertThat(events("four", reason)).as("%s Event on four", reason).isNotEmpty();
@@ -407,6 +410,8 @@ class LwsTakeoverIT {
   /** Every half second: fully ready groups per LWS (surge groups included), and four's readyReplicas. */
   private static final class Sampler {
     final Map<String, Integer> minReadyGroups = new ConcurrentHashMap<>();
+    /** The lowest status.readyReplicas (`kubectl get lws` READY) seen per LWS. */
+    final Map<String, Integer> statusReady = new ConcurrentHashMap<>();
     final List<Integer> fourStatusReady = Collections.synchronizedList(new ArrayList<>());
     final java.util.concurrent.atomic.AtomicInteger samples = new java.util.concurrent.atomic.AtomicInteger();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
@@ -445,9 +450,15 @@ class LwsTakeoverIT {
           }
           minReadyGroups.merge(name, ready, Math::min);
         });
-        LeaderWorkerSet four = Lws.get(ns.name(), "four");
-        if (four.getStatus() != null && four.getStatus().getReadyReplicas() != null) {
-          fourStatusReady.add(four.getStatus().getReadyReplicas());
+        for (LeaderWorkerSet lws : Lws.lwss().inNamespace(ns.name()).list().getItems()) {
+          String name = lws.getMetadata().getName();
+          if (!started.containsKey(name) || lws.getStatus() == null || lws.getStatus().getReadyReplicas() == null) {
+            continue;
+          }
+          statusReady.merge(name, lws.getStatus().getReadyReplicas(), Math::min);
+          if (name.equals("four")) {
+            fourStatusReady.add(lws.getStatus().getReadyReplicas());
+          }
         }
         samples.incrementAndGet();
       } catch (RuntimeException e) {
