@@ -14,6 +14,11 @@ import java.util.Optional;
  * replica ({@code RoleRecreate}) or the whole group ({@code ServingGroupRecreate}); {@code None}
  * leaves failed pods alone, and the refill only replaces deleted ones. The newest trigger wins:
  * the pods created before it are rebuilt.
+ *
+ * <p>With LeaderWorkerSet naming, pods that finished (phase Failed or Succeeded, as eviction, node
+ * shutdown or spot reclaim leave them) are replaced one by one, as upstream's StatefulSets do,
+ * whatever the LWS restart policy: under {@code None} only the group recreate is off. Kthena's
+ * {@code RecoveryPolicy: None} on a native ModelServing keeps its meaning.
  */
 final class FailurePolicy {
   private FailurePolicy() {}
@@ -26,10 +31,21 @@ final class FailurePolicy {
    */
   record Outcome(PlanPart part, Optional<Instant> recreateGroupBefore) {}
 
+  /** Deletes the finished pods of the replica that {@code which} picks; the refill recreates them. */
+  private static PlanPart replaceFinished(PlanContext ctx, RoleReplica replica, java.util.function.Predicate<Pod> which) {
+    List<Pod> finished = replica.pods().stream().filter(PodHealth::isFinished).filter(which).toList();
+    if (finished.isEmpty()) {
+      return PlanPart.NONE;
+    }
+    List<Plan.Note> notes = finished.stream().map(p -> new Plan.Note("PodFailed", "pod " + p.getMetadata().getName() + " finished (phase "
+        + p.getStatus().getPhase() + "): replacing it, as a StatefulSet would", false)).toList();
+    return new PlanPart(List.of(), finished, notes, Optional.empty());
+  }
+
   static Outcome plan(PlanContext ctx, RoleReplica replica, List<Pod> groupPods) {
     RecoveryPolicy recovery = ctx.recovery();
     if (recovery == RecoveryPolicy.None) {
-      return new Outcome(PlanPart.NONE, Optional.empty());
+      return new Outcome(ctx.naming().leaderWorkerSet() ? replaceFinished(ctx, replica, p -> true) : PlanPart.NONE, Optional.empty());
     }
     Instant now = ctx.now();
     List<Pod> pods = replica.pods();
@@ -65,7 +81,10 @@ final class FailurePolicy {
       }
     }
     if (trigger == null) {
-      return new Outcome(new PlanPart(List.of(), List.of(), List.of(), lookAgainAt), Optional.empty());
+      // A Failed pod still inside its grace period waits for the group recreate; a Succeeded one is replaced.
+      PlanPart replaced = ctx.naming().leaderWorkerSet()
+          ? replaceFinished(ctx, replica, p -> "Succeeded".equals(p.getStatus().getPhase())) : PlanPart.NONE;
+      return new Outcome(new PlanPart(List.of(), replaced.deletes(), replaced.notes(), lookAgainAt), Optional.empty());
     }
     if (recovery == RecoveryPolicy.ServingGroupRecreate) {
       Plan.Note note = new Plan.Note(EventReasons.RECREATING_SERVING_GROUP, cause + ": recreating serving group " + ctx.groupName(replica.group()), false);

@@ -47,7 +47,17 @@ public final class PodHealth {
         && allContainerStatuses(pod).stream().anyMatch(s -> s.getRestartCount() != null && s.getRestartCount() > 0);
   }
 
-  /** When the pod stopped being healthy, as well as its status tells; creation time otherwise. */
+  /** Phase Failed or Succeeded (e.g. evicted, its node shut down or reclaimed) and not being deleted. */
+  public static boolean isFinished(Pod pod) {
+    return !isTerminating(pod) && pod.getStatus() != null
+        && ("Failed".equals(pod.getStatus().getPhase()) || "Succeeded".equals(pod.getStatus().getPhase()));
+  }
+
+  /**
+   * When the pod stopped being healthy, as well as its status tells: the later of its last
+   * container termination and its Ready condition turning False (a pod that restarted days ago and
+   * now fails its readiness probe failed now, not days ago); creation time otherwise.
+   */
   public static Instant failedSince(Pod pod) {
     Instant latest = null;
     for (ContainerStatus s : allContainerStatuses(pod)) {
@@ -57,16 +67,16 @@ public final class PodHealth {
       } else if (s.getLastState() != null && s.getLastState().getTerminated() != null) {
         finished = s.getLastState().getTerminated().getFinishedAt();
       }
-      Instant t = parse(finished);
-      if (t != null && (latest == null || t.isAfter(latest))) {
-        latest = t;
-      }
+      latest = later(latest, parse(finished));
     }
-    if (latest != null) {
-      return latest;
-    }
-    Instant notReady = condition(pod, "Ready").map(c -> parse(c.getLastTransitionTime())).orElse(null);
-    return notReady != null ? notReady : createdAt(pod);
+    Instant notReady = condition(pod, "Ready").filter(c -> !"True".equals(c.getStatus()))
+        .map(c -> parse(c.getLastTransitionTime())).orElse(null);
+    latest = later(latest, notReady);
+    return latest != null ? latest : createdAt(pod);
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
   }
 
   public static Instant createdAt(Pod pod) {

@@ -103,4 +103,42 @@ class FailurePolicyTest {
     assertThat(outcome.part().lookAgainAt()).isEqualTo(c.lookAgainAt());
     assertThat(outcome.part().creates()).isEmpty();
   }
+
+  private static Pod named(List<Pod> pods, String name) {
+    return pods.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  /** A pod that restarted days ago and now fails its readiness probe has failed since now. */
+  @org.junit.jupiter.api.Test
+  void aReadinessFlapLongAfterARestartWaitsForTheGracePeriod() {
+    ModelServing ms = ModelServingFixture.named("m").role("p", 1, 2).recovery(RecoveryPolicy.RoleRecreate).restartGracePeriodSeconds(60).build();
+    List<Pod> pods = with(ready(ms, 0), PlanScenario.named("m-0-p-0-1"), f -> f.crashLooping(1, NOW.minusSeconds(3 * 86400)));
+    Pod flapping = named(pods, "m-0-p-0-1");
+    var container = flapping.getStatus().getContainerStatuses().get(0);
+    container.setState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewRunning().withStartedAt(NOW.minusSeconds(3 * 86400).toString()).endRunning().build());
+    flapping.getStatus().getConditions().stream().filter(c -> c.getType().equals("Ready")).forEach(c -> c.setLastTransitionTime(JUST_NOW.toString()));
+
+    FailurePolicy.Outcome outcome = FailurePolicy.plan(context(ms, pods), new RoleReplica(0, PodFixture.role(ms, "p"), 0, pods), pods);
+
+    assertThat(outcome.part().deletes()).isEmpty();
+    assertThat(outcome.part().lookAgainAt()).contains(JUST_NOW.plusSeconds(60));
+  }
+
+  /** LWS restartPolicy None: finished pods are replaced one by one, as a StatefulSet would. */
+  @ParameterizedTest(name = "{0} under {1}")
+  @org.junit.jupiter.params.provider.CsvSource({"Failed, None", "Succeeded, None", "Succeeded, ServingGroupRecreate"})
+  void lwsPodsThatFinishedAreReplaced(String phase, RecoveryPolicy policy) {
+    ModelServing ms = ModelServingFixture.named("m").role("p", 1, 2).recovery(policy).restartGracePeriodSeconds(60)
+        .annotation(Annotations.POD_NAMING, Annotations.NAMING_LEADER_WORKER_SET).build();
+    List<Pod> pods = ready(ms, 0);
+    assertThat(names(pods)).contains("m-0", "m-0-1", "m-0-2");
+    pods = with(pods, PlanScenario.named("m-0-1"), f -> f.failed(JUST_NOW));
+    named(pods, "m-0-1").getStatus().setPhase(phase);
+
+    FailurePolicy.Outcome outcome = FailurePolicy.plan(context(ms, pods), new RoleReplica(0, PodFixture.role(ms, "p"), 0, pods), pods);
+
+    assertThat(names(outcome.part().deletes())).containsExactly("m-0-1");
+    assertThat(PlanScenario.messages(outcome.part())).containsExactly("pod m-0-1 finished (phase " + phase + "): replacing it, as a StatefulSet would");
+    assertThat(outcome.recreateGroupBefore()).isEmpty();
+  }
 }
