@@ -73,7 +73,10 @@ final class FailurePolicy {
       // when the whole role replica is gone; RoleRecreate looks at the role replica only.
       List<Pod> scope = recovery == RecoveryPolicy.ServingGroupRecreate ? groupPods : pods;
       if (d.group() == replica.group() && d.role().equals(replica.role().getName()) && d.roleOrdinal() == replica.ordinal()) {
-        boolean olderPodsLeft = scope.stream().anyMatch(p -> PodHealth.createdAt(p).isBefore(d.at()) && !PodHealth.isTerminating(p));
+        // creationTimestamp has whole seconds: a pod made in the second of the loss (the refill
+        // right after it) must not look older than the loss and trigger the rebuild again.
+        Instant lost = d.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        boolean olderPodsLeft = scope.stream().anyMatch(p -> PodHealth.createdAt(p).isBefore(lost) && !PodHealth.isTerminating(p));
         if (olderPodsLeft && (trigger == null || d.at().isAfter(trigger))) {
           trigger = d.at();
           cause = "pod " + d.podName() + " was deleted";

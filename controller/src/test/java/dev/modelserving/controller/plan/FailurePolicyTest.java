@@ -141,4 +141,20 @@ class FailurePolicyTest {
     assertThat(PlanScenario.messages(outcome.part())).containsExactly("pod m-0-1 finished (phase " + phase + "): replacing it, as a StatefulSet would");
     assertThat(outcome.recreateGroupBefore()).isEmpty();
   }
+
+  /**
+   * The pods that replaced a deleted one in the same second carry a creationTimestamp (whole
+   * seconds) before the instant of the loss: they are not older pods, nothing is rebuilt again.
+   */
+  @org.junit.jupiter.api.Test
+  void podsRecreatedInTheSecondOfTheLossAreNotOlderThanIt() {
+    ModelServing ms = ModelServingFixture.named("m").role("p", 1, 2).recovery(RecoveryPolicy.RoleRecreate).build();
+    List<Pod> pods = with(ready(ms, 0), p -> true, f -> f.createdAt(NOW));
+    Disruption lost = new Disruption(0, "p", 0, "m-0-p-0-1", NOW.plusMillis(600));
+
+    FailurePolicy.Outcome outcome = FailurePolicy.plan(context(ms, pods, List.of(lost), Map.of()),
+        new RoleReplica(0, PodFixture.role(ms, "p"), 0, pods), pods);
+
+    assertThat(outcome.part().deletes()).isEmpty();
+  }
 }
