@@ -66,15 +66,6 @@ import java.util.TreeSet;
  * values as the {@code LWS_*} ones) until their group is next rolled.
  */
 public final class UpstreamTakeover {
-  /** LWS condition: True while a takeover runs, False when done or when standing aside. */
-  public static final String CONDITION = "UpstreamTakeover";
-  public static final String REASON_IN_PROGRESS = "TakeoverInProgress";
-  public static final String REASON_COMPLETED = "TakeoverCompleted";
-  public static final String REASON_UPSTREAM_ACTIVE = "UpstreamControllerActive";
-  /** Event reasons besides the condition reasons. */
-  public static final String EVENT_STARTED = "TakeoverStarted";
-  public static final String EVENT_ADOPTED = "TakeoverAdopted";
-
   /** A StatefulSet changed by someone other than the kube-controller-manager this recently is being driven. */
   public static final Duration RECENT = Duration.ofSeconds(30);
   /** Field manager of the kube-controller-manager (StatefulSet status), which keeps running. */

@@ -190,9 +190,9 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     if (problem.isEmpty() && takeoverInProgress(lws) && isTrue(status, LwsKeys.Conditions.AVAILABLE)) {
       String done = "taken over from the upstream LWS controller: every group runs under this controller, and no"
           + " StatefulSet or ControllerRevision of upstream's is left";
-      LwsStatusFromModelServing.putCondition(status, UpstreamTakeover.CONDITION, "False", UpstreamTakeover.REASON_COMPLETED, done, clock.instant());
+      LwsStatusFromModelServing.putCondition(status, LwsKeys.Conditions.UPSTREAM_TAKEOVER, "False", LwsKeys.Conditions.REASON_TAKEOVER_COMPLETED, done, clock.instant());
       log.info("{}/{}: {}", ns, name, done);
-      events.normal(lws, UpstreamTakeover.REASON_COMPLETED, done);
+      events.normal(lws, LwsKeys.Events.TAKEOVER_COMPLETED, done);
     }
     if (problem.isPresent() && !sameProblem(lws.getStatus(), problem.get())) {
       log.warn("{}/{}: {}", ns, name, problem.get().message());
@@ -221,12 +221,12 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
   private UpdateControl<LeaderWorkerSet> takeoverStatus(LeaderWorkerSet lws, UpstreamTakeoverShell.Step step) {
     boolean asideNow = step.kind() == UpstreamTakeoverShell.Kind.STAND_ASIDE;
     LeaderWorkerSetStatus status = SERIALIZATION.clone(lws.getStatus() == null ? new LeaderWorkerSetStatus() : lws.getStatus());
-    String reason = asideNow ? UpstreamTakeover.REASON_UPSTREAM_ACTIVE : UpstreamTakeover.REASON_IN_PROGRESS;
+    String reason = asideNow ? LwsKeys.Conditions.REASON_UPSTREAM_CONTROLLER_ACTIVE : LwsKeys.Conditions.REASON_TAKEOVER_IN_PROGRESS;
     if (asideNow && !sameProblem(lws.getStatus(), new Problem(reason, step.message()))) {
       log.warn("{}/{}: {}", lws.getMetadata().getNamespace(), lws.getMetadata().getName(), step.message());
       events.warning(lws, reason, step.message());
     }
-    LwsStatusFromModelServing.putCondition(status, UpstreamTakeover.CONDITION, asideNow ? "False" : "True", reason, step.message(), clock.instant());
+    LwsStatusFromModelServing.putCondition(status, LwsKeys.Conditions.UPSTREAM_TAKEOVER, asideNow ? "False" : "True", reason, step.message(), clock.instant());
     Duration again = asideNow ? Duration.ofSeconds(5) : Duration.ofSeconds(1);
     if (Objects.equals(status, lws.getStatus())) {
       return UpdateControl.<LeaderWorkerSet>noUpdate().rescheduleAfter(again);
@@ -240,7 +240,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
 
   private static boolean takeoverInProgress(LeaderWorkerSet lws) {
     return lws.getStatus() != null && lws.getStatus().getConditions() != null && lws.getStatus().getConditions().stream()
-        .anyMatch(c -> UpstreamTakeover.CONDITION.equals(c.getType()) && "True".equals(c.getStatus()));
+        .anyMatch(c -> LwsKeys.Conditions.UPSTREAM_TAKEOVER.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static boolean isTrue(LeaderWorkerSetStatus status, String type) {

@@ -146,7 +146,7 @@ final class UpstreamTakeoverShell {
             + ": " + replace.values().stream().map(l -> l.get(0)).collect(Collectors.joining("; ")))
         + "; upstream's " + upstreamRevisions.size() + " ControllerRevisions deleted";
     log.info("{}/{}: {}", ns, name, message);
-    events.normal(lws, UpstreamTakeover.EVENT_ADOPTED, message);
+    events.normal(lws, LwsKeys.Events.TAKEOVER_ADOPTED, message);
     return new Step(Kind.ADOPTED, message, List.of());
   }
 
@@ -158,7 +158,7 @@ final class UpstreamTakeoverShell {
           .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.ORPHAN).delete();
     }
     log.info("{}/{}: {}", lws.getMetadata().getNamespace(), lws.getMetadata().getName(), step.message());
-    events.normal(lws, UpstreamTakeover.EVENT_STARTED, "taking over from the upstream LWS controller: " + step.message());
+    events.normal(lws, LwsKeys.Events.TAKEOVER_STARTED, "taking over from the upstream LWS controller: " + step.message());
   }
 
   /** Whether {@code ms} holds its pods back for adoption ({@link Annotations#LWS_TAKEOVER}). */

@@ -178,6 +178,21 @@ public final class LwsKeys {
     /** Message of Progressing (kept when the condition flips to False). */
     public static final String MESSAGE_GROUPS_PROGRESSING = "Replicas are progressing";
 
+    /**
+     * Ours: type of the condition about taking the LWS over from the upstream LWS controller
+     * (docs/migrate-from-lws.md): True while it runs, False when done or while standing aside.
+     */
+    public static final String UPSTREAM_TAKEOVER = "UpstreamTakeover";
+
+    /** Ours: reason of UpstreamTakeover=True. */
+    public static final String REASON_TAKEOVER_IN_PROGRESS = "TakeoverInProgress";
+
+    /** Ours: reason of UpstreamTakeover=False once every group runs under this controller. */
+    public static final String REASON_TAKEOVER_COMPLETED = "TakeoverCompleted";
+
+    /** Ours: reason of UpstreamTakeover=False while the upstream controller still drives the LWS. */
+    public static final String REASON_UPSTREAM_CONTROLLER_ACTIVE = "UpstreamControllerActive";
+
     /** Message of UpdateInProgress (kept when the condition flips to False). */
     public static final String MESSAGE_GROUPS_UPDATING = "Rolling Upgrade is in progress";
   }
@@ -206,5 +221,17 @@ public final class LwsKeys {
 
     /** Ours: a ModelServing of the same name exists and is not controlled by the LWS. */
     public static final String MODEL_SERVING_CONFLICT = "ModelServingConflict";
+
+    /** Ours: taking over from the upstream LWS controller, its StatefulSets are orphaned. */
+    public static final String TAKEOVER_STARTED = "TakeoverStarted";
+
+    /** Ours: the pods were adopted; says which are kept and which groups are replaced. */
+    public static final String TAKEOVER_ADOPTED = "TakeoverAdopted";
+
+    /** Ours: the takeover is done (also the reason of the condition). */
+    public static final String TAKEOVER_COMPLETED = Conditions.REASON_TAKEOVER_COMPLETED;
+
+    /** Ours (Warning): the upstream LWS controller still drives the LWS; nothing is changed. */
+    public static final String UPSTREAM_CONTROLLER_ACTIVE = Conditions.REASON_UPSTREAM_CONTROLLER_ACTIVE;
   }
 }
