@@ -37,12 +37,20 @@ final class Volcano {
         "skipped: the Volcano PodGroup CRD " + podGroupCrd() + " is absent (../shared/upstream-src)");
   }
 
-  /** Whether the local cluster runs Volcano's scheduler (the component is listed in .local-cluster/with). */
+  /**
+   * Whether the local cluster runs Volcano's scheduler: the component is listed in
+   * .local-cluster/with and the vc-scheduler process it started is alive.
+   */
   static boolean running() {
-    Path with = LocalCluster.kubeconfig().getParent().resolve("with");
+    Path state = LocalCluster.kubeconfig().getParent();
     try {
-      return Files.isRegularFile(with) && Files.readAllLines(with).contains("volcano");
-    } catch (IOException e) {
+      if (!Files.isRegularFile(state.resolve("with")) || !Files.readAllLines(state.resolve("with")).contains("volcano")) {
+        return false;
+      }
+      Path pid = state.resolve("pids/vc-scheduler");
+      return Files.isRegularFile(pid)
+          && ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).map(ProcessHandle::isAlive).orElse(false);
+    } catch (IOException | NumberFormatException e) {
       return false;
     }
   }
