@@ -140,4 +140,22 @@ public final class TemplateRevisions {
     }
     return unused;
   }
+
+  /**
+   * What the pods run while the spec is invalid, as upstream keeps running the old spec when its
+   * webhook refuses an edit: {@code ms} with the template of the last accepted revision
+   * (status.updateRevision, stored as a ControllerRevision) and as many serving groups as the status
+   * counted. Empty when there is none (the spec was never valid).
+   */
+  public static java.util.Optional<ModelServing> lastAccepted(ModelServing ms, Map<String, List<Role>> rolesByRevision) {
+    var status = ms.getStatus();
+    if (status == null || status.getUpdateRevision() == null || status.getReplicas() == null
+        || !rolesByRevision.containsKey(status.getUpdateRevision())) {
+      return java.util.Optional.empty();
+    }
+    ModelServing accepted = SERIALIZATION.clone(ms);
+    accepted.getSpec().getTemplate().setRoles(new ArrayList<>(rolesByRevision.get(status.getUpdateRevision())));
+    accepted.getSpec().setReplicas(status.getReplicas());
+    return java.util.Optional.of(accepted);
+  }
 }

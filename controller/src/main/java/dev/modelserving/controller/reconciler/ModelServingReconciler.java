@@ -136,13 +136,26 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     // 2. A spec the webhook would refuse, or plugins that cannot be built, change nothing: the
     //    pods that exist stay as they are and the status says why.
     List<Violation> violations = ModelServingValidator.validate(ms);
+    List<ControllerRevision> revisions = OwnerRefs.controlledBy(context.getSecondaryResources(ControllerRevision.class), ms);
     PluginChain plugins = null;
     Optional<Blocker> blocker = Optional.empty();
+    Optional<Blocker> invalid = Optional.empty();
+    ModelServing running = ms; // the spec the pods are planned from
     if (!violations.isEmpty()) {
-      blocker = Optional.of(new Blocker(Conditions.REASON_INVALID_SPEC, "invalid spec: " + violations.stream().map(Violation::toString).collect(Collectors.joining("; "))));
-    } else {
+      invalid = Optional.of(new Blocker(Conditions.REASON_INVALID_SPEC, "invalid spec: " + violations.stream().map(Violation::toString).collect(Collectors.joining("; "))));
+      // Upstream's webhook refuses such an edit and the old spec keeps running; here (no webhook,
+      // or /scale past the admission policies) the last accepted spec keeps running and is repaired.
+      Optional<ModelServing> accepted = TemplateRevisions.lastAccepted(ms, TemplateRevisions.rolesByRevision(revisions))
+          .filter(a -> ModelServingValidator.validate(a).isEmpty());
+      if (accepted.isEmpty()) {
+        blocker = invalid;
+      } else {
+        running = accepted.get();
+      }
+    }
+    if (blocker.isEmpty()) {
       try {
-        plugins = PluginChain.build(ms);
+        plugins = PluginChain.build(running);
       } catch (PluginException e) {
         blocker = Optional.of(new Blocker(Conditions.REASON_PLUGIN_ERROR, e.field() + ": " + e.getMessage()));
       }
@@ -152,11 +165,10 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     }
 
     // 3. What it should have; templates of older revisions come from their ControllerRevisions.
-    List<ControllerRevision> revisions = OwnerRefs.controlledBy(context.getSecondaryResources(ControllerRevision.class), ms);
-    ensureRevision(context.getClient(), ms, revisions);
+    ensureRevision(context.getClient(), running, revisions);
     Plan plan =
         ServingGroupPlanner.plan(
-            new ServingGroupPlanner.Input(ms, pods, services, disruptions.pending(ms.getMetadata().getUid()), clock.instant(),
+            new ServingGroupPlanner.Input(running, pods, services, disruptions.pending(ms.getMetadata().getUid()), clock.instant(),
                 TemplateRevisions.rolesByRevision(revisions)));
 
     // 4. Make it so: PodGroups first, so that Volcano sees a group's pods with their PodGroup.
@@ -164,7 +176,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     KubernetesClient client = context.getClient();
     boolean pgServed = podGroups.served();
     VolcanoPodGroups.Decision gang = VolcanoPodGroups.decide(new VolcanoPodGroups.Input(
-        ms, pgServed, podGroups.subGroupPolicySupported(), pods, plan.podsToCreate(), podGroups.inNamespace(ns)));
+        running, pgServed, podGroups.subGroupPolicySupported(), pods, plan.podsToCreate(), podGroups.inNamespace(ns)));
     for (PodGroup pg : gang.apply()) {
       metrics.apiWrite("patch", "podgroups");
       client.resource(pg).fieldManager(LeaderWorkerSetReconciler.FIELD_MANAGER).forceConflicts().serverSideApply();
@@ -180,12 +192,12 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     }
     for (Pod pod : plan.podsToCreate()) {
       try {
-        plugins.onPodCreate(hookRequest(ms, pod));
+        plugins.onPodCreate(hookRequest(running, pod));
       } catch (PluginException e) {
         blocker = Optional.of(new Blocker(Conditions.REASON_PLUGIN_ERROR, e.field() + ": " + e.getMessage()));
         break;
       }
-      Map<String, String> gangAnnotations = VolcanoPodGroups.podAnnotations(ms, pod, pgServed);
+      Map<String, String> gangAnnotations = VolcanoPodGroups.podAnnotations(running, pod, pgServed);
       if (!gangAnnotations.isEmpty()) {
         Map<String, String> annotations = new java.util.LinkedHashMap<>(pod.getMetadata().getAnnotations() == null ? Map.of() : pod.getMetadata().getAnnotations());
         annotations.putAll(gangAnnotations);
@@ -219,8 +231,9 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
         log.info("{}/{}: {}", ns, name, note.message());
       }
     }
-    deleteUnusedRevisions(client, ms, revisions, pods);
-    return finish(ms, pods, blocker, plan, changed, plan.requeueAfter(), gang.status());
+    deleteUnusedRevisions(client, running, revisions, pods);
+    // The status is about what runs: while the spec is invalid, the last accepted one (same metadata).
+    return finish(running, pods, invalid.isPresent() ? invalid : blocker, plan, changed, plan.requeueAfter(), gang.status());
   }
 
   /** This process acts from now on (it leads): pod deletions from now on are judged. */

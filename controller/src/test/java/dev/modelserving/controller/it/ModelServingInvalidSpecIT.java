@@ -97,4 +97,29 @@ class ModelServingInvalidSpecIT {
     modelServings().inNamespace(ns.name()).resource(good).create();
     awaitAvailable(ns.name(), "good", 2, expectedPodNames(good));
   }
+
+  /**
+   * A spec made invalid through /scale (which the admission policies do not see) keeps the last
+   * accepted spec running, as upstream's refused edit would: the status says why, and a deleted
+   * pod is replaced.
+   */
+  @Test
+  void aSpecMadeInvalidKeepsTheLastAcceptedOneRunningAndRepaired() {
+    ModelServing ms = ModelServingYaml.of("heal", 4,
+        "  rolloutStrategy:\n    type: ServingGroupRollingUpdate\n    rollingUpdateConfiguration:\n      maxUnavailable: \"25%\"",
+        ModelServingYaml.role("r", 1, 0));
+    ModelServingSupport.modelServings().inNamespace(ns.name()).resource(ms).create();
+    ModelServingSupport.awaitAvailable(ns.name(), "heal", 4, ModelServingSupport.expectedPodNames(ms));
+    // 25% of 3 groups rounds down to 0 unavailable: invalid.
+    ModelServingSupport.modelServings().inNamespace(ns.name()).withName("heal").scale(3);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ModelServingSupport.get(ns.name(), "heal").getStatus().getConditions())
+        .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("InvalidSpec")));
+    String uid = ModelServingSupport.podUids(ns.name(), "heal").get("heal-0-r-0-0");
+    LocalCluster.client().pods().inNamespace(ns.name()).withName("heal-0-r-0-0").delete();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      var uids = ModelServingSupport.podUids(ns.name(), "heal");
+      assertThat(uids.keySet()).as("the 4 groups of the last accepted spec").isEqualTo(ModelServingSupport.expectedPodNames(ms));
+      assertThat(uids.get("heal-0-r-0-0")).isNotEqualTo(uid);
+    });
+  }
 }
