@@ -33,8 +33,8 @@ import java.util.TreeSet;
  *       Running and Ready.
  *   <li>{@code updatedReplicas} / {@code currentReplicas}: groups whose pods all carry the update
  *       revision / the current revision.
- *   <li>{@code labelSelector}: the entry pods of the first role that has replicas, so that it
- *       always matches live pods, one per role replica of that role.
+ *   <li>{@code labelSelector}: the entry pod of the first replica of the first role that has
+ *       replicas (Kthena's role-id {@code <role>-0}), so that it matches one live pod per group.
  *   <li>Conditions {@code Available} and {@code Progressing} are always both present; each keeps
  *       its lastTransitionTime while its status stays, and gets a fresh reason and message.
  * </ul>
@@ -224,8 +224,10 @@ public final class ModelServingStatusAggregator {
             .map(Role::getName)
             .findFirst()
             .orElse(roles.isEmpty() ? "" : roles.get(0).getName());
-    // Keys in sorted order, as Kubernetes prints selectors.
-    return Labels.ENTRY + "=" + Labels.ENTRY_TRUE + "," + Labels.NAME + "=" + msName + "," + Labels.ROLE + "=" + role;
+    // As Kthena: the entry pod of the role's first replica, so the selector matches one pod per
+    // serving group (an HPA divides by what it counts). Keys sorted, as Kubernetes prints them.
+    return Labels.ENTRY + "=" + Labels.ENTRY_TRUE + "," + Labels.NAME + "=" + msName + "," + Labels.ROLE + "=" + role
+        + "," + Labels.ROLE_ID + "=" + PodNames.roleId(role, 0);
   }
 
   private static String progressMessage(int existing, int desired, List<String> notReady, Collection<Pod> pods) {

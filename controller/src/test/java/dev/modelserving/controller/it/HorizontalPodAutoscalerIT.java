@@ -33,7 +33,7 @@ class HorizontalPodAutoscalerIT {
   void anHpaScalesAModelServingAndALeaderWorkerSet() {
     try (ControllerProcess controller = ControllerProcess.start("HorizontalPodAutoscalerIT")) {
       var client = LocalCluster.client();
-      ModelServingSupport.modelServings().inNamespace(ns.name()).resource(ModelServingYaml.of("hpa-ms", 1, "", ModelServingYaml.role("r", 1, 1))).create();
+      ModelServingSupport.modelServings().inNamespace(ns.name()).resource(ModelServingYaml.of("hpa-ms", 1, "", ModelServingYaml.role("r", 2, 1))).create();
       Lws.lwss().inNamespace(ns.name()).resource(Lws.simple("hpa-lws", 1, 2, "", "")).create();
       client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns.name())
           .resource(hpa("hpa-ms", "workload.serving.volcano.sh/v1alpha1", "ModelServing", 3)).create();
@@ -45,6 +45,12 @@ class HorizontalPodAutoscalerIT {
       });
       Lws.awaitReady(ns.name(), "hpa-lws", 2, 2);
       ModelServingSupport.awaitAvailable(ns.name(), "hpa-ms", 3, ModelServingSupport.expectedPodNames(ModelServingSupport.get(ns.name(), "hpa-ms")));
+      // The scale selector counts serving groups, not role replicas (2 per group here), so the
+      // HPA's ratio of current to desired is not inflated.
+      String selector = ModelServingSupport.get(ns.name(), "hpa-ms").getStatus().getLabelSelector();
+      assertThat(client.pods().inNamespace(ns.name()).withLabelSelector(selector).list().getItems())
+          .extracting(p -> p.getMetadata().getName())
+          .containsExactlyInAnyOrder("hpa-ms-0-r-0-0", "hpa-ms-1-r-0-0", "hpa-ms-2-r-0-0");
       await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
         var status = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns.name()).withName("hpa-lws").get().getStatus();
         assertThat(status.getCurrentReplicas()).as("replicas the HPA reads from the LWS scale subresource").isEqualTo(2);

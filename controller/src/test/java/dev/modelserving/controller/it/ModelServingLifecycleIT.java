@@ -70,7 +70,7 @@ class ModelServingLifecycleIT {
     Kubectl.run("scale", "modelserving", "scale", "-n", ns.name(), "--replicas=1");
     awaitAvailable(ns.name(), "scale", 1, groupPods("scale", 0));
     assertThat(get(ns.name(), "scale").getStatus().getLabelSelector())
-        .isEqualTo("modelserving.volcano.sh/entry=true,modelserving.volcano.sh/name=scale,modelserving.volcano.sh/role=r");
+        .isEqualTo("modelserving.volcano.sh/entry=true,modelserving.volcano.sh/name=scale,modelserving.volcano.sh/role=r,modelserving.volcano.sh/role-id=r-0");
   }
 
   @Test

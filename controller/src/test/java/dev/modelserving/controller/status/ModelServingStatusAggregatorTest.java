@@ -196,11 +196,12 @@ class ModelServingStatusAggregatorTest {
   @MethodSource("selectors")
   void labelSelectorSelectsTheEntryPodsOfTheFirstRoleWithReplicas(String name, ModelServing ms, String role) {
     assertThat(compute(ms, List.of()).getLabelSelector()).isEqualTo(
-        "modelserving.volcano.sh/entry=true,modelserving.volcano.sh/name=m,modelserving.volcano.sh/role=" + role);
+        "modelserving.volcano.sh/entry=true,modelserving.volcano.sh/name=m,modelserving.volcano.sh/role=" + role
+            + ",modelserving.volcano.sh/role-id=" + role + "-0");
   }
 
   @Test
-  void labelSelectorMatchesOneEntryPodPerRoleReplica() {
+  void labelSelectorMatchesOneEntryPodPerServingGroup() {
     ModelServing ms = ModelServingFixture.named("m").replicas(2).role("a", 0, 0).role("b", 2, 1).build();
     String selector = compute(ms, List.of()).getLabelSelector();
     List<Pod> pods = PodFixture.groupPods(ms, 0);
@@ -208,7 +209,8 @@ class ModelServingStatusAggregatorTest {
       String[] parts = kv.split("=", 2);
       return parts[1].equals(p.getMetadata().getLabels().get(parts[0]));
     })).map(p -> p.getMetadata().getName()).toList();
-    assertThat(matched).containsExactly("m-0-b-0-0", "m-0-b-1-0");
+    // One pod per serving group, as Kthena (role-id of the first replica): an HPA counts groups.
+    assertThat(matched).containsExactly("m-0-b-0-0");
   }
 
   // ---- conditions ----
