@@ -49,7 +49,7 @@ class DocsTest {
    * has no reason to define.
    */
   private static final Set<String> EXTERNAL_KEYS = Set.of(
-      "controller-revision-hash", "statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index");
+      "controller-revision-hash");
 
   /** A qualified key {@code prefix/name}; a bare prefix ({@code volcano.sh/}) names a family, not a key. */
   private static final Pattern QUALIFIED_KEY = Pattern.compile("[a-z0-9.-]+/[A-Za-z0-9._-]+");

@@ -97,6 +97,9 @@ public final class LwsPodIdentity implements Plugin {
     labels.put(LwsKeys.Labels.GROUP_INDEX, Integer.toString(g));
     labels.put(LwsKeys.Labels.WORKER_INDEX, Integer.toString(w));
     labels.put(LwsKeys.Labels.GROUP_KEY, groupKey);
+    // As the pod's StatefulSet would label it (leader: ordinal g; worker: ordinal w).
+    labels.put(LwsKeys.Labels.STATEFULSET_POD_NAME, w == 0 ? leader : leader + "-" + w);
+    labels.put(LwsKeys.Labels.STATEFULSET_POD_INDEX, Integer.toString(w == 0 ? g : w));
     Map<String, String> annotations = new LinkedHashMap<>(metadata.getAnnotations() == null ? Map.of() : metadata.getAnnotations());
     annotations.put(LwsKeys.Annotations.SIZE, Integer.toString(config.size()));
     if (w > 0) {

@@ -135,7 +135,11 @@ class ConversionPreviewGoldenTest {
             Map.entry("leaderworkerset.x-k8s.io/name", l),
             Map.entry(LwsKeys.Labels.GROUP_INDEX, Integer.toString(g)),
             Map.entry(LwsKeys.Labels.GROUP_KEY, sha1(ns + "/" + l + "-" + g)),
-            Map.entry(LwsKeys.Labels.TEMPLATE_REVISION_HASH, revision));
+            Map.entry(LwsKeys.Labels.TEMPLATE_REVISION_HASH, revision),
+            // What upstream's pods get from their StatefulSets: the leader is ordinal g of the
+            // leader StatefulSet, a worker ordinal w of its group's (ordinals start at 1).
+            Map.entry("statefulset.kubernetes.io/pod-name", name),
+            Map.entry("apps.kubernetes.io/pod-index", Integer.toString(w == 0 ? g : w)));
         assertThat(pod.getMetadata().getAnnotations()).as("annotations of %s", name)
             .containsEntry(LwsKeys.Annotations.SIZE, Integer.toString(size(p.lws())));
         if (w == 0) {

@@ -36,6 +36,19 @@ public final class LwsKeys {
 
     /** SHA-1 hex of {@code "<leaderPodName>/<subGroupIndex>"}, unique per sub-group. */
     public static final String SUBGROUP_KEY = PREFIX + "subgroup-key";
+
+    /**
+     * Kubernetes' StatefulSet pod label: the pod's own name. Upstream LWS pods carry it from their
+     * StatefulSets; manifests and tools select single pods by it.
+     */
+    public static final String STATEFULSET_POD_NAME = "statefulset.kubernetes.io/pod-name";
+
+    /**
+     * Kubernetes' StatefulSet pod label: the pod's ordinal in its StatefulSet, i.e. the group index
+     * for a leader (leader StatefulSet) and the worker index for a worker (its group's worker
+     * StatefulSet, whose ordinals start at 1).
+     */
+    public static final String STATEFULSET_POD_INDEX = "apps.kubernetes.io/pod-index";
   }
 
   /** Annotation keys on the LWS, the StatefulSets and the pods. */
