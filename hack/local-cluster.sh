@@ -311,7 +311,9 @@ install_crds() {
 }
 
 # No volume provisioner runs here: a StorageClass "default" (the name upstream LWS examples use) and
-# pre-made hostPath PersistentVolumes let claims bind. Released volumes are made Available again.
+# pre-made hostPath PersistentVolumes let claims bind. It is the cluster's default class, so a claim
+# that names no storageClassName (the usual case) gets it from the DefaultStorageClass admission
+# plugin and binds too. Released volumes are made Available again.
 PV_COUNT="${LOCAL_CLUSTER_PVS:-16}"
 install_storage() {
   local i manifest="" released
@@ -319,7 +321,9 @@ install_storage() {
     manifest+="---
 apiVersion: storage.k8s.io/v1
 kind: StorageClass
-metadata: {name: default}
+metadata:
+  name: default
+  annotations: {storageclass.kubernetes.io/is-default-class: 'true'}
 provisioner: kubernetes.io/no-provisioner
 volumeBindingMode: Immediate
 "
@@ -339,6 +343,10 @@ spec:
 "
   done
   [ -z "$manifest" ] || printf '%s' "$manifest" | kubectl create -f - >/dev/null
+  # A cluster made before the class was marked as the default.
+  if [ "$(kubectl get storageclass default -o jsonpath='{.metadata.annotations.storageclass\.kubernetes\.io/is-default-class}')" != "true" ]; then
+    kubectl annotate storageclass default storageclass.kubernetes.io/is-default-class=true --overwrite >/dev/null
+  fi
   for released in $(kubectl get pv -o jsonpath='{range .items[?(@.status.phase=="Released")]}{.metadata.name}{" "}{end}'); do
     kubectl patch pv "$released" --type=json -p='[{"op":"remove","path":"/spec/claimRef"}]' >/dev/null
   done

@@ -30,20 +30,19 @@ public final class LwsStatusFromModelServing {
   public record Problem(String reason, String message) {}
 
   public static LeaderWorkerSetStatus compute(
-      LeaderWorkerSet lws, Optional<ModelServing> ms, Optional<Problem> problem, Instant now) {
+      LeaderWorkerSet lws, Optional<ModelServing> ms, LwsGroups.Counts groups, Optional<Problem> problem,
+      List<String> ignoredFields, Instant now) {
     LeaderWorkerSetStatus previous = lws.getStatus() == null ? new LeaderWorkerSetStatus() : lws.getStatus();
     long generation = lws.getMetadata().getGeneration() == null ? 0 : lws.getMetadata().getGeneration();
     int desired = lws.getSpec().getReplicas() == null ? 1 : lws.getSpec().getReplicas();
     ModelServingStatus msStatus = ms.map(ModelServing::getStatus).orElse(null);
     int replicas = msStatus == null || msStatus.getReplicas() == null ? 0 : msStatus.getReplicas();
-    int ready = msStatus == null || msStatus.getAvailableReplicas() == null ? 0 : msStatus.getAvailableReplicas();
-    int updated = msStatus == null || msStatus.getUpdatedReplicas() == null ? 0 : msStatus.getUpdatedReplicas();
 
     LeaderWorkerSetStatus status = new LeaderWorkerSetStatus();
     status.setObservedGeneration(generation);
     status.setReplicas(replicas);
-    status.setReadyReplicas(ready);
-    status.setUpdatedReplicas(updated);
+    status.setReadyReplicas(groups.ready());
+    status.setUpdatedReplicas(groups.updated());
     status.setHpaPodSelector(
         LwsKeys.Labels.NAME + "=" + lws.getMetadata().getName() + "," + LwsKeys.Labels.WORKER_INDEX + "=0");
 
@@ -52,27 +51,42 @@ public final class LwsStatusFromModelServing {
     if (problem.isPresent()) {
       put(conditions, condition(LwsKeys.Conditions.PROGRESSING, "False", problem.get().reason(), problem.get().message(), generation, time), time);
     } else {
-      // Groups below the partition stay on their revision: only the others must be updated.
-      var rolling = lws.getSpec().getRolloutStrategy() == null ? null : lws.getSpec().getRolloutStrategy().getRollingUpdateConfiguration();
-      int partition = rolling == null || rolling.getPartition() == null ? 0 : Math.max(0, rolling.getPartition());
-      int mustUpdate = Math.max(0, desired - partition);
-      boolean updating = updated < Math.min(mustUpdate, replicas);
-      boolean available = ready >= desired && updated >= mustUpdate;
+      // Upstream's rules: surge groups never make the LWS Available, and only the groups at or
+      // above the partition must be updated.
       String progressing = progressingMessage(msStatus);
-      if (updating) {
+      if (groups.updating()) {
         setTrue(conditions, LwsKeys.Conditions.UPDATE_IN_PROGRESS, LwsKeys.Conditions.REASON_GROUPS_UPDATING, LwsKeys.Conditions.MESSAGE_GROUPS_UPDATING, generation, time);
         setTrue(conditions, LwsKeys.Conditions.PROGRESSING, LwsKeys.Conditions.REASON_GROUPS_PROGRESSING, progressing, generation, time);
-      } else if (available) {
+      } else if (groups.available(desired)) {
         setTrue(conditions, LwsKeys.Conditions.AVAILABLE, LwsKeys.Conditions.REASON_ALL_GROUPS_READY, LwsKeys.Conditions.MESSAGE_ALL_GROUPS_READY, generation, time);
       } else {
         setTrue(conditions, LwsKeys.Conditions.PROGRESSING, LwsKeys.Conditions.REASON_GROUPS_PROGRESSING, progressing, generation, time);
       }
     }
+    putIgnoredFields(conditions, ignoredFields, generation, time);
     for (Condition c : conditions) {
       c.setObservedGeneration(generation);
     }
     status.setConditions(conditions);
     return status;
+  }
+
+  /** The message of the {@code UnsupportedFields} condition for these ignored fields. */
+  public static String ignoredFieldsMessage(List<String> ignoredFields) {
+    return "fields this controller does not implement are ignored (the LeaderWorkerSet CRD is newer than the"
+        + " v0.10.0 API served here): " + String.join(", ", ignoredFields);
+  }
+
+  /** Not upstream: fields of a newer CRD that are ignored are named, never dropped silently. */
+  private static void putIgnoredFields(List<Condition> conditions, List<String> ignoredFields, long generation, String time) {
+    boolean present = conditions.stream().anyMatch(c -> LwsKeys.Conditions.UNSUPPORTED_FIELDS.equals(c.getType()));
+    if (!ignoredFields.isEmpty()) {
+      put(conditions, condition(LwsKeys.Conditions.UNSUPPORTED_FIELDS, "True", LwsKeys.Conditions.REASON_FIELDS_IGNORED,
+          ignoredFieldsMessage(ignoredFields), generation, time), time);
+    } else if (present) {
+      put(conditions, condition(LwsKeys.Conditions.UNSUPPORTED_FIELDS, "False", LwsKeys.Conditions.REASON_ALL_FIELDS_SUPPORTED,
+          "every field set is implemented", generation, time), time);
+    }
   }
 
   /** Upstream's message, plus the ModelServing's word on pods the scheduler cannot place. */

@@ -22,7 +22,8 @@ import java.util.Map;
 public final class LwsVolumeClaims {
   private LwsVolumeClaims() {}
 
-  public static List<PersistentVolumeClaim> desired(LeaderWorkerSet lws, int groups) {
+  /** The claims of the pods of {@code groups} (group indices). */
+  public static List<PersistentVolumeClaim> desired(LeaderWorkerSet lws, java.util.Collection<Integer> groups) {
     LeaderWorkerTemplate lwt = lws.getSpec().getLeaderWorkerTemplate();
     if (lwt.getVolumeClaimTemplates() == null || lwt.getVolumeClaimTemplates().isEmpty()) {
       return List.of();
@@ -32,7 +33,7 @@ public final class LwsVolumeClaims {
     boolean owned = lwt.getPersistentVolumeClaimRetentionPolicy() != null
         && "Delete".equals(lwt.getPersistentVolumeClaimRetentionPolicy().getWhenDeleted());
     List<PersistentVolumeClaim> claims = new ArrayList<>();
-    for (int g = 0; g < groups; g++) {
+    for (int g : groups) {
       for (int w = 0; w < size; w++) {
         String pod = w == 0 ? name + "-" + g : name + "-" + g + "-" + w;
         for (PersistentVolumeClaim template : lwt.getVolumeClaimTemplates()) {

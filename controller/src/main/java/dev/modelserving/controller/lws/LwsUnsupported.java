@@ -29,7 +29,23 @@ final class LwsUnsupported {
       checkTemplates(template, violations);
       checkPodNameLength(lws, template, violations);
     }
+    checkGroupIdentity(lws, violations);
     return violations.toList();
+  }
+
+  // A newer CRD's Hash mode runs leaders under a Deployment with hashed group names: a different
+  // workload from the one built here, so it is refused rather than silently run as Ordinal.
+  private static void checkGroupIdentity(LeaderWorkerSet lws, Violations violations) {
+    Object identity = LwsUnknownFields.groupIdentity(lws);
+    if (identity != null && !LwsUnknownFields.GROUP_IDENTITY_ORDINAL.equals(identity)) {
+      violations.add(
+          "spec." + LwsUnknownFields.GROUP_IDENTITY,
+          "%s is not supported: this controller gives groups ordinal identities (pods %s-<index>);"
+              + " remove the field or set it to %s",
+          quote(String.valueOf(identity)),
+          lws.getMetadata() == null ? "<name>" : lws.getMetadata().getName(),
+          LwsUnknownFields.GROUP_IDENTITY_ORDINAL);
+    }
   }
 
   // The API server rejects pods without containers, so no group could ever start.

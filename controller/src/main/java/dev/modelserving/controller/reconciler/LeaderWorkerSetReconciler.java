@@ -9,7 +9,12 @@ import dev.modelserving.controller.conversion.LwsStatusFromModelServing.Problem;
 import dev.modelserving.controller.conversion.LwsToModelServing;
 import dev.modelserving.controller.conversion.LwsVolumeClaims;
 import dev.modelserving.api.lws.v1.LwsKeys;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import dev.modelserving.controller.conversion.LwsGroups;
+import dev.modelserving.controller.lws.LwsDefaults;
+import dev.modelserving.controller.lws.LwsUnknownFields;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.modelserving.controller.kube.EventRecorder;
 import dev.modelserving.controller.kube.OwnerRefs;
@@ -45,6 +50,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,9 +95,29 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
         InformerEventSourceConfiguration.from(StatefulSet.class, LeaderWorkerSet.class)
             .withName("statefulsets")
             .withLabelSelector(LwsKeys.Labels.NAME)
-            .withSecondaryToPrimaryMapper(s -> Set.of(new ResourceID(s.getMetadata().getLabels().get(LwsKeys.Labels.NAME), s.getMetadata().getNamespace())))
+            .withSecondaryToPrimaryMapper(LeaderWorkerSetReconciler::byNameLabel)
             .build();
-    return List.of(new InformerEventSource<>(modelServings, context), new InformerEventSource<>(statefulSets, context));
+    // The groups' pods, for upstream's status counts, and the per-pod claims, so that a deleted
+    // claim is recreated: both carry the LWS name label.
+    var pods =
+        InformerEventSourceConfiguration.from(Pod.class, LeaderWorkerSet.class)
+            .withName("lws-pods")
+            .withLabelSelector(LwsKeys.Labels.NAME)
+            .withSecondaryToPrimaryMapper(LeaderWorkerSetReconciler::byNameLabel)
+            .build();
+    var claims =
+        InformerEventSourceConfiguration.from(PersistentVolumeClaim.class, LeaderWorkerSet.class)
+            .withName("lws-claims")
+            .withLabelSelector(LwsKeys.Labels.NAME)
+            .withSecondaryToPrimaryMapper(LeaderWorkerSetReconciler::byNameLabel)
+            .build();
+    return List.of(new InformerEventSource<>(modelServings, context), new InformerEventSource<>(statefulSets, context),
+        new InformerEventSource<>(pods, context), new InformerEventSource<>(claims, context));
+  }
+
+  private static Set<ResourceID> byNameLabel(HasMetadata object) {
+    String lws = object.getMetadata().getLabels() == null ? null : object.getMetadata().getLabels().get(LwsKeys.Labels.NAME);
+    return lws == null ? Set.of() : Set.of(new ResourceID(lws, object.getMetadata().getNamespace()));
   }
 
   @Override
@@ -151,7 +177,8 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
       desired.getMetadata().getAnnotations().put(APPLIED_HASH, hash);
       String appliedHash = existing.map(ms -> ms.getMetadata().getAnnotations()).map(a -> a.get(APPLIED_HASH)).orElse(null);
       if (problem.isEmpty()) {
-        problem = ensureVolumeClaims(context.getClient(), lws, desired.getSpec().getReplicas(), metrics);
+        problem = ensureVolumeClaims(context.getClient(), lws, claimGroups(desired.getSpec().getReplicas(), lwsPods(context, existing, lws)),
+            context.getSecondaryResources(PersistentVolumeClaim.class), metrics);
       }
       if (problem.isEmpty() && !hash.equals(appliedHash)) {
         try {
@@ -159,6 +186,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
           context.getClient().resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
           applied = true;
           log.info("{}/{}: {} ModelServing", ns, name, existing.isPresent() ? "updated" : "created");
+          announceRevision(lws, existing, desired);
           if (existing.isEmpty()) {
             events.normal(lws, LwsKeys.Events.GROUPS_PROGRESSING, "Created ModelServing " + name);
           }
@@ -186,7 +214,9 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     if (problem.isEmpty() && stale) {
       return takeover.kind() == UpstreamTakeoverShell.Kind.ADOPTED ? takeoverStatus(lws, takeover) : UpdateControl.noUpdate();
     }
-    LeaderWorkerSetStatus status = LwsStatusFromModelServing.compute(lws, owned, problem, clock.instant());
+    List<String> ignoredFields = LwsUnknownFields.ignored(lws);
+    LeaderWorkerSetStatus status = LwsStatusFromModelServing.compute(lws, owned, groupCounts(lws, owned, lwsPods(context, owned, lws)),
+        problem, ignoredFields, clock.instant());
     if (problem.isEmpty() && takeoverInProgress(lws) && isTrue(status, LwsKeys.Conditions.AVAILABLE)) {
       String done = "taken over from the upstream LWS controller: every group runs under this controller, and no"
           + " StatefulSet or ControllerRevision of upstream's is left";
@@ -197,6 +227,13 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     if (problem.isPresent() && !sameProblem(lws.getStatus(), problem.get())) {
       log.warn("{}/{}: {}", ns, name, problem.get().message());
       events.warning(lws, problem.get().reason(), problem.get().message());
+    }
+    if (!ignoredFields.isEmpty()) {
+      Problem ignored = new Problem(LwsKeys.Conditions.REASON_FIELDS_IGNORED, LwsStatusFromModelServing.ignoredFieldsMessage(ignoredFields));
+      if (!sameProblem(lws.getStatus(), ignored)) {
+        log.warn("{}/{}: {}", ns, name, ignored.message());
+        events.warning(lws, ignored.reason(), ignored.message());
+      }
     }
     if (Objects.equals(status, lws.getStatus())) {
       return UpdateControl.noUpdate();
@@ -247,7 +284,6 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     return status.getConditions() != null && status.getConditions().stream().anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  /** Creates missing per-pod claims; with {@code whenScaled: Delete} removes those of removed groups. */
   /**
    * Sets the LWS's replicas to {@code replicas} through its scale subresource, guarded by the
    * resourceVersion this reconcile saw: a concurrent {@code kubectl scale lws} is never overwritten
@@ -277,14 +313,49 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     return true;
   }
 
-  private static Optional<Problem> ensureVolumeClaims(KubernetesClient client, LeaderWorkerSet lws, int groups, ControllerMetrics metrics) {
+  /** The pods of the LWS's groups, as far as its own ModelServing controls them. */
+  private static List<Pod> lwsPods(Context<LeaderWorkerSet> context, Optional<ModelServing> ms, LeaderWorkerSet lws) {
+    Optional<ModelServing> owned = ms.filter(m -> OwnerRefs.isControlledBy(m, lws));
+    return owned.map(m -> OwnerRefs.controlledBy(context.getSecondaryResources(Pod.class), m)).orElse(List.of());
+  }
+
+  /** Upstream's group tallies (LWS.md §3.12) from the pods, against the current revision. */
+  private static LwsGroups.Counts groupCounts(LeaderWorkerSet raw, Optional<ModelServing> ms, List<Pod> pods) {
+    if (ms.isEmpty()) {
+      return LwsGroups.Counts.NONE;
+    }
+    LeaderWorkerSet lws = LwsDefaults.apply(raw);
+    var rolling = lws.getSpec().getRolloutStrategy().getRollingUpdateConfiguration();
+    int partition = rolling == null || rolling.getPartition() == null ? 0 : Math.max(0, rolling.getPartition());
+    return LwsGroups.count(LwsGroups.fromPods(pods, LwsToModelServing.revision(lws), lws.getSpec().getLeaderWorkerTemplate().getSize()),
+        lws.getSpec().getReplicas(), partition);
+  }
+
+  /** Claims are wanted for the desired groups and, as a StatefulSet makes them, for any group whose pods exist (surge). */
+  static Set<Integer> claimGroups(int replicas, List<Pod> pods) {
+    Set<Integer> groups = new TreeSet<>();
+    for (int g = 0; g < replicas; g++) {
+      groups.add(g);
+    }
+    for (Pod pod : pods) {
+      String index = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(LwsKeys.Labels.GROUP_INDEX);
+      if (index != null && index.matches("[0-9]{1,9}")) {
+        groups.add(Integer.parseInt(index));
+      }
+    }
+    return groups;
+  }
+
+  /**
+   * Creates missing per-pod claims (those in the informer cache exist); with {@code whenScaled:
+   * Delete} removes those of groups no longer wanted.
+   */
+  private static Optional<Problem> ensureVolumeClaims(KubernetesClient client, LeaderWorkerSet lws, Set<Integer> groups,
+      Set<PersistentVolumeClaim> existing, ControllerMetrics metrics) {
     List<PersistentVolumeClaim> desired = LwsVolumeClaims.desired(lws, groups);
     if (desired.isEmpty()) {
       return Optional.empty();
     }
-    String ns = lws.getMetadata().getNamespace();
-    var existing = client.persistentVolumeClaims().inNamespace(ns)
-        .withLabel(LwsKeys.Labels.NAME, lws.getMetadata().getName()).list().getItems();
     Set<String> names = existing.stream().map(c -> c.getMetadata().getName()).collect(Collectors.toSet());
     for (PersistentVolumeClaim claim : desired) {
       if (names.contains(claim.getMetadata().getName())) {
@@ -307,13 +378,35 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     if (LwsVolumeClaims.deleteWhenScaled(lws)) {
       for (PersistentVolumeClaim claim : existing) {
         String index = claim.getMetadata().getLabels().get(LwsKeys.Labels.GROUP_INDEX);
-        if (index != null && index.matches("[0-9]+") && Integer.parseInt(index) >= groups) {
+        if (index != null && index.matches("[0-9]{1,9}") && !groups.contains(Integer.parseInt(index))
+            && claim.getMetadata().getDeletionTimestamp() == null) {
           metrics.apiWrite("delete", "persistentvolumeclaims");
           client.resource(claim).delete();
         }
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * As upstream's CreatingRevision Event: the first ModelServing of an LWS, or one whose template
+   * revision changed, starts a new revision.
+   */
+  private void announceRevision(LeaderWorkerSet lws, Optional<ModelServing> existing, ModelServing desired) {
+    String revision = templateRevision(desired);
+    if (existing.isEmpty()) {
+      events.normal(lws, LwsKeys.Events.CREATING_REVISION, "Creating revision with key " + revision + " for a newly created LeaderWorkerSet");
+    } else if (!Objects.equals(templateRevision(existing.get()), revision)) {
+      events.normal(lws, LwsKeys.Events.CREATING_REVISION, "Creating revision with key " + revision + " for updated LWS");
+    }
+  }
+
+  private static String templateRevision(ModelServing ms) {
+    try {
+      return ms.getSpec().getTemplate().getRoles().get(0).getEntryTemplate().getMetadata().getLabels().get(LwsKeys.Labels.TEMPLATE_REVISION_HASH);
+    } catch (NullPointerException | IndexOutOfBoundsException e) {
+      return null;
+    }
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.modelserving.controller.reconciler;
 
+import dev.modelserving.api.lws.v1.LeaderWorkerSet;
 import dev.modelserving.api.v1alpha1.ModelServing;
+import dev.modelserving.controller.conversion.LwsRolloutEvents;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Conditions;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
 import dev.modelserving.api.v1alpha1.ModelServingStatus;
@@ -46,6 +48,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -330,6 +334,9 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       log.warn("{}/{}: {}", ns, name, blocker.get().message());
       events.warning(ms, blocker.get().reason(), blocker.get().message());
     }
+    if (plan != null) {
+      announceLwsRollout(ms, status, plan);
+    }
     requeue.ifPresent(control::rescheduleAfter);
     return control;
   }
@@ -353,6 +360,48 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     var labels = pg.getMetadata().getLabels();
     String lws = labels == null ? null : labels.get(dev.modelserving.api.lws.v1.LwsKeys.Labels.NAME);
     return lws == null ? Optional.empty() : Optional.of(new ResourceID(lws, ns));
+  }
+
+  /** Upstream's rollout Events (partition moved, surge groups deleted), on the LWS that owns this ModelServing. */
+  private void announceLwsRollout(ModelServing ms, ModelServingStatus status, Plan plan) {
+    Optional<LeaderWorkerSet> lws = owningLeaderWorkerSet(ms);
+    if (lws.isEmpty()) {
+      return;
+    }
+    int desired = ms.getSpec().getReplicas() == null ? 1 : ms.getSpec().getReplicas();
+    SortedSet<Integer> surgeDeleted = new TreeSet<>();
+    for (Pod pod : plan.podsToDelete()) {
+      var labels = pod.getMetadata().getLabels();
+      if (labels != null && Labels.ENTRY_TRUE.equals(labels.get(Labels.ENTRY))) {
+        PodNames.ordinalAfter(ms.getMetadata().getName(), labels.get(Labels.GROUP_NAME)).ifPresent(g -> {
+          if (g >= desired) {
+            surgeDeleted.add(g);
+          }
+        });
+      }
+    }
+    ModelServingStatus previous = ms.getStatus();
+    boolean newRevision = previous != null && !Objects.equals(previous.getUpdateRevision(), status.getUpdateRevision());
+    for (LwsRolloutEvents.Event e : LwsRolloutEvents.of(lws.get().getMetadata().getName(),
+        previous == null ? null : previous.getRolloutPartition(), newRevision, plan.rolloutStep(), surgeDeleted)) {
+      events.normal(lws.get(), e.reason(), e.message());
+    }
+  }
+
+  /** The LeaderWorkerSet controlling this ModelServing, as an object to record Events on. */
+  private static Optional<LeaderWorkerSet> owningLeaderWorkerSet(ModelServing ms) {
+    if (ms.getMetadata().getOwnerReferences() == null) {
+      return Optional.empty();
+    }
+    return ms.getMetadata().getOwnerReferences().stream()
+        .filter(ref -> Boolean.TRUE.equals(ref.getController()) && LeaderWorkerSet.KIND.equals(ref.getKind()))
+        .findFirst()
+        .map(ref -> {
+          LeaderWorkerSet lws = new LeaderWorkerSet();
+          lws.setMetadata(new ObjectMetaBuilder().withName(ref.getName()).withNamespace(ms.getMetadata().getNamespace())
+              .withUid(ref.getUid()).build());
+          return lws;
+        });
   }
 
   private static HookRequest hookRequest(ModelServing ms, Pod pod) {

@@ -39,8 +39,14 @@ class LwsStatusFromModelServingTest {
     return lws;
   }
 
-  /** The ModelServing with a status: groups existing, available (ready) and updated. */
-  private static Optional<ModelServing> ms(int replicas, int available, int updated, Condition... conditions) {
+  /** A ModelServing and the LWS groups its pods form. */
+  private record Serving(Optional<ModelServing> ms, List<LwsGroups.Group> groups) {}
+
+  /**
+   * The ModelServing with a status and {@code replicas} groups 0..replicas-1: the first {@code
+   * available} ready, the last {@code updated} on the current revision.
+   */
+  private static Serving ms(int replicas, int available, int updated, Condition... conditions) {
     ModelServing ms = new ModelServing();
     ModelServingStatus status = new ModelServingStatus();
     status.setReplicas(replicas);
@@ -48,8 +54,27 @@ class LwsStatusFromModelServingTest {
     status.setUpdatedReplicas(updated);
     status.setConditions(List.of(conditions));
     ms.setStatus(status);
-    return Optional.of(ms);
+    List<LwsGroups.Group> groups = new ArrayList<>();
+    for (int g = 0; g < replicas; g++) {
+      groups.add(new LwsGroups.Group(g, g < available, g >= replicas - updated));
+    }
+    return new Serving(Optional.of(ms), groups);
   }
+
+  /** Groups by index from "RU" (ready, updated), "R-", "-U" or "--". */
+  private static Serving groups(String... states) {
+    ModelServing ms = new ModelServing();
+    ModelServingStatus status = new ModelServingStatus();
+    status.setReplicas(states.length);
+    ms.setStatus(status);
+    List<LwsGroups.Group> groups = new ArrayList<>();
+    for (int g = 0; g < states.length; g++) {
+      groups.add(new LwsGroups.Group(g, states[g].charAt(0) == 'R', states[g].charAt(1) == 'U'));
+    }
+    return new Serving(Optional.of(ms), groups);
+  }
+
+  private static final Serving NO_MODEL_SERVING = new Serving(Optional.empty(), List.of());
 
   private static Condition cond(String type, String status, String reason, String message, String time) {
     return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
@@ -60,8 +85,15 @@ class LwsStatusFromModelServingTest {
   private static final Condition PROGRESSING_TRUE = cond("Progressing", "True", "GroupsProgressing", "Replicas are progressing", T0_TEXT);
   private static final Condition UPDATING_TRUE = cond("UpdateInProgress", "True", "GroupsUpdating", "Rolling Upgrade is in progress", T0_TEXT);
 
-  private static LeaderWorkerSetStatus compute(LeaderWorkerSet lws, Optional<ModelServing> ms) {
-    return LwsStatusFromModelServing.compute(lws, ms, Optional.empty(), T1);
+  private static LeaderWorkerSetStatus compute(LeaderWorkerSet lws, Serving serving) {
+    return compute(lws, serving, Optional.empty(), List.of());
+  }
+
+  private static LeaderWorkerSetStatus compute(LeaderWorkerSet lws, Serving serving, Optional<Problem> problem, List<String> ignored) {
+    var rolling = lws.getSpec().getRolloutStrategy() == null ? null : lws.getSpec().getRolloutStrategy().getRollingUpdateConfiguration();
+    int partition = rolling == null || rolling.getPartition() == null ? 0 : rolling.getPartition();
+    return LwsStatusFromModelServing.compute(lws, serving.ms(), LwsGroups.count(serving.groups(), lws.getSpec().getReplicas(), partition),
+        problem, ignored, T1);
   }
 
   private static Condition condition(LeaderWorkerSetStatus status, String type) {
@@ -79,7 +111,7 @@ class LwsStatusFromModelServingTest {
   }
 
   @Test
-  void countsComeFromTheModelServing() {
+  void replicasComeFromTheModelServingCountsFromTheGroups() {
     LeaderWorkerSetStatus status = compute(lws(3), ms(4, 2, 1));
     assertThat(status.getReplicas()).isEqualTo(4);
     assertThat(status.getReadyReplicas()).isEqualTo(2);
@@ -95,7 +127,7 @@ class LwsStatusFromModelServingTest {
 
   @Test
   void withoutModelServingEverythingIsZeroAndProgressing() {
-    LeaderWorkerSetStatus status = compute(lws(2), Optional.empty());
+    LeaderWorkerSetStatus status = compute(lws(2), NO_MODEL_SERVING);
     assertThat(status.getReplicas()).isZero();
     assertThat(status.getReadyReplicas()).isZero();
     assertThat(status.getUpdatedReplicas()).isZero();
@@ -195,8 +227,8 @@ class LwsStatusFromModelServingTest {
 
   @Test
   void problemSetsProgressingFalseWithItsReason() {
-    LeaderWorkerSetStatus status = LwsStatusFromModelServing.compute(lws(2, PROGRESSING_TRUE), Optional.empty(),
-        Optional.of(new Problem("InvalidSpec", "invalid spec: spec.leaderWorkerTemplate.size: size must be equal or greater than 1")), T1);
+    LeaderWorkerSetStatus status = compute(lws(2, PROGRESSING_TRUE), NO_MODEL_SERVING,
+        Optional.of(new Problem("InvalidSpec", "invalid spec: spec.leaderWorkerTemplate.size: size must be equal or greater than 1")), List.of());
     assertCondition(status, "Progressing", "False", "InvalidSpec",
         "invalid spec: spec.leaderWorkerTemplate.size: size must be equal or greater than 1", T1_TEXT);
   }
@@ -204,8 +236,8 @@ class LwsStatusFromModelServingTest {
   @Test
   void problemLeavesOtherConditionsAlone() {
     // The groups already running keep serving; only progress stops.
-    LeaderWorkerSetStatus status = LwsStatusFromModelServing.compute(lws(2, AVAILABLE_TRUE), ms(2, 2, 2),
-        Optional.of(new Problem("ModelServingConflict", "ModelServing default/vllm exists")), T1);
+    LeaderWorkerSetStatus status = compute(lws(2, AVAILABLE_TRUE), ms(2, 2, 2),
+        Optional.of(new Problem("ModelServingConflict", "ModelServing default/vllm exists")), List.of());
     assertCondition(status, "Available", "True", "AllGroupsReady", "All replicas are ready", T0_TEXT);
     assertCondition(status, "Progressing", "False", "ModelServingConflict", "ModelServing default/vllm exists", T1_TEXT);
     assertThat(status.getReadyReplicas()).isEqualTo(2);
@@ -223,6 +255,47 @@ class LwsStatusFromModelServingTest {
     LeaderWorkerSetStatus status = compute(lws, ms(6, 6, 2));
     assertCondition(status, "Available", "True", "AllGroupsReady", "All replicas are ready", T0_TEXT);
     assertThat(status.getConditions()).extracting(Condition::getType).doesNotContain("UpdateInProgress");
+  }
+
+  @Test
+  void aReadySurgeGroupDoesNotStandInForAnUnreadyDesiredGroup() {
+    // 4 groups, maxSurge 1: group 0 is updated but cannot start, the surge group 4 is ready.
+    // Upstream counts ready groups below replicas only: not Available (LWS.md §3.12).
+    LeaderWorkerSetStatus status = compute(lws(4, PROGRESSING_TRUE), groups("-U", "RU", "RU", "RU", "RU"));
+    assertThat(status.getReadyReplicas()).as("readyReplicas counts surge groups, as upstream").isEqualTo(4);
+    assertThat(status.getUpdatedReplicas()).isEqualTo(5);
+    assertCondition(status, "Progressing", "True", "GroupsProgressing", "Replicas are progressing", T0_TEXT);
+    assertThat(status.getConditions()).extracting(Condition::getType).containsExactly("Progressing");
+  }
+
+  @Test
+  void anUpdatedSurgeGroupDoesNotEndTheUpdate() {
+    // Group 3 is still old; updated surge group 4 must not count for it.
+    LeaderWorkerSetStatus status = compute(lws(4, AVAILABLE_TRUE), groups("RU", "RU", "RU", "R-", "RU"));
+    assertCondition(status, "UpdateInProgress", "True", "GroupsUpdating", "Rolling Upgrade is in progress", T1_TEXT);
+    assertCondition(status, "Available", "False", "AllGroupsReady", "All replicas are ready", T1_TEXT);
+  }
+
+  @Test
+  void missingGroupsAreNotExpectedToBeUpdated() {
+    // As upstream: only counted groups in [partition, replicas) are expected updated; group 1 is
+    // not there yet, so this is Progressing, not UpdateInProgress.
+    LeaderWorkerSetStatus status = compute(lws(2), groups("RU"));
+    assertThat(status.getConditions()).extracting(Condition::getType).containsExactly("Progressing");
+  }
+
+  @Test
+  void ignoredFieldsAreNamedInAConditionOfTheirOwn() {
+    LeaderWorkerSetStatus status = compute(lws(2, AVAILABLE_TRUE), ms(2, 2, 2), Optional.empty(), List.of("spec.scheduling"));
+    assertCondition(status, "UnsupportedFields", "True", "FieldsIgnored",
+        "fields this controller does not implement are ignored (the LeaderWorkerSet CRD is newer than the v0.10.0 API served here): spec.scheduling",
+        T1_TEXT);
+    assertCondition(status, "Available", "True", "AllGroupsReady", "All replicas are ready", T0_TEXT);
+
+    LeaderWorkerSet later = lws(2, status.getConditions().toArray(Condition[]::new));
+    LeaderWorkerSetStatus cleared = compute(later, ms(2, 2, 2));
+    assertCondition(cleared, "UnsupportedFields", "False", "AllFieldsSupported", "every field set is implemented", T1_TEXT);
+    assertThat(compute(lws(2), ms(2, 2, 2)).getConditions()).extracting(Condition::getType).doesNotContain("UnsupportedFields");
   }
 
   @Test

@@ -102,11 +102,13 @@ class LwsRollingUpdateIT {
     Lws.pods(ns.name(), name).values().forEach(p -> recorder.eventReceived(Watcher.Action.ADDED, p));
     recorder.worst = 0;
     var pods = client.pods().inNamespace(ns.name()).withLabel("leaderworkerset.sigs.k8s.io/name", name);
-    try (var watch = pods.watch(new ListOptionsBuilder().withResourceVersion(pods.list().getMetadata().getResourceVersion()).build(), recorder)) {
-      Edits.edit(Lws.lwss().inNamespace(ns.name()).withName(name), l -> {
+    long generation;
+    try (var watch = pods.watch(new ListOptionsBuilder().withResourceVersion(pods.list().getMetadata().getResourceVersion()).build(), recorder);
+        var timeline = LwsStatusTimeline.start(ns.name(), name)) {
+      generation = Edits.edit(Lws.lwss().inNamespace(ns.name()).withName(name), l -> {
         l.getSpec().getLeaderWorkerTemplate().getWorkerTemplate().getSpec().getContainers().get(0).setEnv(List.of(new EnvVar("V", "2", null)));
         return l;
-      });
+      }).getMetadata().getGeneration();
       await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
         LeaderWorkerSet live = Lws.get(ns.name(), name);
         assertThat(live.getStatus().getObservedGeneration()).isEqualTo(live.getMetadata().getGeneration());
@@ -115,6 +117,8 @@ class LwsRollingUpdateIT {
         assertThat(Lws.condition(live, "Available")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
         assertThat(Lws.pods(ns.name(), name).keySet()).as("no surge group left").isEqualTo(Lws.podNames(name, 4, 2));
       });
+      String newRevision = revision(Lws.pods(ns.name(), name).get(name + "-3"));
+      assertThat(timeline.violations(4, 2, partition, generation, newRevision)).as("LWS status writes against upstream's rules").isEmpty();
     }
     Map<String, String> after = Lws.uids(ns.name(), name);
     for (int g = 0; g < 4; g++) {
@@ -136,6 +140,60 @@ class LwsRollingUpdateIT {
     }
     String table = Kubectl.run("get", "lws", name, "-n", ns.name(), "--no-headers");
     assertThat(table.trim().split("\\s+")).startsWith(name, "4", "4", Integer.toString(4 - partition));
+  }
+
+  private static String revision(Pod pod) {
+    return pod.getMetadata().getLabels().get("leaderworkerset.sigs.k8s.io/template-revision-hash");
+  }
+
+  /**
+   * A new group that never becomes ready, with a ready surge group beside it: upstream counts only
+   * the groups below replicas, so the LWS stays Progressing and never turns Available, in every
+   * status written on the way (not only at the end).
+   */
+  @org.junit.jupiter.api.Test
+  void aNewGroupThatCannotStartKeepsTheLwsProgressingDespiteAReadySurgeGroup() throws Exception {
+    String name = "lws-stuck";
+    // One group per node, maxUnavailable 0 and maxSurge 1: the new template allows one new pod per
+    // node, so the surge group and all but the last replaced group fit, and the last one
+    // (group 0, replaced last) cannot be scheduled. The surge stays (an unready desired group).
+    int nodes = LocalCluster.client().nodes().list().getItems().size();
+    assertThat(nodes).as("nodes of the local cluster").isGreaterThanOrEqualTo(2);
+    Lws.lwss().inNamespace(ns.name()).resource(Lws.simple(name, nodes, 1, "  rolloutStrategy:\n    type: RollingUpdate\n"
+        + "    rollingUpdateConfiguration:\n      maxUnavailable: 0\n      maxSurge: 1\n", "")).create();
+    Lws.awaitReady(ns.name(), name, nodes, 1);
+    long generation;
+    try (var timeline = LwsStatusTimeline.start(ns.name(), name)) {
+      generation = Edits.edit(Lws.lwss().inNamespace(ns.name()).withName(name), l -> {
+        var template = l.getSpec().getLeaderWorkerTemplate().getWorkerTemplate();
+        template.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().addToLabels("spread", "one-per-node").build());
+        template.getSpec().setAffinity(new io.fabric8.kubernetes.api.model.AffinityBuilder().withNewPodAntiAffinity()
+            .addNewRequiredDuringSchedulingIgnoredDuringExecution()
+            .withNewLabelSelector().addToMatchLabels("spread", "one-per-node").endLabelSelector()
+            .withTopologyKey("kubernetes.io/hostname").endRequiredDuringSchedulingIgnoredDuringExecution()
+            .endPodAntiAffinity().build());
+        return l;
+      }).getMetadata().getGeneration();
+      await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+        Map<String, Pod> pods = Lws.pods(ns.name(), name);
+        assertThat(pods.keySet()).as("the desired groups and the surge group").isEqualTo(Lws.podNames(name, nodes + 1, 1));
+        assertThat(pods.values()).as("every pod on the new template").allSatisfy(p -> assertThat(p.getMetadata().getLabels()).containsEntry("spread", "one-per-node"));
+        assertThat(ModelServingLifecycleIT.isReady(pods.get(name + "-0"))).as("group 0 cannot be scheduled").isFalse();
+        LeaderWorkerSet live = Lws.get(ns.name(), name);
+        assertThat(live.getStatus().getObservedGeneration()).isEqualTo(generation);
+        assertThat(live.getStatus().getReadyReplicas()).as("readyReplicas, the surge group included as upstream").isEqualTo(nodes);
+        assertThat(live.getStatus().getUpdatedReplicas()).isEqualTo(nodes + 1);
+      });
+      Thread.sleep(2000); // let any further status write land in the timeline
+      LeaderWorkerSet live = Lws.get(ns.name(), name);
+      assertThat(Lws.condition(live, "Available")).as("Available").hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
+      assertThat(Lws.condition(live, "Progressing")).as("Progressing").hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+      String newRevision = revision(Lws.pods(ns.name(), name).get(name + "-1"));
+      assertThat(timeline.statuses()).as("status writes recorded").isNotEmpty();
+      assertThat(timeline.violations(nodes, 1, 0, generation, newRevision)).as("LWS status writes against upstream's rules").isEmpty();
+    } finally {
+      Lws.lwss().inNamespace(ns.name()).withName(name).delete();
+    }
   }
 
   @org.junit.jupiter.api.Test

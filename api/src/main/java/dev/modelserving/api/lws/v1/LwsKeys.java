@@ -208,6 +208,23 @@ public final class LwsKeys {
 
     /** Message of UpdateInProgress (kept when the condition flips to False). */
     public static final String MESSAGE_GROUPS_UPDATING = "Rolling Upgrade is in progress";
+
+    // Not upstream: what this controller adds to an LWS's conditions.
+
+    /** Type (ours): fields of a newer LWS CRD that this controller ignores, named in the message. */
+    public static final String UNSUPPORTED_FIELDS = "UnsupportedFields";
+
+    /** Reason (ours) of UnsupportedFields=True; also the Warning Event's reason. */
+    public static final String REASON_FIELDS_IGNORED = "FieldsIgnored";
+
+    /** Reason (ours) of UnsupportedFields=False, once the ignored fields are gone. */
+    public static final String REASON_ALL_FIELDS_SUPPORTED = "AllFieldsSupported";
+
+    /** Reason (ours) of Progressing=False: the spec breaks upstream's webhook rules or ours. */
+    public static final String REASON_INVALID_SPEC = "InvalidSpec";
+
+    /** Reason (ours) of Progressing=False: a ModelServing of that name is not the LWS's. */
+    public static final String REASON_MODEL_SERVING_CONFLICT = "ModelServingConflict";
   }
 
   /**
