@@ -11,25 +11,32 @@ import java.util.TreeMap;
 
 /**
  * The groups of a LeaderWorkerSet as upstream's status code sees them (LWS.md §3.12), read from
- * the pods: a group is counted once its leader exists (and, with size > 1, at least one worker,
- * where upstream needs the worker StatefulSet); it is ready when its leader and all {@code size -
+ * the pods: every group with a leader pod is one of {@code status.replicas} (the leader
+ * StatefulSet's pods); it is counted for the rest once, with size > 1, at least one worker exists
+ * too (where upstream needs the worker StatefulSet); it is ready when its leader and all {@code size -
  * 1} workers are Running and Ready, and updated when they all carry the current revision. Pods
  * being deleted are not counted. Pure.
  */
 public final class LwsGroups {
   private LwsGroups() {}
 
-  /** One counted group. */
-  public record Group(int index, boolean ready, boolean updated) {}
+  /** One group with a leader pod; {@code counted} false while a size > 1 group has no worker yet. */
+  public record Group(int index, boolean counted, boolean ready, boolean updated) {
+    /** A counted group. */
+    public Group(int index, boolean ready, boolean updated) {
+      this(index, true, ready, updated);
+    }
+  }
 
   /**
-   * Upstream's tallies: {@code ready} and {@code updated} over every group (surge included, they
+   * Upstream's tallies: {@code leaders} groups with a leader pod (status.replicas); {@code ready}
+   * and {@code updated} over every counted group (surge included, they
    * become readyReplicas and updatedReplicas); the others over the desired groups {@code [0, R)}:
    * {@code readyNonBurst} ready ones, and in {@code [P, R)} the groups counted ({@code current}),
    * updated ({@code updatedNonBurst}) and updated-and-ready ({@code updatedAndReady}).
    */
-  public record Counts(int ready, int updated, int readyNonBurst, int current, int updatedNonBurst, int updatedAndReady) {
-    public static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0);
+  public record Counts(int leaders, int ready, int updated, int readyNonBurst, int current, int updatedNonBurst, int updatedAndReady) {
+    public static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0, 0);
 
     /** UpdateInProgress (with Progressing): a group at or above the partition is not updated yet. */
     public boolean updating() {
@@ -62,7 +69,8 @@ public final class LwsGroups {
           : parse(leader.getMetadata().getAnnotations().get(LwsKeys.Annotations.SIZE));
       int size = annotated == null ? specSize : annotated;
       if (size > 1 && groupPods.size() == 1) {
-        return; // upstream skips a leader whose worker StatefulSet does not exist yet
+        groups.add(new Group(g, false, false, false)); // upstream skips it: no worker StatefulSet yet
+        return;
       }
       boolean ready = groupPods.size() == size && groupPods.stream().allMatch(PodHealth::isReady);
       boolean updated = groupPods.stream().allMatch(p -> revision.equals(label(p, LwsKeys.Labels.TEMPLATE_REVISION_HASH)));
@@ -73,6 +81,7 @@ public final class LwsGroups {
 
   /** Upstream's tallies for {@code replicas} R and spec partition P. */
   public static Counts count(List<Group> groups, int replicas, int partition) {
+    int leaders = 0;
     int ready = 0;
     int updated = 0;
     int readyNonBurst = 0;
@@ -80,6 +89,10 @@ public final class LwsGroups {
     int updatedNonBurst = 0;
     int updatedAndReady = 0;
     for (Group group : groups) {
+      leaders++;
+      if (!group.counted()) {
+        continue;
+      }
       ready += group.ready() ? 1 : 0;
       updated += group.updated() ? 1 : 0;
       if (group.index() < replicas) {
@@ -91,7 +104,7 @@ public final class LwsGroups {
         }
       }
     }
-    return new Counts(ready, updated, readyNonBurst, current, updatedNonBurst, updatedAndReady);
+    return new Counts(leaders, ready, updated, readyNonBurst, current, updatedNonBurst, updatedAndReady);
   }
 
   private static Integer index(Pod pod, String key) {

@@ -36,11 +36,10 @@ public final class LwsStatusFromModelServing {
     long generation = lws.getMetadata().getGeneration() == null ? 0 : lws.getMetadata().getGeneration();
     int desired = lws.getSpec().getReplicas() == null ? 1 : lws.getSpec().getReplicas();
     ModelServingStatus msStatus = ms.map(ModelServing::getStatus).orElse(null);
-    int replicas = msStatus == null || msStatus.getReplicas() == null ? 0 : msStatus.getReplicas();
 
     LeaderWorkerSetStatus status = new LeaderWorkerSetStatus();
     status.setObservedGeneration(generation);
-    status.setReplicas(replicas);
+    status.setReplicas(groups.leaders());
     status.setReadyReplicas(groups.ready());
     status.setUpdatedReplicas(groups.updated());
     status.setHpaPodSelector(

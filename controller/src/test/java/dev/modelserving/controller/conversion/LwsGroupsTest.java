@@ -53,7 +53,7 @@ class LwsGroupsTest {
     pods.addAll(group(0, "new", true, true, true));
     pods.remove(2);
     pods.add(pod(1, 0, "new", true, 3));
-    assertThat(LwsGroups.fromPods(pods, "new", 3)).containsExactly(new Group(0, false, true));
+    assertThat(LwsGroups.fromPods(pods, "new", 3)).containsExactly(new Group(0, false, true), new Group(1, false, false, false));
   }
 
   @Test
@@ -73,8 +73,8 @@ class LwsGroupsTest {
   void tallies() {
     // R=4, P=1; group 4 is a surge group.
     var counts = LwsGroups.count(List.of(new Group(0, true, false), new Group(1, false, true), new Group(2, true, true),
-        new Group(3, true, true), new Group(4, true, true)), 4, 1);
-    assertThat(counts).isEqualTo(new LwsGroups.Counts(4, 4, 3, 3, 3, 2));
+        new Group(3, true, true), new Group(4, true, true), new Group(5, false, false, false)), 4, 1);
+    assertThat(counts).isEqualTo(new LwsGroups.Counts(6, 4, 4, 3, 3, 3, 2));
     assertThat(counts.updating()).isFalse();
     assertThat(counts.available(4)).isFalse();
   }

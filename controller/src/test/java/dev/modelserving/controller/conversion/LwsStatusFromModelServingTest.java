@@ -111,12 +111,22 @@ class LwsStatusFromModelServingTest {
   }
 
   @Test
-  void replicasComeFromTheModelServingCountsFromTheGroups() {
+  void countsComeFromTheGroups() {
     LeaderWorkerSetStatus status = compute(lws(3), ms(4, 2, 1));
     assertThat(status.getReplicas()).isEqualTo(4);
     assertThat(status.getReadyReplicas()).isEqualTo(2);
     assertThat(status.getUpdatedReplicas()).isEqualTo(1);
     assertThat(status.getObservedGeneration()).isEqualTo(3L);
+  }
+
+  @Test
+  void replicasAgreeWithTheReadyCountEvenWhenTheModelServingStatusLags() {
+    // The pods show 3 ready groups before the ModelServing has written its own count.
+    Serving serving = groups("RU", "RU", "RU");
+    serving.ms().get().getStatus().setReplicas(1);
+    LeaderWorkerSetStatus status = compute(lws(3), serving);
+    assertThat(status.getReplicas()).isEqualTo(3);
+    assertThat(status.getReadyReplicas()).isEqualTo(3);
   }
 
   @Test

@@ -119,6 +119,15 @@ class LwsRollingUpdateIT {
       });
       String newRevision = revision(Lws.pods(ns.name(), name).get(name + "-3"));
       assertThat(timeline.violations(4, 2, partition, generation, newRevision)).as("LWS status writes against upstream's rules").isEmpty();
+      // Upstream's Events on the LWS, word for word.
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        List<String> events = lwsEvents(name);
+        assertThat(events).contains("CreatingRevision: Creating revision with key " + newRevision + " for updated LWS");
+        assertThat(events).anyMatch(e -> e.matches("GroupsUpdating: Updating replicas? [0-9]+( to [0-9]+ \\(inclusive\\))?"));
+        if (maxSurge > 0) {
+          assertThat(events).contains("GroupsProgressing: deleting surge replica " + name + "-4");
+        }
+      });
     }
     Map<String, String> after = Lws.uids(ns.name(), name);
     for (int g = 0; g < 4; g++) {
@@ -140,6 +149,13 @@ class LwsRollingUpdateIT {
     }
     String table = Kubectl.run("get", "lws", name, "-n", ns.name(), "--no-headers");
     assertThat(table.trim().split("\\s+")).startsWith(name, "4", "4", Integer.toString(4 - partition));
+  }
+
+  /** "reason: message" of the Events on the LWS {@code name}, oldest first. */
+  static List<String> lwsEvents(String name) {
+    return LocalCluster.client().v1().events().inNamespace(ns.name()).withField("involvedObject.name", name).list().getItems().stream()
+        .filter(e -> "LeaderWorkerSet".equals(e.getInvolvedObject().getKind()))
+        .map(e -> e.getReason() + ": " + e.getMessage()).toList();
   }
 
   private static String revision(Pod pod) {
