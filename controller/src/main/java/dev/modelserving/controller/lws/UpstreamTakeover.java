@@ -73,7 +73,10 @@ public final class UpstreamTakeover {
   /** Prefix of the revision label of adopted pods that run another template. */
   public static final String OUTDATED_PREFIX = "lws-";
 
-  /** Labels the StatefulSet controller puts on its pods; ours do not carry them. */
+  /**
+   * Labels the StatefulSet controller puts on its pods; ours carry the last two with the same
+   * values (the lws-pod-identity plugin), not controller-revision-hash.
+   */
   static final Set<String> STATEFULSET_LABELS =
       Set.of("controller-revision-hash", "statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index");
 

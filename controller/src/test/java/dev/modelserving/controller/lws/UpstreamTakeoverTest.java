@@ -160,7 +160,10 @@ class UpstreamTakeoverTest {
 
     assertThat(adoption.upToDate()).as(adoption.why()).isTrue();
     assertThat(adoption.labels()).isEqualTo(desired.getMetadata().getLabels());
-    assertThat(adoption.labels()).doesNotContainKeys("controller-revision-hash", "statefulset.kubernetes.io/pod-name");
+    assertThat(adoption.labels()).doesNotContainKeys("controller-revision-hash");
+    // The StatefulSet pod labels stay, with the values the StatefulSets gave them (ours set them too).
+    assertThat(adoption.labels()).containsEntry("statefulset.kubernetes.io/pod-name", "vllm-1-2")
+        .containsEntry("apps.kubernetes.io/pod-index", "2");
     assertThat(adoption.annotations()).containsAllEntriesOf(desired.getMetadata().getAnnotations());
   }
 
