@@ -313,8 +313,9 @@ install_crds() {
 # No volume provisioner runs here: a StorageClass "default" (the name upstream LWS examples use) and
 # pre-made hostPath PersistentVolumes let claims bind. It is the cluster's default class, so a claim
 # that names no storageClassName (the usual case) gets it from the DefaultStorageClass admission
-# plugin and binds too. Released volumes are made Available again.
-PV_COUNT="${LOCAL_CLUSTER_PVS:-16}"
+# plugin and binds too. Released volumes are made Available again by the next `up` only, so there
+# are enough for one whole test run (the claims of the ITs add up to about 20).
+PV_COUNT="${LOCAL_CLUSTER_PVS:-32}"
 install_storage() {
   local i manifest="" released
   if ! kubectl get storageclass default >/dev/null 2>&1; then
