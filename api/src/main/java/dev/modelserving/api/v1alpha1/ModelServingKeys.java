@@ -64,6 +64,14 @@ public final class ModelServingKeys {
     public static final String WORKERS_AFTER_ENTRY_READY = "WorkersAfterEntryReady";
 
     /**
+     * On a ModelServing: a node label key (a topology key). The worker pods of a role replica are
+     * created only once its entry pod is scheduled, with a nodeSelector on that key's value on the
+     * entry pod's node, so the replica shares the entry's topology domain (LWS exclusive placement,
+     * {@code leaderworkerset.sigs.k8s.io/exclusive-topology}).
+     */
+    public static final String WORKER_TOPOLOGY = "modelserving.dev/worker-topology";
+
+    /**
      * On a ModelServing: {@value #NAMING_LEADER_WORKER_SET} names pods and Services as upstream
      * LeaderWorkerSet does ({@code <ms>-<g>} for the entry pod, {@code <ms>-<g>-<w>} for workers,
      * hostname and subdomain set); it requires exactly one role with one replica. Set by the

@@ -110,7 +110,11 @@ public final class ConversionPreview {
   }
 
   private static void summarize(ModelServing ms, StringBuilder out, List<String> errors) {
-    Plan plan = ServingGroupPlanner.plan(new ServingGroupPlanner.Input(ms, List.of(), List.of(), List.of(), PREVIEW_TIME));
+    // Workers pinned to their leader's domain wait for it to be scheduled; shown here as they will be.
+    String workerTopology = ms.getMetadata().getAnnotations().get(dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.WORKER_TOPOLOGY);
+    ModelServing planned = SERIALIZATION.clone(ms);
+    planned.getMetadata().getAnnotations().remove(dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.WORKER_TOPOLOGY);
+    Plan plan = ServingGroupPlanner.plan(new ServingGroupPlanner.Input(planned, List.of(), List.of(), List.of(), PREVIEW_TIME));
     PluginChain plugins;
     try {
       plugins = PluginChain.build(ms);
@@ -135,6 +139,10 @@ public final class ConversionPreview {
       out.append("#     labels: ").append(join(new TreeMap<>(pod.getMetadata().getLabels()))).append('\n');
       if (pod.getMetadata().getAnnotations() != null && !pod.getMetadata().getAnnotations().isEmpty()) {
         out.append("#     annotations: ").append(join(new TreeMap<>(pod.getMetadata().getAnnotations()))).append('\n');
+      }
+      if (workerTopology != null && worker > 0) {
+        out.append("#     created once the leader is scheduled, with nodeSelector ").append(workerTopology)
+            .append("=<its value on the leader's node>\n");
       }
       for (Container c : pod.getSpec().getContainers()) {
         List<String> env = new ArrayList<>();

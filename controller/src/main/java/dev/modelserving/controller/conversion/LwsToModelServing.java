@@ -88,6 +88,11 @@ public final class LwsToModelServing {
     } else if (restart == RestartPolicyType.RECREATE_GROUP_ON_POD_RESTART) {
       annotations.put(Annotations.RESTART_POLICY, Annotations.RESTART_ANY);
     }
+    String exclusive = lws.getMetadata().getAnnotations() == null ? null
+        : emptyToNull(lws.getMetadata().getAnnotations().get(LwsKeys.Annotations.EXCLUSIVE_TOPOLOGY));
+    if (exclusive != null && size > 1) {
+      annotations.put(Annotations.WORKER_TOPOLOGY, exclusive); // workers follow their leader's domain
+    }
     int lwsReplicas = lws.getSpec().getReplicas();
     annotations.put(Annotations.LWS_SYNCED_REPLICAS, Integer.toString(lwsReplicas));
     // Volcano: the Queue and the volcano.sh/* annotations upstream passes on to each group's PodGroup.

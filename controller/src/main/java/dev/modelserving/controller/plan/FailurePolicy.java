@@ -52,6 +52,7 @@ final class FailurePolicy {
     int size = replica.expectedNames(ctx).size();
     Instant trigger = null;
     String cause = null;
+    String causePod = null;
     Optional<Instant> lookAgainAt = Optional.empty();
     boolean starting = pods.size() < size || pods.stream().anyMatch(p -> p.getStatus() == null || "Pending".equals(p.getStatus().getPhase()));
     boolean watchFailures = !(ctx.restartAfterStart() && starting);
@@ -66,6 +67,7 @@ final class FailurePolicy {
       } else if (trigger == null || now.isAfter(trigger)) {
         trigger = now;
         cause = "pod " + pod.getMetadata().getName() + " failed";
+        causePod = pod.getMetadata().getName();
       }
     }
     for (Disruption d : ctx.in().disruptions()) {
@@ -80,6 +82,7 @@ final class FailurePolicy {
         if (olderPodsLeft && (trigger == null || d.at().isAfter(trigger))) {
           trigger = d.at();
           cause = "pod " + d.podName() + " was deleted";
+          causePod = d.podName();
         }
       }
     }
@@ -90,7 +93,7 @@ final class FailurePolicy {
       return new Outcome(new PlanPart(List.of(), replaced.deletes(), replaced.notes(), lookAgainAt), Optional.empty());
     }
     if (recovery == RecoveryPolicy.ServingGroupRecreate) {
-      Plan.Note note = new Plan.Note(EventReasons.RECREATING_SERVING_GROUP, cause + ": recreating serving group " + ctx.groupName(replica.group()), false);
+      Plan.Note note = new Plan.Note(EventReasons.RECREATING_SERVING_GROUP, cause + ": recreating serving group " + ctx.groupName(replica.group()), false, causePod);
       return new Outcome(new PlanPart(List.of(), List.of(), List.of(note), lookAgainAt), Optional.of(trigger));
     }
     Instant cutoff = trigger;

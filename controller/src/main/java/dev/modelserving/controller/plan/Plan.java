@@ -24,8 +24,15 @@ public record Plan(
     this(podsToCreate, podsToDelete, servicesToCreate, servicesToDelete, requeueAfter, notes, Optional.empty());
   }
 
-  /** Something worth an Event and a log line; {@code warning} selects the Event type. */
-  public record Note(String reason, String message, boolean warning) {}
+  /**
+   * Something worth an Event and a log line; {@code warning} selects the Event type; {@code pod}
+   * names the pod that caused it, when one did (a failed or deleted pod).
+   */
+  public record Note(String reason, String message, boolean warning, String pod) {
+    public Note(String reason, String message, boolean warning) {
+      this(reason, message, warning, null);
+    }
+  }
 
   public boolean changesNothing() {
     return podsToCreate.isEmpty()

@@ -38,6 +38,7 @@ final class RefillPolicy {
     }
     Role role = template.role();
     boolean entryReady = present.containsKey(0) && PodHealth.isReady(present.get(0));
+    boolean entryScheduled = present.containsKey(0) && present.get(0).getSpec() != null && present.get(0).getSpec().getNodeName() != null;
     List<Pod> creates = new ArrayList<>();
     for (int w = 0; w < expected.size(); w++) {
       if (present.containsKey(w)) {
@@ -46,6 +47,9 @@ final class RefillPolicy {
       if (w > 0 && !workersMayStart(ctx, entryReady)) {
         break; // created when the entry pod reports Ready (its status change triggers a pass)
       }
+      if (w > 0 && workerTopology(ctx.ms()).isPresent() && !entryScheduled) {
+        break; // pinned to the entry's topology domain, known once it is scheduled (same trigger)
+      }
       if (w > 0 && role.getWorkerTemplate() == null) {
         break; // invalid spec (the reconciler reports it); Kthena creates the entry pod only
       }
@@ -53,6 +57,13 @@ final class RefillPolicy {
       creates.add(ServingGroupPods.buildPod(ctx.ms(), role, position, template.revision(), template.roleHash()));
     }
     return creates;
+  }
+
+  /** The topology key workers are pinned to, by the entry pod's node ({@code modelserving.dev/worker-topology}). */
+  static java.util.Optional<String> workerTopology(dev.modelserving.api.v1alpha1.ModelServing ms) {
+    var annotations = ms.getMetadata().getAnnotations();
+    String key = annotations == null ? null : annotations.get(dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.WORKER_TOPOLOGY);
+    return key == null || key.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(key);
   }
 
   /** The startup policy: workers start with their entry pod, or once it is Ready. */

@@ -11,7 +11,7 @@ import java.util.TreeSet;
 /**
  * Headless Services: one per kept role replica whose role has a worker template (with
  * LeaderWorkerSet naming, one shared Service or one per group). Missing ones are created, those no
- * replica wants any more are deleted.
+ * replica wants any more are deleted, except, as upstream LWS, the shared one.
  */
 final class ServicePolicy {
   private ServicePolicy() {}
@@ -34,6 +34,8 @@ final class ServicePolicy {
     List<Service> toDelete = existing.stream()
         .filter(s -> s.getMetadata().getDeletionTimestamp() == null)
         .filter(s -> !wanted.contains(s.getMetadata().getName()))
+        // As upstream LWS: the Shared Service stays when the policy becomes UniquePerReplica.
+        .filter(s -> !(ctx.naming().leaderWorkerSet() && ctx.msName().equals(s.getMetadata().getName())))
         .toList();
     Set<String> existingNames = new TreeSet<>();
     existing.forEach(s -> existingNames.add(s.getMetadata().getName()));

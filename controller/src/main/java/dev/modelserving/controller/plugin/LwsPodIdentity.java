@@ -112,7 +112,11 @@ public final class LwsPodIdentity implements Plugin {
     }
     if (config.exclusiveTopology() != null) {
       annotations.put(LwsKeys.Annotations.EXCLUSIVE_TOPOLOGY, config.exclusiveTopology());
-      addExclusiveAffinity(pod, LwsKeys.Labels.GROUP_KEY, groupKey, config.exclusiveTopology(), w == 0);
+      // As upstream's webhook: only the leader gets the group terms; workers are pinned to the
+      // leader's domain by a nodeSelector once it is scheduled (modelserving.dev/worker-topology).
+      if (w == 0) {
+        addExclusiveAffinity(pod, LwsKeys.Labels.GROUP_KEY, groupKey, config.exclusiveTopology(), true);
+      }
     }
     Integer subGroupIndex = null;
     if (config.subGroupSize() != null) {

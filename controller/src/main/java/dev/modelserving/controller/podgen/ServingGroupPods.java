@@ -1,5 +1,6 @@
 package dev.modelserving.controller.podgen;
 
+import dev.modelserving.api.lws.v1.LwsKeys;
 import dev.modelserving.api.v1alpha1.ModelServing;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Env;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
@@ -124,7 +125,7 @@ public final class ServingGroupPods {
   /**
    * The headless Service of a role replica. Kthena's resolves {@code <entryPod>.<namespace>} to the
    * entry pod only; with LeaderWorkerSet naming it is the pods' subdomain and selects every pod of
-   * the ModelServing (Shared, one Service) or of the group (UniquePerReplica).
+   * the LWS (Shared, one Service) or of the group (UniquePerReplica) by upstream's labels.
    */
   public static Service buildHeadlessService(ModelServing ms, int group, String role, int roleOrdinal) {
     String msName = ms.getMetadata().getName();
@@ -132,12 +133,16 @@ public final class ServingGroupPods {
     Map<String, String> selector;
     Map<String, String> labels;
     if (naming.leaderWorkerSet()) {
+      // As upstream: labelled with the LWS name and selecting by upstream's pod labels (the
+      // lws-pod-identity plugin sets them); our name label too, for our own watch.
       selector = new LinkedHashMap<>();
-      selector.put(Labels.NAME, msName);
+      selector.put(LwsKeys.Labels.NAME, msName);
       if (naming.uniquePerReplica()) {
-        selector.put(Labels.GROUP_NAME, PodNames.group(msName, group));
+        selector.put(LwsKeys.Labels.GROUP_INDEX, Integer.toString(group));
       }
-      labels = new LinkedHashMap<>(selector);
+      labels = new LinkedHashMap<>();
+      labels.put(LwsKeys.Labels.NAME, msName);
+      labels.put(Labels.NAME, msName);
     } else {
       selector = roleReplicaLabels(msName, group, role, roleOrdinal);
       selector.remove(Labels.NAME);

@@ -194,6 +194,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       metrics.apiWrite("delete", "services");
       changed |= !client.services().inNamespace(ns).withName(service.getMetadata().getName()).delete().isEmpty();
     }
+    java.util.Map<String, Optional<io.fabric8.kubernetes.api.model.Node>> nodes = new java.util.HashMap<>();
     for (Pod pod : plan.podsToCreate()) {
       try {
         plugins.onPodCreate(hookRequest(running, pod));
@@ -206,6 +207,11 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
         Map<String, String> annotations = new java.util.LinkedHashMap<>(pod.getMetadata().getAnnotations() == null ? Map.of() : pod.getMetadata().getAnnotations());
         annotations.putAll(gangAnnotations);
         pod.getMetadata().setAnnotations(annotations);
+      }
+      Optional<String> unpinned = pinToEntryTopology(client, ms, pod, pods, nodes);
+      if (unpinned.isPresent()) {
+        blocker = Optional.of(new Blocker("FailedCreate", unpinned.get()));
+        break;
       }
       Optional<String> refused = create(client, pod);
       if (refused.isPresent()) {
@@ -335,7 +341,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       events.warning(ms, blocker.get().reason(), blocker.get().message());
     }
     if (plan != null) {
-      announceLwsRollout(ms, status, plan);
+      announceLwsRollout(ms, status, plan, changed);
     }
     requeue.ifPresent(control::rescheduleAfter);
     return control;
@@ -362,8 +368,49 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     return lws == null ? Optional.empty() : Optional.of(new ResourceID(lws, ns));
   }
 
-  /** Upstream's rollout Events (partition moved, surge groups deleted), on the LWS that owns this ModelServing. */
-  private void announceLwsRollout(ModelServing ms, ModelServingStatus status, Plan plan) {
+  /**
+   * With {@code modelserving.dev/worker-topology: T}, a worker pod gets the nodeSelector {@code T:
+   * <value on its entry pod's node>}, as upstream LWS pins its worker StatefulSet (the planner
+   * creates workers only once the entry pod is scheduled). The node is read when workers are made,
+   * once per node and pass ({@code nodes}). Returns why the pod cannot be pinned.
+   */
+  private static Optional<String> pinToEntryTopology(KubernetesClient client, ModelServing ms, Pod pod, List<Pod> pods,
+      java.util.Map<String, Optional<io.fabric8.kubernetes.api.model.Node>> nodes) {
+    var annotations = ms.getMetadata().getAnnotations();
+    String topology = annotations == null ? null : annotations.get(dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.WORKER_TOPOLOGY);
+    var labels = pod.getMetadata().getLabels();
+    if (topology == null || topology.isEmpty() || Labels.ENTRY_TRUE.equals(labels.get(Labels.ENTRY))) {
+      return Optional.empty();
+    }
+    Optional<Pod> entry = pods.stream()
+        .filter(p -> p.getMetadata().getLabels() != null && Labels.ENTRY_TRUE.equals(p.getMetadata().getLabels().get(Labels.ENTRY))
+            && Objects.equals(labels.get(Labels.GROUP_NAME), p.getMetadata().getLabels().get(Labels.GROUP_NAME))
+            && Objects.equals(labels.get(Labels.ROLE_ID), p.getMetadata().getLabels().get(Labels.ROLE_ID))
+            && !dev.modelserving.controller.plan.PodHealth.isTerminating(p))
+        .findFirst();
+    String nodeName = entry.map(p -> p.getSpec().getNodeName()).orElse(null);
+    String what = "cannot pin worker pod " + pod.getMetadata().getName() + " to the " + topology + " domain of its entry pod";
+    if (nodeName == null) {
+      return Optional.of(what + ": the entry pod is not scheduled");
+    }
+    var node = nodes.computeIfAbsent(nodeName, n -> Optional.ofNullable(client.nodes().withName(n).get())).orElse(null);
+    String value = node == null || node.getMetadata().getLabels() == null ? null : node.getMetadata().getLabels().get(topology);
+    if (value == null) {
+      return Optional.of(what + " " + entry.get().getMetadata().getName() + ": node " + nodeName
+          + (node == null ? " does not exist" : " has no label " + topology));
+    }
+    java.util.Map<String, String> selector = new java.util.LinkedHashMap<>(
+        pod.getSpec().getNodeSelector() == null ? java.util.Map.of() : pod.getSpec().getNodeSelector());
+    selector.put(topology, value);
+    pod.getSpec().setNodeSelector(selector);
+    return Optional.empty();
+  }
+
+  /**
+   * Upstream's rollout and recovery Events (partition moved, surge groups deleted, group
+   * recreated), on the LWS that owns this ModelServing.
+   */
+  private void announceLwsRollout(ModelServing ms, ModelServingStatus status, Plan plan, boolean changed) {
     Optional<LeaderWorkerSet> lws = owningLeaderWorkerSet(ms);
     if (lws.isEmpty()) {
       return;
@@ -378,6 +425,17 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
             surgeDeleted.add(g);
           }
         });
+      }
+    }
+    // Upstream's pod controller: "Worker pod <pod> failed, deleted leader pod <leader> to recreate group <g>".
+    if (changed) {
+      for (Plan.Note note : plan.notes()) {
+        String prefix = ms.getMetadata().getName() + "-";
+        if (dev.modelserving.api.v1alpha1.ModelServingKeys.EventReasons.RECREATING_SERVING_GROUP.equals(note.reason()) && note.pod() != null && note.pod().startsWith(prefix)) {
+          String group = note.pod().substring(prefix.length()).split("-")[0];
+          events.normal(lws.get(), dev.modelserving.api.lws.v1.LwsKeys.Events.RECREATE_GROUP, "Worker pod " + note.pod()
+              + " failed, deleted leader pod " + prefix + group + " to recreate group " + group);
+        }
       }
     }
     ModelServingStatus previous = ms.getStatus();

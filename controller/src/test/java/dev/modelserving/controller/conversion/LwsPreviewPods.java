@@ -53,10 +53,14 @@ public final class LwsPreviewPods {
     return result;
   }
 
-  /** The pods (after the plugins ran) and Services the controller creates first for {@code lws}. */
+  /**
+   * The pods (after the plugins ran) and Services the controller creates for {@code lws}; workers
+   * pinned to their leader's domain (exclusive placement) are included, as made once it is scheduled.
+   */
   public static Preview preview(LeaderWorkerSet lws) throws PluginException {
     ModelServing ms = LwsToModelServing.convert(lws, Optional.empty());
     ms.getMetadata().setUid("00000000-0000-0000-0000-000000000002");
+    ms.getMetadata().getAnnotations().remove(dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.WORKER_TOPOLOGY);
     var plan = ServingGroupPlanner.plan(new ServingGroupPlanner.Input(ms, List.of(), List.of(), List.of(), NOW));
     PluginChain plugins = PluginChain.build(ms);
     for (Pod pod : plan.podsToCreate()) {

@@ -170,6 +170,7 @@ class HelmChartIT {
     expected.put("create customresourcedefinitions.apiextensions.k8s.io", false);
     expected.put("delete customresourcedefinitions.apiextensions.k8s.io", false);
     expected.put("create deployments.apps", false);
+    expected.put("get nodes", true); // the leader's node's topology label (exclusive placement)
     expected.put("list nodes", false);
     expected.put("create pods --subresource=exec", false);
     expected.put("update pods --subresource=status", false);

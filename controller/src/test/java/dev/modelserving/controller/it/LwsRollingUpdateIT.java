@@ -212,6 +212,63 @@ class LwsRollingUpdateIT {
     }
   }
 
+  /**
+   * Upstream's e2e case: replicas 4, maxSurge 4 (capped at replicas), maxUnavailable 1, subGroupSize
+   * 1: the leader StatefulSet grows to 7 (want(4) = 4 + 4 - 1), i.e. three surge groups 4-6 that
+   * live until the desired groups are updated and ready. Counted from a watch of the leader pods.
+   */
+  @org.junit.jupiter.api.Test
+  void maxSurgeAsLargeAsReplicasGrowsToSevenGroups() throws Exception {
+    String name = "lws-surge4";
+    Lws.lwss().inNamespace(ns.name()).resource(Lws.simple(name, 4, 2, "  rolloutStrategy:\n    type: RollingUpdate\n"
+        + "    rollingUpdateConfiguration:\n      maxUnavailable: 1\n      maxSurge: 4\n",
+        "    subGroupPolicy:\n      subGroupSize: 1\n")).create();
+    Lws.awaitReady(ns.name(), name, 4, 2);
+    Map<String, Long> born = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<String, Long> gone = new java.util.concurrent.ConcurrentHashMap<>();
+    Set<String> alive = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Lws.pods(ns.name(), name).keySet().stream().filter(n -> n.matches(name + "-[0-9]+")).forEach(alive::add);
+    java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger(alive.size());
+    var leaders = LocalCluster.client().pods().inNamespace(ns.name()).withLabel("leaderworkerset.sigs.k8s.io/name", name)
+        .withLabel("leaderworkerset.sigs.k8s.io/worker-index", "0");
+    Watcher<Pod> watcher = new Watcher<>() {
+      @Override
+      public synchronized void eventReceived(Action action, Pod pod) {
+        String pod1 = pod.getMetadata().getName();
+        if (action == Action.DELETED || pod.getMetadata().getDeletionTimestamp() != null) {
+          alive.remove(pod1);
+          gone.putIfAbsent(pod1, System.nanoTime());
+        } else if (alive.add(pod1)) {
+          born.put(pod1, System.nanoTime());
+        }
+        most.accumulateAndGet(alive.size(), Math::max);
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    };
+    try (var watch = leaders.watch(new ListOptionsBuilder().withResourceVersion(leaders.list().getMetadata().getResourceVersion()).build(), watcher)) {
+      Edits.edit(Lws.lwss().inNamespace(ns.name()).withName(name), l -> {
+        l.getSpec().getLeaderWorkerTemplate().getWorkerTemplate().getSpec().getContainers().get(0).setEnv(List.of(new EnvVar("V", "4", null)));
+        return l;
+      });
+      await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+        LeaderWorkerSet live = Lws.get(ns.name(), name);
+        assertThat(live.getStatus().getObservedGeneration()).isEqualTo(live.getMetadata().getGeneration());
+        assertThat(live.getStatus().getUpdatedReplicas()).isEqualTo(4);
+        assertThat(Lws.condition(live, "Available")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+        assertThat(Lws.pods(ns.name(), name).keySet()).isEqualTo(Lws.podNames(name, 4, 2));
+      });
+    }
+    for (int g = 4; g < 7; g++) {
+      String leader = name + "-" + g;
+      assertThat(born).as("surge group %d was created", g).containsKey(leader);
+      System.out.printf("surge group %s lived %d ms%n", leader, (gone.getOrDefault(leader, System.nanoTime()) - born.get(leader)) / 1_000_000);
+    }
+    assertThat(born.keySet()).as("no group beyond 6").noneMatch(n -> n.equals(name + "-7"));
+    assertThat(most.get()).as("most leader pods at once, as upstream's StatefulSet of 7").isEqualTo(7);
+  }
+
   @org.junit.jupiter.api.Test
   void aControllerKilledMidRolloutFinishesWithNoSurgeOrOldRevisionLeft() throws Exception {
     String name = "lws-killed";

@@ -74,6 +74,36 @@ class RefillPolicyTest {
   }
 
   @Test
+  void withAWorkerTopologyWorkersWaitForTheEntryPodToBeScheduled() {
+    ModelServing ms = ModelServingFixture.named("m").role("p", 1, 2)
+        .annotation(Annotations.WORKER_TOPOLOGY, "cloud.google.com/gke-nodepool").build();
+    Role role = PodFixture.role(ms, "p");
+    List<Pod> entryOnly = without(ready(ms, 0), "m-0-p-0-1", "m-0-p-0-2");
+    PlanContext none = context(ms, List.of());
+    var template = new RoleTemplates.RoleTemplate(role, none.revision(), Revisions.ofRole(role));
+    assertThat(names(RefillPolicy.plan(none, new RoleReplica(0, role, 0, List.of()), template, Set.of())))
+        .as("new replica: the entry pod only").containsExactly("m-0-p-0-0");
+
+    List<Pod> pending = with(entryOnly, PlanScenario.named("m-0-p-0-0"), p -> p.nodeName(null));
+    assertThat(RefillPolicy.plan(context(ms, pending), new RoleReplica(0, role, 0, pending), template, Set.of()))
+        .as("entry not scheduled yet: no workers").isEmpty();
+
+    List<Pod> scheduled = with(entryOnly, PlanScenario.named("m-0-p-0-0"), p -> p.nodeName("node-1"));
+    assertThat(names(RefillPolicy.plan(context(ms, scheduled), new RoleReplica(0, role, 0, scheduled), template, Set.of())))
+        .as("entry scheduled, not Ready needed").containsExactly("m-0-p-0-1", "m-0-p-0-2");
+  }
+
+  @Test
+  void withoutAWorkerTopologyWorkersDoNotWaitForScheduling() {
+    ModelServing ms = ModelServingFixture.named("m").role("p", 1, 2).build();
+    Role role = PodFixture.role(ms, "p");
+    List<Pod> pending = with(without(ready(ms, 0), "m-0-p-0-1", "m-0-p-0-2"), PlanScenario.named("m-0-p-0-0"), p -> p.nodeName(null));
+    var template = new RoleTemplates.RoleTemplate(role, context(ms, pending).revision(), Revisions.ofRole(role));
+    assertThat(names(RefillPolicy.plan(context(ms, pending), new RoleReplica(0, role, 0, pending), template, Set.of())))
+        .containsExactly("m-0-p-0-1", "m-0-p-0-2");
+  }
+
+  @Test
   void withoutAWorkerTemplateOnlyTheEntryPodIsCreated() {
     ModelServing ms = ModelServingFixture.named("m").role("p", 1, 2, r -> r.setWorkerTemplate(null)).build();
     PlanContext ctx = context(ms, List.of());

@@ -71,4 +71,24 @@ class ServicePolicyTest {
     assertThat(names(services.toCreate())).containsExactlyElementsOf(c.created());
     assertThat(names(services.toDelete())).containsExactlyElementsOf(c.deleted());
   }
+
+  @org.junit.jupiter.api.Test
+  void switchingToUniquePerReplicaKeepsTheSharedServiceAsUpstream() {
+    ModelServing ms = ModelServingFixture.named("m").replicas(2).role("p", 1, 1)
+        .annotation(Annotations.POD_NAMING, Annotations.NAMING_LEADER_WORKER_SET)
+        .annotation(Annotations.SUBDOMAIN_POLICY, Annotations.SUBDOMAIN_UNIQUE_PER_REPLICA).build();
+    List<Service> existing = List.of(new ServiceBuilder().withNewMetadata().withName("m").endMetadata().build(),
+        new ServiceBuilder().withNewMetadata().withName("m-5").endMetadata().build());
+    PlanContext ctx = PlanContext.of(new ServingGroupPlanner.Input(ms, List.of(), existing, List.of(), PlanScenario.NOW));
+    List<RoleReplica> kept = List.of(new RoleReplica(0, PodFixture.role(ms, "p"), 0, List.of()),
+        new RoleReplica(1, PodFixture.role(ms, "p"), 0, List.of()));
+
+    ServicePolicy.Services services = ServicePolicy.plan(ctx, kept);
+
+    assertThat(names(services.toCreate())).containsExactly("m-0", "m-1");
+    assertThat(names(services.toDelete())).as("the shared Service stays, a removed group's goes").containsExactly("m-5");
+    assertThat(services.toCreate().get(1).getSpec().getSelector()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+        "leaderworkerset.sigs.k8s.io/name", "m", "leaderworkerset.sigs.k8s.io/group-index", "1"));
+    assertThat(services.toCreate().get(1).getMetadata().getLabels()).containsEntry("leaderworkerset.sigs.k8s.io/name", "m");
+  }
 }

@@ -241,6 +241,12 @@ public final class PodFixture {
     return this;
   }
 
+  /** Scheduled to {@code node} (null: not scheduled). */
+  public PodFixture nodeName(String node) {
+    pod.getSpec().setNodeName(node);
+    return this;
+  }
+
   public PodFixture label(String key, String value) {
     pod.getMetadata().getLabels().put(key, value);
     return this;
