@@ -152,55 +152,6 @@ class LwsBehaviourIT {
     });
   }
 
-  /**
-   * Exclusive placement as upstream: leaders first (with affinity to their own group and away from
-   * others), workers only once their leader is scheduled, pinned to its domain by a nodeSelector.
-   * The leaders wait for a node label the test adds later, so their workers must wait too.
-   */
-  @Test
-  void exclusivePlacementCreatesWorkersOnceTheLeaderIsScheduledAndPinsThemToItsDomain() throws InterruptedException {
-    String pool = "cloud.google.com/gke-nodepool";
-    String welcome = "lws-behaviour.test/leaders-welcome";
-    LeaderWorkerSet lws = Lws.simple("excl", 2, 3, "", "    leaderTemplate:\n      spec:\n        nodeSelector: {" + welcome + ": \"yes\"}\n"
-        + "        containers:\n        - name: c\n          image: registry.k8s.io/pause:3.10\n");
-    lws.getMetadata().setAnnotations(Map.of("leaderworkerset.sigs.k8s.io/exclusive-topology", pool));
-    var nodes = LocalCluster.client().nodes();
-    try {
-      create(lws);
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Lws.pods(ns.name(), "excl").keySet()).contains("excl-0", "excl-1"));
-      Thread.sleep(3000);
-      assertThat(Lws.pods(ns.name(), "excl").keySet()).as("no worker before its leader is scheduled").containsExactlyInAnyOrder("excl-0", "excl-1");
-
-      nodes.list().getItems().forEach(n -> nodes.withName(n.getMetadata().getName()).edit(node -> {
-        node.getMetadata().getLabels().put(welcome, "yes");
-        return node;
-      }));
-      Lws.awaitReady(ns.name(), "excl", 2, 3);
-      Map<String, String> poolOfNode = new java.util.HashMap<>();
-      nodes.list().getItems().forEach(n -> poolOfNode.put(n.getMetadata().getName(), n.getMetadata().getLabels().get(pool)));
-      Map<String, Pod> pods = Lws.pods(ns.name(), "excl");
-      Set<String> groupPools = new TreeSet<>();
-      for (int g = 0; g < 2; g++) {
-        String leaderPool = poolOfNode.get(pods.get("excl-" + g).getSpec().getNodeName());
-        groupPools.add(leaderPool);
-        for (int w = 1; w < 3; w++) {
-          Pod worker = pods.get("excl-" + g + "-" + w);
-          assertThat(worker.getSpec().getNodeSelector()).as("nodeSelector of %s", worker.getMetadata().getName()).containsEntry(pool, leaderPool);
-          assertThat(poolOfNode.get(worker.getSpec().getNodeName())).isEqualTo(leaderPool);
-          assertThat(worker.getSpec().getAffinity() == null || worker.getSpec().getAffinity().getPodAffinity() == null)
-              .as("workers carry no group affinity, as upstream").isTrue();
-        }
-      }
-      assertThat(groupPools).as("one group per domain").hasSize(2);
-    } finally {
-      Lws.lwss().inNamespace(ns.name()).withName("excl").delete();
-      nodes.list().getItems().forEach(n -> nodes.withName(n.getMetadata().getName()).edit(node -> {
-        node.getMetadata().getLabels().remove(welcome);
-        return node;
-      }));
-    }
-  }
-
   @Test
   void uniquePerReplicaGivesEachGroupItsOwnServiceAndLeaderAddress() {
     create(Lws.simple("unique", 2, 2, "  networkConfig:\n    subdomainPolicy: UniquePerReplica\n", ""));
