@@ -219,12 +219,6 @@ public final class LwsKeys {
 
     /** Reason (ours) of UnsupportedFields=False, once the ignored fields are gone. */
     public static final String REASON_ALL_FIELDS_SUPPORTED = "AllFieldsSupported";
-
-    /** Reason (ours) of Progressing=False: the spec breaks upstream's webhook rules or ours. */
-    public static final String REASON_INVALID_SPEC = "InvalidSpec";
-
-    /** Reason (ours) of Progressing=False: a ModelServing of that name is not the LWS's. */
-    public static final String REASON_MODEL_SERVING_CONFLICT = "ModelServingConflict";
   }
 
   /**
@@ -242,6 +236,12 @@ public final class LwsKeys {
 
     /** The Available condition event. */
     public static final String ALL_GROUPS_READY = Conditions.REASON_ALL_GROUPS_READY;
+
+    /** Upstream: a new template revision (a new LWS, or its template changed). */
+    public static final String CREATING_REVISION = "CreatingRevision";
+
+    /** Upstream: the restart policy rebuilt a group (a pod failed or was deleted). */
+    public static final String RECREATE_GROUP = "RecreateGroup";
 
     /** Upstream: creating a StatefulSet or Service failed; here the ModelServing or a volume claim. */
     public static final String FAILED_CREATE = "FailedCreate";
