@@ -75,10 +75,11 @@ final class FailurePolicy {
       // when the whole role replica is gone; RoleRecreate looks at the role replica only.
       List<Pod> scope = recovery == RecoveryPolicy.ServingGroupRecreate ? groupPods : pods;
       if (d.group() == replica.group() && d.role().equals(replica.role().getName()) && d.roleOrdinal() == replica.ordinal()) {
-        // creationTimestamp has whole seconds: a pod made in the second of the loss (the refill
-        // right after it) must not look older than the loss and trigger the rebuild again.
-        Instant lost = d.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        boolean olderPodsLeft = scope.stream().anyMatch(p -> PodHealth.createdAt(p).isBefore(lost) && !PodHealth.isTerminating(p));
+        // creationTimestamp has whole seconds, so a pod made in the second of the loss is told
+        // apart by its UID: the refill (or rebuild) this controller made since must not trigger
+        // the rebuild again, a pod that was there before it must.
+        boolean olderPodsLeft = scope.stream().anyMatch(p -> !PodHealth.isTerminating(p)
+            && !d.createdSince().contains(p.getMetadata().getUid()) && !PodHealth.createdAt(p).isAfter(d.at()));
         if (olderPodsLeft && (trigger == null || d.at().isAfter(trigger))) {
           trigger = d.at();
           cause = "pod " + d.podName() + " was deleted";

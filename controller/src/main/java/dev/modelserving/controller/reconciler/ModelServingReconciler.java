@@ -476,7 +476,10 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
   private Optional<String> create(KubernetesClient client, HasMetadata object) {
     metrics.apiWrite("create", object instanceof Pod ? "pods" : object instanceof PodGroup ? "podgroups" : "services");
     try {
-      client.resource(object).create();
+      HasMetadata made = client.resource(object).create();
+      if (made instanceof Pod pod) {
+        disruptions.created(pod);
+      }
       return Optional.empty();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {

@@ -29,6 +29,8 @@ final class PodDisruptionTracker {
   private final Clock clock;
   /** UIDs of pods this controller is deleting, with when it asked. */
   private final Map<String, Instant> ownDeletions = new ConcurrentHashMap<>();
+  /** UIDs of pods this controller created, with when the API server answered. */
+  private final Map<String, Instant> ownCreations = new ConcurrentHashMap<>();
   /**
    * Pod UID to the disruption it caused, per ModelServing UID: a ModelServing deleted and created
    * again under the same name must not inherit the deletions of its predecessor's pods.
@@ -50,6 +52,13 @@ final class PodDisruptionTracker {
   /** Call before deleting a pod, so that its deletion is not mistaken for a disruption. */
   void deleting(Pod pod) {
     ownDeletions.put(pod.getMetadata().getUid(), clock.instant());
+  }
+
+  /** Call with the API server's answer to a pod creation: pods made since a loss are no older than it. */
+  void created(Pod pod) {
+    if (pod != null && pod.getMetadata().getUid() != null) {
+      ownCreations.put(pod.getMetadata().getUid(), clock.instant());
+    }
   }
 
   /** Informer update: a pod that just got a deletionTimestamp is going away. */
@@ -89,7 +98,15 @@ final class PodDisruptionTracker {
   List<Disruption> pending(String modelServingUid) {
     prune();
     Map<String, Disruption> recorded = byModelServing.get(modelServingUid);
-    return recorded == null ? List.of() : List.copyOf(recorded.values());
+    if (recorded == null) {
+      return List.of();
+    }
+    return recorded.values().stream().map(d -> d.withCreatedSince(createdSince(d.at()))).toList();
+  }
+
+  private java.util.Set<String> createdSince(Instant at) {
+    return ownCreations.entrySet().stream().filter(e -> !e.getValue().isBefore(at)).map(Map.Entry::getKey)
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
   /** Forgets a ModelServing, e.g. once it is deleted. */
@@ -100,6 +117,7 @@ final class PodDisruptionTracker {
   private void prune() {
     Instant cutoff = clock.instant().minus(KEEP);
     ownDeletions.values().removeIf(t -> t.isBefore(cutoff));
+    ownCreations.values().removeIf(t -> t.isBefore(cutoff));
     byModelServing.values().forEach(m -> m.values().removeIf(d -> d.at().isBefore(cutoff)));
     byModelServing.values().removeIf(Map::isEmpty);
   }

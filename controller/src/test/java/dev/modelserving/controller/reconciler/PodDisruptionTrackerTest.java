@@ -77,4 +77,20 @@ class PodDisruptionTrackerTest {
     tracker.observeGone(pod);
     assertThat(tracker.pending("ms-uid")).isEmpty();
   }
+
+  @Test
+  void aDisruptionKnowsThePodsThisControllerCreatedSinceTheLoss() {
+    PodDisruptionTracker tracker = new PodDisruptionTracker(clock);
+    tracker.startJudging();
+    Pod before = PodFixture.of(pod(null)).build();
+    before.getMetadata().setUid("made-before");
+    tracker.created(before);
+    now.set(now.get().plusMillis(300));
+    tracker.observeGone(pod("2026-01-01T10:00:00Z"));
+    now.set(now.get().plusMillis(300));
+    Pod refill = PodFixture.of(pod(null)).build();
+    refill.getMetadata().setUid("refill");
+    tracker.created(refill);
+    assertThat(tracker.pending("ms-uid")).singleElement().satisfies(d -> assertThat(d.createdSince()).containsExactly("refill"));
+  }
 }
