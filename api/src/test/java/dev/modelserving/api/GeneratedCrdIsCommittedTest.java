@@ -18,14 +18,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <pre>mvn -pl api test -Dcrd.update=true</pre>
  *
  * which rewrites {@code deploy/crds/<name>.yaml} (and still passes). The Helm chart's copy in
- * {@code deploy/helm/modelserving-controller/crds/} must be the same file; the same command rewrites
- * it too.
+ * {@code deploy/helm/modelserving-controller/crds/} must be the same file; the same command
+ * rewrites it too.
  */
 class GeneratedCrdIsCommittedTest {
   static final String REFRESH = "mvn -pl api test -Dcrd.update=true";
   static final String HEADER =
       "# Generated from the Java types in api/ by crd-generator-maven-plugin. Do not edit.\n"
-          + "# Refresh: " + REFRESH + "\n";
+          + "# Refresh: "
+          + REFRESH
+          + "\n";
 
   static Path moduleDir() {
     return Path.of(System.getProperty("basedir", "")).toAbsolutePath();
@@ -48,7 +50,10 @@ class GeneratedCrdIsCommittedTest {
     Path committed = moduleDir().resolveSibling("deploy/crds").resolve(name + ".yaml");
     String expected = HEADER + Files.readString(generated);
 
-    Path chartCopy = moduleDir().resolveSibling("deploy/helm/modelserving-controller/crds").resolve(name + ".yaml");
+    Path chartCopy =
+        moduleDir()
+            .resolveSibling("deploy/helm/modelserving-controller/crds")
+            .resolve(name + ".yaml");
     if (Boolean.getBoolean("crd.update")) {
       Files.createDirectories(committed.getParent());
       Files.writeString(committed, expected);
@@ -67,7 +72,9 @@ class GeneratedCrdIsCommittedTest {
         .as("the Helm chart's copy %s is missing; refresh it with: %s", chartCopy, REFRESH)
         .exists();
     assertThat(firstDifference(Files.readString(chartCopy), expected))
-        .as("the Helm chart's copy %s differs from deploy/crds/; refresh it with: %s", chartCopy, REFRESH)
+        .as(
+            "the Helm chart's copy %s differs from deploy/crds/; refresh it with: %s",
+            chartCopy, REFRESH)
         .isEmpty();
   }
 

@@ -31,7 +31,9 @@ public final class UpstreamFiles {
     Path dir = root().resolve("lws");
     if (!Files.isDirectory(dir)) {
       throw new IllegalStateException(
-          "upstream LWS files not found in " + dir + ": run hack/upstream-sources.sh (make test does)");
+          "upstream LWS files not found in "
+              + dir
+              + ": run hack/upstream-sources.sh (make test does)");
     }
     return dir;
   }
@@ -60,7 +62,8 @@ public final class UpstreamFiles {
 
   public static Path kthenaModelServingCrd() {
     return kthena()
-        .resolve("charts/kthena/charts/workload/crds/workload.serving.volcano.sh_modelservings.yaml");
+        .resolve(
+            "charts/kthena/charts/workload/crds/workload.serving.volcano.sh_modelservings.yaml");
   }
 
   /** Every YAML file under upstream Kthena {@code examples/model-serving/}, sorted. */

@@ -16,16 +16,21 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "convert",
-    description = "Preview offline what LeaderWorkerSet manifests become: the ModelServing (YAML) and its pods.")
+    description =
+        "Preview offline what LeaderWorkerSet manifests become: the ModelServing (YAML) and its pods.")
 final class ConvertCommand implements Callable<Integer> {
-  @Option(names = {"-f", "--filename"}, required = true, description = "LeaderWorkerSet manifest (YAML, several documents allowed; - for stdin).")
+  @Option(
+      names = {"-f", "--filename"},
+      required = true,
+      description = "LeaderWorkerSet manifest (YAML, several documents allowed; - for stdin).")
   String file;
 
   @Override
   public Integer call() throws IOException {
-    String yaml = "-".equals(file)
-        ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-        : readFile(Path.of(file));
+    String yaml =
+        "-".equals(file)
+            ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+            : readFile(Path.of(file));
     if (yaml == null) {
       return 2;
     }

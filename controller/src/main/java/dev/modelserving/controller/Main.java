@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     name = "modelserving",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "ModelServing controller: Kthena's ModelServing API and native LeaderWorkerSet support.",
+    description =
+        "ModelServing controller: Kthena's ModelServing API and native LeaderWorkerSet support.",
     subcommands = {RunCommand.class, ConvertCommand.class})
 public final class Main implements Runnable {
 

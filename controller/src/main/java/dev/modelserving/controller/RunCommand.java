@@ -4,8 +4,8 @@ import dev.modelserving.controller.kube.ServedApis;
 import dev.modelserving.controller.metrics.ControllerMetrics;
 import dev.modelserving.controller.ops.Controllers;
 import dev.modelserving.controller.ops.HttpEndpoints;
-import dev.modelserving.controller.ops.ReadinessLog;
 import dev.modelserving.controller.ops.Logging;
+import dev.modelserving.controller.ops.ReadinessLog;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -27,29 +27,53 @@ import picocli.CommandLine.Option;
  * ServiceAccount), serves {@code /healthz}, {@code /readyz} and {@code /metrics}, and runs the
  * controllers, behind a Lease when {@code --leader-elect} is on so that only one replica writes.
  */
-@Command(name = "run", description = "Run the controller against $KUBECONFIG or the in-cluster config.")
+@Command(
+    name = "run",
+    description = "Run the controller against $KUBECONFIG or the in-cluster config.")
 final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
-  @Option(names = "--workers", defaultValue = "4", description = "Objects reconciled in parallel (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--workers",
+      defaultValue = "4",
+      description = "Objects reconciled in parallel (default: ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(names = "--http-port", defaultValue = "8080", description = "Port of /healthz, /readyz and /metrics; 0 picks a free port, -1 turns them off (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--http-port",
+      defaultValue = "8080",
+      description =
+          "Port of /healthz, /readyz and /metrics; 0 picks a free port, -1 turns them off (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
-  @Option(names = "--leader-elect", description = "Act only while holding the Lease, so that several replicas never write at once.")
+  @Option(
+      names = "--leader-elect",
+      description =
+          "Act only while holding the Lease, so that several replicas never write at once.")
   boolean leaderElect;
 
-  @Option(names = "--lease-name", defaultValue = "modelserving-controller", description = "Name of the Lease (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--lease-name",
+      defaultValue = "modelserving-controller",
+      description = "Name of the Lease (default: ${DEFAULT-VALUE}).")
   String leaseName;
 
-  @Option(names = "--lease-namespace", description = "Namespace of the Lease (default: $POD_NAMESPACE, else the kubeconfig's namespace, else default).")
+  @Option(
+      names = "--lease-namespace",
+      description =
+          "Namespace of the Lease (default: $POD_NAMESPACE, else the kubeconfig's namespace, else default).")
   String leaseNamespace;
 
-  @Option(names = "--lease-duration", defaultValue = "15s", description = "How long a Lease holds without renewal, e.g. 15s (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--lease-duration",
+      defaultValue = "15s",
+      description = "How long a Lease holds without renewal, e.g. 15s (default: ${DEFAULT-VALUE}).")
   String leaseDuration;
 
-  @Option(names = "--log-format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--log-format",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
   String logFormat;
 
   @Override
@@ -62,9 +86,14 @@ final class RunCommand implements Callable<Integer> {
     // The identity names this process in the Lease and, through the user agent, in the API
     // server's audit log and managedFields (manager "modelserving-controller").
     String identity = InetAddress.getLocalHost().getHostName() + "_" + UUID.randomUUID();
-    String version = Optional.ofNullable(RunCommand.class.getPackage().getImplementationVersion()).orElse("dev");
-    Config config = new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(3).withConnectionTimeout(5_000)
-        .withUserAgent("modelserving-controller/" + version + " (" + identity + ")").build();
+    String version =
+        Optional.ofNullable(RunCommand.class.getPackage().getImplementationVersion()).orElse("dev");
+    Config config =
+        new ConfigBuilder(Config.autoConfigure(null))
+            .withRequestRetryBackoffLimit(3)
+            .withConnectionTimeout(5_000)
+            .withUserAgent("modelserving-controller/" + version + " (" + identity + ")")
+            .build();
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       String server = client.getConfiguration().getMasterUrl();
       log.info("connecting to {}", server);
@@ -72,13 +101,18 @@ final class RunCommand implements Callable<Integer> {
       try {
         serverVersion = client.getKubernetesVersion().getGitVersion();
       } catch (KubernetesClientException e) {
-        log.error("cannot reach the Kubernetes API server at {}: {}. Check $KUBECONFIG, or run `make run` to start a local cluster.", server, rootCause(e));
+        log.error(
+            "cannot reach the Kubernetes API server at {}: {}. Check $KUBECONFIG, or run `make run` to start a local cluster.",
+            server,
+            rootCause(e));
         return 1;
       }
       log.info("connected to {} (Kubernetes {}) as {}", server, serverVersion, identity);
       ServedApis apis = ServedApis.discover(client);
       if (!apis.modelServing()) {
-        log.error("the ModelServing API is not served by {}: install the CRD with `kubectl apply --server-side -f deploy/crds/` and start again", server);
+        log.error(
+            "the ModelServing API is not served by {}: install the CRD with `kubectl apply --server-side -f deploy/crds/` and start again",
+            server);
         return 1;
       }
       log.info("ModelServing API is served");
@@ -87,26 +121,40 @@ final class RunCommand implements Callable<Integer> {
       ControllerMetrics metrics = new ControllerMetrics();
       Optional<Controllers.Lease> lease = Optional.empty();
       if (leaderElect) {
-        String namespace = leaseNamespace != null ? leaseNamespace
-            : System.getenv("POD_NAMESPACE") != null ? System.getenv("POD_NAMESPACE")
-            : client.getNamespace() != null ? client.getNamespace() : "default";
-        lease = Optional.of(new Controllers.Lease(namespace, leaseName, identity, Duration.parse("PT" + leaseDuration.toUpperCase())));
+        String namespace =
+            leaseNamespace != null
+                ? leaseNamespace
+                : System.getenv("POD_NAMESPACE") != null
+                    ? System.getenv("POD_NAMESPACE")
+                    : client.getNamespace() != null ? client.getNamespace() : "default";
+        lease =
+            Optional.of(
+                new Controllers.Lease(
+                    namespace,
+                    leaseName,
+                    identity,
+                    Duration.parse("PT" + leaseDuration.toUpperCase())));
         log.info("waiting to lead: Lease {}/{} as {}", namespace, leaseName, identity);
       }
       Controllers controllers = new Controllers(client, metrics, threads, lease);
-      HttpEndpoints http = httpPort < 0 ? null : new HttpEndpoints(httpPort, metrics, controllers::readiness);
+      HttpEndpoints http =
+          httpPort < 0 ? null : new HttpEndpoints(httpPort, metrics, controllers::readiness);
       if (http != null) {
         log.info("serving /healthz, /readyz and /metrics on port {}", http.port());
       }
       CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        controllers.stop();
-        if (http != null) {
-          http.close();
-        }
-        log.info("stopped");
-        stopped.countDown();
-      }, "shutdown"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    controllers.stop();
+                    if (http != null) {
+                      http.close();
+                    }
+                    log.info("stopped");
+                    stopped.countDown();
+                  },
+                  "shutdown"));
       try {
         controllers.start();
       } catch (RuntimeException e) {
@@ -128,6 +176,8 @@ final class RunCommand implements Callable<Integer> {
     if (t == e) {
       return String.valueOf(e.getMessage());
     }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+    return t.getMessage() == null
+        ? t.getClass().getSimpleName()
+        : t.getClass().getSimpleName() + ": " + t.getMessage();
   }
 }

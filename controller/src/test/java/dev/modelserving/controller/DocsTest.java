@@ -35,48 +35,67 @@ class DocsTest {
   private static final Path MAPPING_DOC = DOCS.resolve("lws-mapping.md");
 
   /** Classes whose constants are label, annotation or env keys. */
-  private static final List<Class<?>> KEY_CLASSES = List.of(
-      LwsKeys.Labels.class, LwsKeys.Annotations.class, LwsKeys.EnvVars.class, LwsKeys.Kueue.class,
-      ModelServingKeys.Labels.class, ModelServingKeys.Annotations.class, ModelServingKeys.Env.class,
-      // Keys that live beside the code that uses them.
-      LwsPodIdentity.class);
+  private static final List<Class<?>> KEY_CLASSES =
+      List.of(
+          LwsKeys.Labels.class,
+          LwsKeys.Annotations.class,
+          LwsKeys.EnvVars.class,
+          LwsKeys.Kueue.class,
+          ModelServingKeys.Labels.class,
+          ModelServingKeys.Annotations.class,
+          ModelServingKeys.Env.class,
+          // Keys that live beside the code that uses them.
+          LwsPodIdentity.class);
 
   /** Env classes: there an UPPER_CASE value is a variable name. */
-  private static final Set<Class<?>> ENV_CLASSES = Set.of(LwsKeys.EnvVars.class, ModelServingKeys.Env.class);
+  private static final Set<Class<?>> ENV_CLASSES =
+      Set.of(LwsKeys.EnvVars.class, ModelServingKeys.Env.class);
 
   /**
    * Kubernetes keys the doc names (upstream pods carry them from their StatefulSets) that the code
    * has no reason to define.
    */
-  private static final Set<String> EXTERNAL_KEYS = Set.of(
-      "controller-revision-hash");
+  private static final Set<String> EXTERNAL_KEYS = Set.of("controller-revision-hash");
 
-  /** A qualified key {@code prefix/name}; a bare prefix ({@code volcano.sh/}) names a family, not a key. */
+  /**
+   * A qualified key {@code prefix/name}; a bare prefix ({@code volcano.sh/}) names a family, not a
+   * key.
+   */
   private static final Pattern QUALIFIED_KEY = Pattern.compile("[a-z0-9.-]+/[A-Za-z0-9._-]+");
+
   private static final Pattern ENV_NAME = Pattern.compile("[A-Z][A-Z0-9_]*");
   private static final Pattern BACKTICKED = Pattern.compile("`([^`]+)`");
 
-  /** The LWS fields whose contents are Kubernetes core types, mapped wholesale, not field by field. */
-  private static final Set<String> OPAQUE_SUBTREES = Set.of(
-      "spec.leaderWorkerTemplate.leaderTemplate",
-      "spec.leaderWorkerTemplate.workerTemplate",
-      "spec.leaderWorkerTemplate.volumeClaimTemplates");
+  /**
+   * The LWS fields whose contents are Kubernetes core types, mapped wholesale, not field by field.
+   */
+  private static final Set<String> OPAQUE_SUBTREES =
+      Set.of(
+          "spec.leaderWorkerTemplate.leaderTemplate",
+          "spec.leaderWorkerTemplate.workerTemplate",
+          "spec.leaderWorkerTemplate.volumeClaimTemplates");
 
   // ---- labels-annotations-env.md ----
 
   @Test
   void everyKeyConstantIsDocumented() throws IOException {
     // A row of its own, not a passing mention in some sentence.
-    Set<String> documented = new TreeSet<>(tableKeys(Files.readString(KEYS_DOC, StandardCharsets.UTF_8)));
+    Set<String> documented =
+        new TreeSet<>(tableKeys(Files.readString(KEYS_DOC, StandardCharsets.UTF_8)));
     Map<String, String> keys = keyConstants();
     assertThat(keys).as("key constants found by reflection").hasSizeGreaterThan(40);
     List<String> missing = new ArrayList<>();
-    keys.forEach((constant, value) -> {
-      if (!documented.contains(value)) {
-        missing.add(constant + " = " + value);
-      }
-    });
-    assertThat(missing).as("key constants without a table row in %s (add one, key in backticks in the first cell)", KEYS_DOC).isEmpty();
+    keys.forEach(
+        (constant, value) -> {
+          if (!documented.contains(value)) {
+            missing.add(constant + " = " + value);
+          }
+        });
+    assertThat(missing)
+        .as(
+            "key constants without a table row in %s (add one, key in backticks in the first cell)",
+            KEYS_DOC)
+        .isEmpty();
   }
 
   @Test
@@ -85,12 +104,17 @@ class DocsTest {
     known.addAll(EXTERNAL_KEYS);
     List<String> rows = tableKeys(Files.readString(KEYS_DOC, StandardCharsets.UTF_8));
     assertThat(rows).as("keys in the tables of %s", KEYS_DOC).hasSizeGreaterThan(40);
-    List<String> unknown = rows.stream()
-        // `volcano.sh/*` stands for the prefix constant "volcano.sh/".
-        .map(k -> k.endsWith("/*") ? k.substring(0, k.length() - 1) : k)
-        .filter(k -> !known.contains(k))
-        .toList();
-    assertThat(unknown).as("keys in %s that no constant defines (typo, or add it to LwsKeys/ModelServingKeys or EXTERNAL_KEYS)", KEYS_DOC).isEmpty();
+    List<String> unknown =
+        rows.stream()
+            // `volcano.sh/*` stands for the prefix constant "volcano.sh/".
+            .map(k -> k.endsWith("/*") ? k.substring(0, k.length() - 1) : k)
+            .filter(k -> !known.contains(k))
+            .toList();
+    assertThat(unknown)
+        .as(
+            "keys in %s that no constant defines (typo, or add it to LwsKeys/ModelServingKeys or EXTERNAL_KEYS)",
+            KEYS_DOC)
+        .isEmpty();
   }
 
   /**
@@ -101,11 +125,14 @@ class DocsTest {
   static Map<String, String> keyConstants() {
     Map<String, String> keys = new TreeMap<>();
     for (Class<?> c : KEY_CLASSES) {
-      stringConstants(c).forEach((name, value) -> {
-        if (QUALIFIED_KEY.matcher(value).matches() || ENV_CLASSES.contains(c) && ENV_NAME.matcher(value).matches()) {
-          keys.put(c.getSimpleName() + "." + name, value);
-        }
-      });
+      stringConstants(c)
+          .forEach(
+              (name, value) -> {
+                if (QUALIFIED_KEY.matcher(value).matches()
+                    || ENV_CLASSES.contains(c) && ENV_NAME.matcher(value).matches()) {
+                  keys.put(c.getSimpleName() + "." + name, value);
+                }
+              });
     }
     return keys;
   }
@@ -116,7 +143,9 @@ class DocsTest {
     return values;
   }
 
-  /** Every static final String field, public or not (the reconciler keeps its keys package-private). */
+  /**
+   * Every static final String field, public or not (the reconciler keeps its keys package-private).
+   */
   private static Map<String, String> stringConstants(Class<?> c) {
     Map<String, String> constants = new TreeMap<>();
     for (Field f : c.getDeclaredFields()) {
@@ -172,17 +201,31 @@ class DocsTest {
   @Test
   void mappingCoversEveryLwsSpecField() throws IOException {
     JsonNode crd = new YAMLMapper().readTree(UpstreamFiles.lwsCrd().toFile());
-    JsonNode spec = crd.path("spec").path("versions").get(0).path("schema").path("openAPIV3Schema").path("properties").path("spec");
+    JsonNode spec =
+        crd.path("spec")
+            .path("versions")
+            .get(0)
+            .path("schema")
+            .path("openAPIV3Schema")
+            .path("properties")
+            .path("spec");
     List<String> fields = new ArrayList<>();
     collectFields(spec, "spec", fields);
-    assertThat(fields).as("LWS spec fields in the CRD").contains("spec.replicas", "spec.rolloutStrategy.rollingUpdateConfiguration.maxSurge")
+    assertThat(fields)
+        .as("LWS spec fields in the CRD")
+        .contains("spec.replicas", "spec.rolloutStrategy.rollingUpdateConfiguration.maxSurge")
         .hasSizeGreaterThan(20);
     Set<String> documented = backticked(Files.readString(MAPPING_DOC, StandardCharsets.UTF_8));
     assertThat(fields.stream().filter(f -> !documented.contains(f)).toList())
-        .as("LWS spec fields missing from %s (name each by its full path in backticks)", MAPPING_DOC).isEmpty();
+        .as(
+            "LWS spec fields missing from %s (name each by its full path in backticks)",
+            MAPPING_DOC)
+        .isEmpty();
   }
 
-  /** Every property path below {@code node}, depth first; opaque subtrees are named but not entered. */
+  /**
+   * Every property path below {@code node}, depth first; opaque subtrees are named but not entered.
+   */
   private static void collectFields(JsonNode node, String path, List<String> out) {
     JsonNode properties = node.path("properties");
     if (node.path("type").asText().equals("array")) {

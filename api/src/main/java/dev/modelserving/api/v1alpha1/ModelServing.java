@@ -64,6 +64,7 @@ public class ModelServing extends CustomResource<ModelServingSpec, ModelServingS
   public static final String KIND = "ModelServing";
   public static final String PLURAL = "modelservings";
   public static final String SINGULAR = "modelserving";
+
   /** The CRD name, {@code <plural>.<group>}. */
   public static final String CRD_NAME = PLURAL + "." + GROUP;
 }

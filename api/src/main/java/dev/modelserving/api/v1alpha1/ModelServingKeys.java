@@ -4,7 +4,8 @@ package dev.modelserving.api.v1alpha1;
  * The one home of every label, annotation, environment variable, condition and event name the
  * ModelServing controller reads or writes. Kthena's keys ({@code modelserving.volcano.sh/...}) are
  * kept exactly so that Kthena's router and autoscaler work unchanged; keys of our own additions use
- * the prefix {@code modelserving.dev/}. The user-facing table is {@code docs/labels-annotations-env.md}.
+ * the prefix {@code modelserving.dev/}. The user-facing table is {@code
+ * docs/labels-annotations-env.md}.
  */
 public final class ModelServingKeys {
   private ModelServingKeys() {}
@@ -48,15 +49,15 @@ public final class ModelServingKeys {
     private Annotations() {}
 
     /**
-     * Standard Kubernetes scale-down hint on pods: serving groups and role replicas whose pods sum to
-     * a lower cost are removed first.
+     * Standard Kubernetes scale-down hint on pods: serving groups and role replicas whose pods sum
+     * to a lower cost are removed first.
      */
     public static final String POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
 
     /**
      * On a ModelServing: {@value #WORKERS_AFTER_ENTRY_READY} creates the worker pods of a role
-     * replica only once its entry pod is Ready (LWS {@code startupPolicy: LeaderReady}); absent or any
-     * other value creates entry and workers together.
+     * replica only once its entry pod is Ready (LWS {@code startupPolicy: LeaderReady}); absent or
+     * any other value creates entry and workers together.
      */
     public static final String STARTUP_POLICY = "modelserving.dev/startup-policy";
 
@@ -83,8 +84,9 @@ public final class ModelServingKeys {
     public static final String NAMING_LEADER_WORKER_SET = "LeaderWorkerSet";
 
     /**
-     * With LeaderWorkerSet naming: {@code Shared} (default) gives all pods one headless Service named
-     * like the ModelServing; {@code UniquePerReplica} one per serving group, {@code <ms>-<g>}.
+     * With LeaderWorkerSet naming: {@code Shared} (default) gives all pods one headless Service
+     * named like the ModelServing; {@code UniquePerReplica} one per serving group, {@code
+     * <ms>-<g>}.
      */
     public static final String SUBDOMAIN_POLICY = "modelserving.dev/subdomain-policy";
 
@@ -92,8 +94,8 @@ public final class ModelServingKeys {
     public static final String SUBDOMAIN_UNIQUE_PER_REPLICA = "UniquePerReplica";
 
     /**
-     * With recoveryPolicy ServingGroupRecreate: {@value #RESTART_ANY} also rebuilds the group when a
-     * container restarted and is Ready again (LWS RecreateGroupOnPodRestart); {@value
+     * With recoveryPolicy ServingGroupRecreate: {@value #RESTART_ANY} also rebuilds the group when
+     * a container restarted and is Ready again (LWS RecreateGroupOnPodRestart); {@value
      * #RESTART_AFTER_START} does so too, but never while the group is still starting (LWS
      * RecreateGroupAfterStart).
      */
@@ -116,13 +118,14 @@ public final class ModelServingKeys {
      * On a ModelServing converted from a LeaderWorkerSet: the subGroupPolicy accepted at creation
      * (JSON, or {@code none}); upstream makes it immutable.
      */
-    public static final String LWS_ACCEPTED_SUBGROUP_POLICY = "modelserving.dev/lws-subgroup-policy";
+    public static final String LWS_ACCEPTED_SUBGROUP_POLICY =
+        "modelserving.dev/lws-subgroup-policy";
 
     /**
      * On a ModelServing converted from a LeaderWorkerSet that the upstream LWS controller ran:
      * {@value #LWS_TAKEOVER_ADOPTING} while its pods still belong to upstream's StatefulSets; the
-     * ModelServing reconciler leaves it alone until the LWS reconciler has adopted them and
-     * removed the annotation.
+     * ModelServing reconciler leaves it alone until the LWS reconciler has adopted them and removed
+     * the annotation.
      */
     public static final String LWS_TAKEOVER = "modelserving.dev/lws-takeover";
 
@@ -135,8 +138,9 @@ public final class ModelServingKeys {
     /**
      * Volcano, on pods of a serving group with a PodGroup: the task the pod belongs to, its role
      * replica {@code <role>-<r>} (as Kthena sets it). The PodGroup itself is named by {@code
-     * scheduling.k8s.io/group-name} ({@link dev.modelserving.api.lws.v1.LwsKeys.Annotations#SCHEDULING_GROUP_NAME});
-     * the ModelServing's {@code scheduling.volcano.sh/queue-name} ({@link
+     * scheduling.k8s.io/group-name} ({@link
+     * dev.modelserving.api.lws.v1.LwsKeys.Annotations#SCHEDULING_GROUP_NAME}); the ModelServing's
+     * {@code scheduling.volcano.sh/queue-name} ({@link
      * dev.modelserving.api.lws.v1.LwsKeys.Annotations#VOLCANO_QUEUE_NAME}) picks the Queue.
      */
     public static final String VOLCANO_TASK_SPEC = "volcano.sh/task-spec";
@@ -176,6 +180,7 @@ public final class ModelServingKeys {
     public static final String REASON_UPDATE_COMPLETE = "UpdateComplete";
     public static final String REASON_INVALID_SPEC = "InvalidSpec";
     public static final String REASON_PLUGIN_ERROR = "PluginError";
+
     /** The API server refused a pod or Service the controller created (Progressing=False). */
     public static final String REASON_FAILED_CREATE = "FailedCreate";
 
@@ -192,10 +197,13 @@ public final class ModelServingKeys {
     public static final String GANG_SCHEDULING = "GangScheduling";
 
     public static final String REASON_POD_GROUPS_IN_USE = "PodGroupsInUse";
+
     /** The Volcano PodGroup CRD is not served: no PodGroups, pods are not gang-scheduled. */
     public static final String REASON_POD_GROUP_CRD_MISSING = "PodGroupCrdMissing";
+
     /** gangPolicy with a schedulerName other than volcano: only Volcano reads PodGroups. */
     public static final String REASON_SCHEDULER_NOT_VOLCANO = "SchedulerNotVolcano";
+
     /** A PodGroup of that name exists but belongs to something else. */
     public static final String REASON_POD_GROUP_CONFLICT = "PodGroupConflict";
   }

@@ -116,11 +116,18 @@ public class ModelServingSpec {
 
   @Override
   public String toString() {
-    return "ModelServingSpec{replicas=" + replicas
-        + ", schedulerName=" + schedulerName
-        + ", plugins=" + plugins
-        + ", template=" + template
-        + ", rolloutStrategy=" + rolloutStrategy
-        + ", recoveryPolicy=" + recoveryPolicy + "}";
+    return "ModelServingSpec{replicas="
+        + replicas
+        + ", schedulerName="
+        + schedulerName
+        + ", plugins="
+        + plugins
+        + ", template="
+        + template
+        + ", rolloutStrategy="
+        + rolloutStrategy
+        + ", recoveryPolicy="
+        + recoveryPolicy
+        + "}";
   }
 }

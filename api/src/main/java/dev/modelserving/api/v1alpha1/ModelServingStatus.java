@@ -13,14 +13,18 @@ import java.util.Objects;
 /** The observed state of a {@link ModelServing}; all counters count serving groups. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 // fabric8's Condition has a plain string status; metav1.Condition (and so Kthena) has an enum.
-@SchemaSwap(originalType = Condition.class, fieldName = "status",
+@SchemaSwap(
+    originalType = Condition.class,
+    fieldName = "status",
     targetType = ModelServingStatus.ConditionStatus.class)
 public class ModelServingStatus {
 
   /** Condition type: enough serving groups are available. */
   public static final String CONDITION_AVAILABLE = "Available";
+
   /** Condition type: serving groups are being created or deleted. */
   public static final String CONDITION_PROGRESSING = "Progressing";
+
   /** Condition type: a rolling update is in progress. */
   public static final String CONDITION_UPDATE_IN_PROGRESS = "UpdateInProgress";
 
@@ -88,8 +92,8 @@ public class ModelServingStatus {
   private String labelSelector;
 
   /**
-   * Our addition: with LeaderWorkerSet rollouts, the partition the last rolling-update step
-   * reached (upstream keeps it on the leader StatefulSet); groups below it keep their revision.
+   * Our addition: with LeaderWorkerSet rollouts, the partition the last rolling-update step reached
+   * (upstream keeps it on the leader StatefulSet); groups below it keep their revision.
    */
   @JsonPropertyDescription(
       "RolloutPartition is the partition reached by the current rolling update (LeaderWorkerSet"
@@ -225,16 +229,28 @@ public class ModelServingStatus {
 
   @Override
   public String toString() {
-    return "ModelServingStatus{observedGeneration=" + observedGeneration
-        + ", replicas=" + replicas
-        + ", currentReplicas=" + currentReplicas
-        + ", updatedReplicas=" + updatedReplicas
-        + ", availableReplicas=" + availableReplicas
-        + ", currentRevision=" + currentRevision
-        + ", updateRevision=" + updateRevision
-        + ", conditions=" + conditions
-        + ", labelSelector=" + labelSelector
-        + ", rolloutPartition=" + rolloutPartition
-        + ", rolloutReplicas=" + rolloutReplicas + "}";
+    return "ModelServingStatus{observedGeneration="
+        + observedGeneration
+        + ", replicas="
+        + replicas
+        + ", currentReplicas="
+        + currentReplicas
+        + ", updatedReplicas="
+        + updatedReplicas
+        + ", availableReplicas="
+        + availableReplicas
+        + ", currentRevision="
+        + currentRevision
+        + ", updateRevision="
+        + updateRevision
+        + ", conditions="
+        + conditions
+        + ", labelSelector="
+        + labelSelector
+        + ", rolloutPartition="
+        + rolloutPartition
+        + ", rolloutReplicas="
+        + rolloutReplicas
+        + "}";
   }
 }

@@ -82,8 +82,12 @@ public class NetworkTopologySpec {
 
   @Override
   public String toString() {
-    return "NetworkTopologySpec{mode=" + mode
-        + ", highestTierAllowed=" + highestTierAllowed
-        + ", highestTierName=" + highestTierName + "}";
+    return "NetworkTopologySpec{mode="
+        + mode
+        + ", highestTierAllowed="
+        + highestTierAllowed
+        + ", highestTierName="
+        + highestTierName
+        + "}";
   }
 }

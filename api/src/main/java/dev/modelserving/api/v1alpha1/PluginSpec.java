@@ -18,15 +18,13 @@ public class PluginSpec {
 
   /** Plugin name, unique within the ModelServing; selects the implementation. */
   @Required
-  @JsonPropertyDescription(
-      "Name uniquely identifies the plugin instance within the ModelServing.")
+  @JsonPropertyDescription("Name uniquely identifies the plugin instance within the ModelServing.")
   private String name;
 
   /** Plugin category. */
   @Required
   @Default("BuiltIn")
-  @JsonPropertyDescription(
-      "Type indicates plugin category. For now, only BuiltIn is supported.")
+  @JsonPropertyDescription("Type indicates plugin category. For now, only BuiltIn is supported.")
   private Type type;
 
   /** Free-form JSON configuration that the plugin interprets (a JsonNode keeps it verbatim). */
@@ -87,9 +85,14 @@ public class PluginSpec {
 
   @Override
   public String toString() {
-    return "PluginSpec{name=" + name
-        + ", type=" + type
-        + ", config=" + config
-        + ", scope=" + scope + "}";
+    return "PluginSpec{name="
+        + name
+        + ", type="
+        + type
+        + ", config="
+        + config
+        + ", scope="
+        + scope
+        + "}";
   }
 }

@@ -41,51 +41,90 @@ import java.util.ArrayList;
  * <p>fabric8's model carries no OpenAPI defaults, while Kthena's controller-gen CRD has the core/v1
  * ones (for example {@code ports[].protocol: TCP}, {@code secretKeyRef.name: ""}), and the API
  * server applies them to every stored ModelServing. To store the same objects as Kthena, each type
- * that has such a default is swapped for a subclass whose {@link Defaults} customizer adds it:
- * the subclass inherits every property, so the rest of the schema stays fabric8's.
+ * that has such a default is swapped for a subclass whose {@link Defaults} customizer adds it: the
+ * subclass inherits every property, so the rest of the schema stays fabric8's.
  * ModelServingCrdSupersetTest fails if a default is missing or a swap goes stale.
  */
-@SchemaSwap(originalType = PodSpecSchema.class, fieldName = "imagePullSecrets",
+@SchemaSwap(
+    originalType = PodSpecSchema.class,
+    fieldName = "imagePullSecrets",
     targetType = PodSpecSchema.LocalObjectReferences.class)
-@SchemaSwap(originalType = Container.class, fieldName = "ports",
+@SchemaSwap(
+    originalType = Container.class,
+    fieldName = "ports",
     targetType = PodSpecSchema.ContainerPorts.class)
-@SchemaSwap(originalType = EphemeralContainer.class, fieldName = "ports",
+@SchemaSwap(
+    originalType = EphemeralContainer.class,
+    fieldName = "ports",
     targetType = PodSpecSchema.ContainerPorts.class)
-@SchemaSwap(originalType = Probe.class, fieldName = "grpc",
+@SchemaSwap(
+    originalType = Probe.class,
+    fieldName = "grpc",
     targetType = PodSpecSchema.GrpcAction.class)
-@SchemaSwap(originalType = EnvVarSource.class, fieldName = "configMapKeyRef",
+@SchemaSwap(
+    originalType = EnvVarSource.class,
+    fieldName = "configMapKeyRef",
     targetType = PodSpecSchema.ConfigMapKeyRef.class)
-@SchemaSwap(originalType = EnvVarSource.class, fieldName = "secretKeyRef",
+@SchemaSwap(
+    originalType = EnvVarSource.class,
+    fieldName = "secretKeyRef",
     targetType = PodSpecSchema.SecretKeyRef.class)
-@SchemaSwap(originalType = EnvVarSource.class, fieldName = "fileKeyRef",
+@SchemaSwap(
+    originalType = EnvVarSource.class,
+    fieldName = "fileKeyRef",
     targetType = PodSpecSchema.FileKeyRef.class)
-@SchemaSwap(originalType = EnvFromSource.class, fieldName = "configMapRef",
+@SchemaSwap(
+    originalType = EnvFromSource.class,
+    fieldName = "configMapRef",
     targetType = PodSpecSchema.ConfigMapEnvRef.class)
-@SchemaSwap(originalType = EnvFromSource.class, fieldName = "secretRef",
+@SchemaSwap(
+    originalType = EnvFromSource.class,
+    fieldName = "secretRef",
     targetType = PodSpecSchema.SecretEnvRef.class)
-@SchemaSwap(originalType = Volume.class, fieldName = "azureDisk",
+@SchemaSwap(
+    originalType = Volume.class,
+    fieldName = "azureDisk",
     targetType = PodSpecSchema.AzureDisk.class)
-@SchemaSwap(originalType = Volume.class, fieldName = "configMap",
+@SchemaSwap(
+    originalType = Volume.class,
+    fieldName = "configMap",
     targetType = PodSpecSchema.ConfigMapVolume.class)
-@SchemaSwap(originalType = Volume.class, fieldName = "iscsi",
+@SchemaSwap(
+    originalType = Volume.class,
+    fieldName = "iscsi",
     targetType = PodSpecSchema.Iscsi.class)
-@SchemaSwap(originalType = Volume.class, fieldName = "rbd",
-    targetType = PodSpecSchema.Rbd.class)
-@SchemaSwap(originalType = Volume.class, fieldName = "scaleIO",
+@SchemaSwap(originalType = Volume.class, fieldName = "rbd", targetType = PodSpecSchema.Rbd.class)
+@SchemaSwap(
+    originalType = Volume.class,
+    fieldName = "scaleIO",
     targetType = PodSpecSchema.ScaleIo.class)
-@SchemaSwap(originalType = CephFSVolumeSource.class, fieldName = "secretRef",
+@SchemaSwap(
+    originalType = CephFSVolumeSource.class,
+    fieldName = "secretRef",
     targetType = PodSpecSchema.LocalRef.class)
-@SchemaSwap(originalType = CinderVolumeSource.class, fieldName = "secretRef",
+@SchemaSwap(
+    originalType = CinderVolumeSource.class,
+    fieldName = "secretRef",
     targetType = PodSpecSchema.LocalRef.class)
-@SchemaSwap(originalType = CSIVolumeSource.class, fieldName = "nodePublishSecretRef",
+@SchemaSwap(
+    originalType = CSIVolumeSource.class,
+    fieldName = "nodePublishSecretRef",
     targetType = PodSpecSchema.LocalRef.class)
-@SchemaSwap(originalType = FlexVolumeSource.class, fieldName = "secretRef",
+@SchemaSwap(
+    originalType = FlexVolumeSource.class,
+    fieldName = "secretRef",
     targetType = PodSpecSchema.LocalRef.class)
-@SchemaSwap(originalType = StorageOSVolumeSource.class, fieldName = "secretRef",
+@SchemaSwap(
+    originalType = StorageOSVolumeSource.class,
+    fieldName = "secretRef",
     targetType = PodSpecSchema.LocalRef.class)
-@SchemaSwap(originalType = VolumeProjection.class, fieldName = "configMap",
+@SchemaSwap(
+    originalType = VolumeProjection.class,
+    fieldName = "configMap",
     targetType = PodSpecSchema.ConfigMapProjectionRef.class)
-@SchemaSwap(originalType = VolumeProjection.class, fieldName = "secret",
+@SchemaSwap(
+    originalType = VolumeProjection.class,
+    fieldName = "secret",
     targetType = PodSpecSchema.SecretProjectionRef.class)
 final class PodSpecSchema extends PodSpec {
   private static final String NAME_DEFAULT = "{\"name\":\"\"}";
@@ -93,29 +132,31 @@ final class PodSpecSchema extends PodSpec {
   private PodSpecSchema() {}
 
   /**
-   * Sets defaults on properties of the schema it annotates. The input maps a property path
-   * ({@code a.b} for nested objects) to its default value, as JSON. (The built-in merge-patch
-   * customizer can't do this: it replaces the whole {@code properties} map.)
+   * Sets defaults on properties of the schema it annotates. The input maps a property path ({@code
+   * a.b} for nested objects) to its default value, as JSON. (The built-in merge-patch customizer
+   * can't do this: it replaces the whole {@code properties} map.)
    */
   public static final class Defaults implements SchemaCustomizer.Customizer {
     @Override
     public JSONSchemaProps apply(
         JSONSchemaProps schema, String input, KubernetesSerialization serialization) {
       JsonNode defaults = serialization.unmarshal(input, JsonNode.class);
-      defaults.properties().forEach(e -> {
-        JSONSchemaProps property = schema;
-        for (String name : e.getKey().split("\\.")) {
-          property = property.getProperties().get(name);
-          if (property == null) {
-            throw new IllegalArgumentException("no property " + e.getKey() + " to default");
-          }
-        }
-        property.setDefault(e.getValue());
-      });
+      defaults
+          .properties()
+          .forEach(
+              e -> {
+                JSONSchemaProps property = schema;
+                for (String name : e.getKey().split("\\.")) {
+                  property = property.getProperties().get(name);
+                  if (property == null) {
+                    throw new IllegalArgumentException("no property " + e.getKey() + " to default");
+                  }
+                }
+                property.setDefault(e.getValue());
+              });
       return schema;
     }
   }
-
 
   @SchemaCustomizer(value = Defaults.class, input = NAME_DEFAULT)
   static final class LocalRef extends LocalObjectReference {}
@@ -157,17 +198,21 @@ final class PodSpecSchema extends PodSpec {
   @SchemaCustomizer(value = Defaults.class, input = "{\"fsType\":\"ext4\",\"readOnly\":false}")
   static final class AzureDisk extends AzureDiskVolumeSource {}
 
-  @SchemaCustomizer(value = Defaults.class,
+  @SchemaCustomizer(
+      value = Defaults.class,
       input = "{\"iscsiInterface\":\"default\",\"secretRef.name\":\"\"}")
   static final class Iscsi extends ISCSIVolumeSource {}
 
-  @SchemaCustomizer(value = Defaults.class,
-      input = "{\"keyring\":\"/etc/ceph/keyring\",\"pool\":\"rbd\",\"user\":\"admin\","
-          + "\"secretRef.name\":\"\"}")
+  @SchemaCustomizer(
+      value = Defaults.class,
+      input =
+          "{\"keyring\":\"/etc/ceph/keyring\",\"pool\":\"rbd\",\"user\":\"admin\","
+              + "\"secretRef.name\":\"\"}")
   static final class Rbd extends RBDVolumeSource {}
 
-  @SchemaCustomizer(value = Defaults.class,
-      input = "{\"fsType\":\"xfs\",\"storageMode\":\"ThinProvisioned\","
-          + "\"secretRef.name\":\"\"}")
+  @SchemaCustomizer(
+      value = Defaults.class,
+      input =
+          "{\"fsType\":\"xfs\",\"storageMode\":\"ThinProvisioned\"," + "\"secretRef.name\":\"\"}")
   static final class ScaleIo extends ScaleIOVolumeSource {}
 }

@@ -7,8 +7,8 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import java.util.Objects;
 
 /**
- * Kthena's reduced pod template: metadata carries only labels and annotations (they are merged
- * over the controller's own labels on each pod), and {@code spec} is a full core/v1 PodSpec.
+ * Kthena's reduced pod template: metadata carries only labels and annotations (they are merged over
+ * the controller's own labels on each pod), and {@code spec} is a full core/v1 PodSpec.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PodTemplate {

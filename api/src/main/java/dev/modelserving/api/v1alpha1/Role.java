@@ -135,12 +135,20 @@ public class Role {
 
   @Override
   public String toString() {
-    return "Role{name=" + name
-        + ", replicas=" + replicas
-        + ", entryTemplate=" + entryTemplate
-        + ", workerReplicas=" + workerReplicas
-        + ", workerTemplate=" + workerTemplate
-        + ", maxUnavailable=" + maxUnavailable
-        + ", partition=" + partition + "}";
+    return "Role{name="
+        + name
+        + ", replicas="
+        + replicas
+        + ", entryTemplate="
+        + entryTemplate
+        + ", workerReplicas="
+        + workerReplicas
+        + ", workerTemplate="
+        + workerTemplate
+        + ", maxUnavailable="
+        + maxUnavailable
+        + ", partition="
+        + partition
+        + "}";
   }
 }

@@ -83,7 +83,12 @@ public class RollingUpdateConfiguration {
 
   @Override
   public String toString() {
-    return "RollingUpdateConfiguration{maxUnavailable=" + maxUnavailable
-        + ", partition=" + partition + ", maxSurge=" + maxSurge + "}";
+    return "RollingUpdateConfiguration{maxUnavailable="
+        + maxUnavailable
+        + ", partition="
+        + partition
+        + ", maxSurge="
+        + maxSurge
+        + "}";
   }
 }

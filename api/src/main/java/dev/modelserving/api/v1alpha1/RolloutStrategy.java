@@ -68,7 +68,10 @@ public class RolloutStrategy {
 
   @Override
   public String toString() {
-    return "RolloutStrategy{type=" + type
-        + ", rollingUpdateConfiguration=" + rollingUpdateConfiguration + "}";
+    return "RolloutStrategy{type="
+        + type
+        + ", rollingUpdateConfiguration="
+        + rollingUpdateConfiguration
+        + "}";
   }
 }

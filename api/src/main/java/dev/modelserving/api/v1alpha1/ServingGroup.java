@@ -92,9 +92,14 @@ public class ServingGroup {
 
   @Override
   public String toString() {
-    return "ServingGroup{restartGracePeriodSeconds=" + restartGracePeriodSeconds
-        + ", gangPolicy=" + gangPolicy
-        + ", networkTopology=" + networkTopology
-        + ", roles=" + roles + "}";
+    return "ServingGroup{restartGracePeriodSeconds="
+        + restartGracePeriodSeconds
+        + ", gangPolicy="
+        + gangPolicy
+        + ", networkTopology="
+        + networkTopology
+        + ", roles="
+        + roles
+        + "}";
   }
 }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  * Our generated CRD must accept everything Kthena's accepts: same identity, subresources and
  * printer columns, and every property path of Kthena's schema present in ours with the same type,
  * the same CEL rules, enums, defaults and validation keywords (and at least its required fields).
- * Ours may have more (newer PodSpec fields). Known differences are waived, with reasons, in
- * {@link #WAIVERS}.
+ * Ours may have more (newer PodSpec fields). Known differences are waived, with reasons, in {@link
+ * #WAIVERS}.
  *
  * <p>Paths are written {@code spec.template.roles[].name}, with {@code []} for array items and
  * {@code {}} for map values.
@@ -36,26 +36,53 @@ class ModelServingCrdSupersetTest {
 
   private static final String POD_TEMPLATES = "spec.template.roles[].";
 
-  private static final List<Waiver> WAIVERS = List.of(
-      new Waiver("apiVersion", "missing", "the generator never writes the root fields every"
-          + " object has; the API server validates them itself"),
-      new Waiver("kind", "missing", "as apiVersion"),
-      new Waiver("metadata", "missing", "as apiVersion"),
-      new Waiver("", "format", "Jackson's schema model has no int32/int64 (or date-time) format;"
-          + " the API server does not enforce integer formats"),
-      new Waiver(POD_TEMPLATES + "entryTemplate.spec", "validation", "fabric8's PodSpec carries"
-          + " no required lists or Quantity patterns; the looser schema accepts everything"
-          + " Kthena's does, and the Pod API validates each pod the controller creates"),
-      new Waiver(POD_TEMPLATES + "workerTemplate.spec", "validation", "as entryTemplate.spec"),
-      new Waiver("spec.schedulerName", "default", "deliberate: Kthena defaults it to volcano, so"
-          + " pods never schedule without Volcano (its documented gap); ours leaves it unset and"
-          + " pods keep their template's scheduler, the cluster default unless named"),
-      new Waiver("status.conditions[]", "validation", "fabric8's Condition has no metav1"
-          + " validation markers; only the controller writes status"));
+  private static final List<Waiver> WAIVERS =
+      List.of(
+          new Waiver(
+              "apiVersion",
+              "missing",
+              "the generator never writes the root fields every"
+                  + " object has; the API server validates them itself"),
+          new Waiver("kind", "missing", "as apiVersion"),
+          new Waiver("metadata", "missing", "as apiVersion"),
+          new Waiver(
+              "",
+              "format",
+              "Jackson's schema model has no int32/int64 (or date-time) format;"
+                  + " the API server does not enforce integer formats"),
+          new Waiver(
+              POD_TEMPLATES + "entryTemplate.spec",
+              "validation",
+              "fabric8's PodSpec carries"
+                  + " no required lists or Quantity patterns; the looser schema accepts everything"
+                  + " Kthena's does, and the Pod API validates each pod the controller creates"),
+          new Waiver(POD_TEMPLATES + "workerTemplate.spec", "validation", "as entryTemplate.spec"),
+          new Waiver(
+              "spec.schedulerName",
+              "default",
+              "deliberate: Kthena defaults it to volcano, so"
+                  + " pods never schedule without Volcano (its documented gap); ours leaves it unset and"
+                  + " pods keep their template's scheduler, the cluster default unless named"),
+          new Waiver(
+              "status.conditions[]",
+              "validation",
+              "fabric8's Condition has no metav1"
+                  + " validation markers; only the controller writes status"));
 
-  private static final List<String> VALIDATION_KEYWORDS = List.of(
-      "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
-      "exclusiveMaximum", "minItems", "maxItems", "minProperties", "maxProperties", "format");
+  private static final List<String> VALIDATION_KEYWORDS =
+      List.of(
+          "pattern",
+          "minLength",
+          "maxLength",
+          "minimum",
+          "maximum",
+          "exclusiveMinimum",
+          "exclusiveMaximum",
+          "minItems",
+          "maxItems",
+          "minProperties",
+          "maxProperties",
+          "format");
 
   private static JsonNode kthena;
   private static JsonNode ours;
@@ -80,8 +107,13 @@ class ModelServingCrdSupersetTest {
   @Test
   void sameIdentity() {
     assertThat(ours.at("/metadata/name").asText()).isEqualTo(kthena.at("/metadata/name").asText());
-    for (String field : List.of("/spec/group", "/spec/scope", "/spec/names/kind",
-        "/spec/names/plural", "/spec/names/singular")) {
+    for (String field :
+        List.of(
+            "/spec/group",
+            "/spec/scope",
+            "/spec/names/kind",
+            "/spec/names/plural",
+            "/spec/names/singular")) {
       assertThat(ours.at(field)).as(field).isEqualTo(kthena.at(field));
     }
     // The generator never writes listKind; the API server defaults it to <kind>List.
@@ -117,8 +149,9 @@ class ModelServingCrdSupersetTest {
         version(ours).at("/schema/openAPIV3Schema"),
         problems);
     assertThat(problems)
-        .as("%d differences from Kthena's schema:%n%s", problems.size(),
-            String.join("\n", problems))
+        .as(
+            "%d differences from Kthena's schema:%n%s",
+            problems.size(), String.join("\n", problems))
         .isEmpty();
   }
 
@@ -128,13 +161,12 @@ class ModelServingCrdSupersetTest {
       return;
     }
     if (!typeOf(theirs).equals(typeOf(mine))) {
-      problem(path, "type",
-          "type " + typeOf(mine) + ", Kthena has " + typeOf(theirs), problems);
+      problem(path, "type", "type " + typeOf(mine) + ", Kthena has " + typeOf(theirs), problems);
     }
     if (theirs.path("x-kubernetes-preserve-unknown-fields").asBoolean()
         && !mine.path("x-kubernetes-preserve-unknown-fields").asBoolean()) {
-      problem(path, "preserve-unknown-fields", "lacks x-kubernetes-preserve-unknown-fields",
-          problems);
+      problem(
+          path, "preserve-unknown-fields", "lacks x-kubernetes-preserve-unknown-fields", problems);
     }
     Set<JsonNode> myRules = new HashSet<>();
     mine.path("x-kubernetes-validations").forEach(myRules::add);
@@ -144,31 +176,53 @@ class ModelServingCrdSupersetTest {
       }
     }
     if (theirs.has("enum") && !strings(theirs.get("enum")).equals(strings(mine.get("enum")))) {
-      problem(path, "enum",
-          "enum " + mine.get("enum") + ", Kthena has " + theirs.get("enum"), problems);
+      problem(
+          path,
+          "enum",
+          "enum " + mine.get("enum") + ", Kthena has " + theirs.get("enum"),
+          problems);
     }
     if (theirs.has("default") && !theirs.get("default").equals(mine.get("default"))) {
-      problem(path, "default",
-          "default " + mine.get("default") + ", Kthena has " + theirs.get("default"), problems);
+      problem(
+          path,
+          "default",
+          "default " + mine.get("default") + ", Kthena has " + theirs.get("default"),
+          problems);
     }
     for (String keyword : VALIDATION_KEYWORDS) {
       if (theirs.has(keyword) && !sameValue(theirs.get(keyword), mine.get(keyword))) {
-        problem(path, keyword.equals("format") ? "format" : "validation",
-            keyword + " " + mine.get(keyword) + ", Kthena has " + theirs.get(keyword), problems);
+        problem(
+            path,
+            keyword.equals("format") ? "format" : "validation",
+            keyword + " " + mine.get(keyword) + ", Kthena has " + theirs.get(keyword),
+            problems);
       }
     }
     if (!strings(mine.get("required")).containsAll(strings(theirs.get("required")))) {
-      problem(path, "validation",
-          "required " + mine.get("required") + ", Kthena has " + theirs.get("required"), problems);
+      problem(
+          path,
+          "validation",
+          "required " + mine.get("required") + ", Kthena has " + theirs.get("required"),
+          problems);
     }
-    theirs.path("properties").properties().forEach(e -> compare(
-        path.isEmpty() ? e.getKey() : path + "." + e.getKey(),
-        e.getValue(), mine.path("properties").path(e.getKey()), problems));
+    theirs
+        .path("properties")
+        .properties()
+        .forEach(
+            e ->
+                compare(
+                    path.isEmpty() ? e.getKey() : path + "." + e.getKey(),
+                    e.getValue(),
+                    mine.path("properties").path(e.getKey()),
+                    problems));
     if (theirs.has("items")) {
       compare(path + "[]", theirs.get("items"), mine.path("items"), problems);
     }
     if (theirs.path("additionalProperties").isObject()) {
-      compare(path + "{}", theirs.get("additionalProperties"), mine.path("additionalProperties"),
+      compare(
+          path + "{}",
+          theirs.get("additionalProperties"),
+          mine.path("additionalProperties"),
           problems);
     }
   }
@@ -182,9 +236,15 @@ class ModelServingCrdSupersetTest {
   }
 
   private static void problem(String path, String check, String text, List<String> problems) {
-    boolean waived = WAIVERS.stream().anyMatch(w -> w.check().equals(check)
-        && (w.path().isEmpty() || path.equals(w.path()) || path.startsWith(w.path() + ".")
-            || path.startsWith(w.path() + "[")));
+    boolean waived =
+        WAIVERS.stream()
+            .anyMatch(
+                w ->
+                    w.check().equals(check)
+                        && (w.path().isEmpty()
+                            || path.equals(w.path())
+                            || path.startsWith(w.path() + ".")
+                            || path.startsWith(w.path() + "[")));
     if (!waived) {
       problems.add(path + ": " + text);
     }
@@ -200,7 +260,8 @@ class ModelServingCrdSupersetTest {
 
   private static String listKind(JsonNode crd) {
     JsonNode listKind = crd.at("/spec/names/listKind");
-    return listKind.isMissingNode() ? crd.at("/spec/names/kind").asText() + "List"
+    return listKind.isMissingNode()
+        ? crd.at("/spec/names/kind").asText() + "List"
         : listKind.asText();
   }
 
@@ -216,9 +277,14 @@ class ModelServingCrdSupersetTest {
   private static Map<String, List<String>> printerColumns(JsonNode crd) {
     Map<String, List<String>> columns = new TreeMap<>();
     StreamSupport.stream(version(crd).path("additionalPrinterColumns").spliterator(), false)
-        .forEach(c -> columns.put(c.path("name").asText(), List.of(
-            c.path("type").asText(), c.path("jsonPath").asText(),
-            c.path("description").asText(""))));
+        .forEach(
+            c ->
+                columns.put(
+                    c.path("name").asText(),
+                    List.of(
+                        c.path("type").asText(),
+                        c.path("jsonPath").asText(),
+                        c.path("description").asText(""))));
     return columns;
   }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,11 +34,12 @@ class ModelServingExamplesTest {
     List<JsonNode> modelServings = new ArrayList<>();
     String yaml = Files.readString(example);
     try (var docs = YAML.readerFor(JsonNode.class).<JsonNode>readValues(yaml)) {
-      docs.forEachRemaining(doc -> {
-        if (doc != null && "ModelServing".equals(doc.path("kind").asText())) {
-          modelServings.add(doc);
-        }
-      });
+      docs.forEachRemaining(
+          doc -> {
+            if (doc != null && "ModelServing".equals(doc.path("kind").asText())) {
+              modelServings.add(doc);
+            }
+          });
     }
     assertThat(modelServings).as("ModelServing documents in %s", example).isNotEmpty();
 
@@ -51,8 +51,11 @@ class ModelServingExamplesTest {
       List<String> differences = new ArrayList<>();
       compare("", original, back, differences);
       assertThat(differences)
-          .as("%s (%s) does not round-trip:%n%s", example.getFileName(),
-              original.at("/metadata/name").asText(), String.join("\n", differences))
+          .as(
+              "%s (%s) does not round-trip:%n%s",
+              example.getFileName(),
+              original.at("/metadata/name").asText(),
+              String.join("\n", differences))
           .isEmpty();
     }
   }

@@ -48,13 +48,16 @@ public final class ConversionPreview {
     List<String> errors = new ArrayList<>();
     List<Object> documents;
     try {
-      Object parsed = SERIALIZATION.unmarshal(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
-      documents = parsed instanceof List<?> list ? new ArrayList<>(list) : new ArrayList<>(List.of(parsed));
+      Object parsed =
+          SERIALIZATION.unmarshal(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+      documents =
+          parsed instanceof List<?> list ? new ArrayList<>(list) : new ArrayList<>(List.of(parsed));
       if (parsed instanceof io.fabric8.kubernetes.api.model.KubernetesList list) {
         documents = new ArrayList<>(list.getItems());
       }
     } catch (RuntimeException e) {
-      return new Result("", List.of("cannot read the manifest as Kubernetes YAML: " + rootMessage(e)));
+      return new Result(
+          "", List.of("cannot read the manifest as Kubernetes YAML: " + rootMessage(e)));
     }
     int index = 0;
     boolean first = true;
@@ -64,13 +67,21 @@ public final class ConversionPreview {
         continue;
       }
       if (!LeaderWorkerSet.KIND.equals(object.getKind())) {
-        out.append("# document ").append(index).append(": ").append(object.getKind()).append(' ')
-            .append(object.getMetadata() == null ? "" : object.getMetadata().getName()).append(" is not a LeaderWorkerSet; left as is\n");
+        out.append("# document ")
+            .append(index)
+            .append(": ")
+            .append(object.getKind())
+            .append(' ')
+            .append(object.getMetadata() == null ? "" : object.getMetadata().getName())
+            .append(" is not a LeaderWorkerSet; left as is\n");
         continue;
       }
       LeaderWorkerSet lws;
       try {
-        lws = SERIALIZATION.convertValue(object instanceof GenericKubernetesResource g ? g : (KubernetesResource) object, LeaderWorkerSet.class);
+        lws =
+            SERIALIZATION.convertValue(
+                object instanceof GenericKubernetesResource g ? g : (KubernetesResource) object,
+                LeaderWorkerSet.class);
       } catch (RuntimeException e) {
         errors.add("document " + index + ": not a valid LeaderWorkerSet: " + rootMessage(e));
         continue;
@@ -83,14 +94,21 @@ public final class ConversionPreview {
       List<Violation> violations = new ArrayList<>(LwsValidator.validate(defaulted));
       violations.addAll(LwsValidator.unsupported(defaulted));
       if (!violations.isEmpty()) {
-        violations.forEach(v -> errors.add("LeaderWorkerSet " + lws.getMetadata().getName() + ": " + v));
+        violations.forEach(
+            v -> errors.add("LeaderWorkerSet " + lws.getMetadata().getName() + ": " + v));
         continue;
       }
       ModelServing ms = LwsToModelServing.convert(defaulted, Optional.empty());
       ms.getMetadata().setUid(lws.getMetadata().getUid());
       List<Violation> msViolations = ModelServingValidator.validate(ms);
       if (!msViolations.isEmpty()) {
-        msViolations.forEach(v -> errors.add("LeaderWorkerSet " + lws.getMetadata().getName() + " converts to an invalid ModelServing: " + v));
+        msViolations.forEach(
+            v ->
+                errors.add(
+                    "LeaderWorkerSet "
+                        + lws.getMetadata().getName()
+                        + " converts to an invalid ModelServing: "
+                        + v));
         continue;
       }
       if (!first) {
@@ -99,7 +117,10 @@ public final class ConversionPreview {
       first = false;
       ModelServing printable = SERIALIZATION.clone(ms);
       printable.getMetadata().setUid(null);
-      printable.getMetadata().getOwnerReferences().forEach(r -> r.setUid("<uid of the LeaderWorkerSet>"));
+      printable
+          .getMetadata()
+          .getOwnerReferences()
+          .forEach(r -> r.setUid("<uid of the LeaderWorkerSet>"));
       out.append(SERIALIZATION.asYaml(printable).replaceFirst("^---\n", ""));
       summarize(ms, out, errors);
     }
@@ -110,11 +131,20 @@ public final class ConversionPreview {
   }
 
   private static void summarize(ModelServing ms, StringBuilder out, List<String> errors) {
-    // Workers pinned to their leader's domain wait for it to be scheduled; shown here as they will be.
-    String workerTopology = ms.getMetadata().getAnnotations().get(dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.WORKER_TOPOLOGY);
+    // Workers pinned to their leader's domain wait for it to be scheduled; shown here as they will
+    // be.
+    String workerTopology =
+        ms.getMetadata()
+            .getAnnotations()
+            .get(dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.WORKER_TOPOLOGY);
     ModelServing planned = SERIALIZATION.clone(ms);
-    planned.getMetadata().getAnnotations().remove(dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.WORKER_TOPOLOGY);
-    Plan plan = ServingGroupPlanner.plan(new ServingGroupPlanner.Input(planned, List.of(), List.of(), List.of(), PREVIEW_TIME));
+    planned
+        .getMetadata()
+        .getAnnotations()
+        .remove(dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.WORKER_TOPOLOGY);
+    Plan plan =
+        ServingGroupPlanner.plan(
+            new ServingGroupPlanner.Input(planned, List.of(), List.of(), List.of(), PREVIEW_TIME));
     PluginChain plugins;
     try {
       plugins = PluginChain.build(ms);
@@ -128,36 +158,65 @@ public final class ConversionPreview {
       String group = labels.get(Labels.GROUP_NAME);
       int worker = Integer.parseInt(labels.get(Labels.WORKER_INDEX));
       try {
-        plugins.onPodCreate(new HookRequest(ms, group, Integer.parseInt(group.substring(group.lastIndexOf('-') + 1)),
-            labels.get(Labels.ROLE), labels.get(Labels.ROLE_ID), worker == 0, worker, pod));
+        plugins.onPodCreate(
+            new HookRequest(
+                ms,
+                group,
+                Integer.parseInt(group.substring(group.lastIndexOf('-') + 1)),
+                labels.get(Labels.ROLE),
+                labels.get(Labels.ROLE_ID),
+                worker == 0,
+                worker,
+                pod));
       } catch (PluginException e) {
         errors.add(e.field() + ": " + e.getMessage());
         return;
       }
-      out.append("#   ").append(pod.getMetadata().getName()).append(worker == 0 ? "  (leader)" : "  (worker " + worker + ")")
-          .append("  hostname ").append(pod.getSpec().getHostname()).append('.').append(pod.getSpec().getSubdomain()).append('\n');
-      out.append("#     labels: ").append(join(new TreeMap<>(pod.getMetadata().getLabels()))).append('\n');
-      if (pod.getMetadata().getAnnotations() != null && !pod.getMetadata().getAnnotations().isEmpty()) {
-        out.append("#     annotations: ").append(join(new TreeMap<>(pod.getMetadata().getAnnotations()))).append('\n');
+      out.append("#   ")
+          .append(pod.getMetadata().getName())
+          .append(worker == 0 ? "  (leader)" : "  (worker " + worker + ")")
+          .append("  hostname ")
+          .append(pod.getSpec().getHostname())
+          .append('.')
+          .append(pod.getSpec().getSubdomain())
+          .append('\n');
+      out.append("#     labels: ")
+          .append(join(new TreeMap<>(pod.getMetadata().getLabels())))
+          .append('\n');
+      if (pod.getMetadata().getAnnotations() != null
+          && !pod.getMetadata().getAnnotations().isEmpty()) {
+        out.append("#     annotations: ")
+            .append(join(new TreeMap<>(pod.getMetadata().getAnnotations())))
+            .append('\n');
       }
       if (workerTopology != null && worker > 0) {
-        out.append("#     created once the leader is scheduled, with nodeSelector ").append(workerTopology)
+        out.append("#     created once the leader is scheduled, with nodeSelector ")
+            .append(workerTopology)
             .append("=<its value on the leader's node>\n");
       }
       for (Container c : pod.getSpec().getContainers()) {
         List<String> env = new ArrayList<>();
         for (EnvVar e : c.getEnv()) {
-          if (e.getName().startsWith("LWS_") || e.getName().startsWith("TPU_") || List.of("ENTRY_ADDRESS", "WORKER_INDEX", "GROUP_SIZE").contains(e.getName())) {
+          if (e.getName().startsWith("LWS_")
+              || e.getName().startsWith("TPU_")
+              || List.of("ENTRY_ADDRESS", "WORKER_INDEX", "GROUP_SIZE").contains(e.getName())) {
             env.add(e.getName() + "=" + e.getValue());
           }
         }
-        out.append("#     env (").append(c.getName()).append("): ").append(String.join(", ", env)).append('\n');
+        out.append("#     env (")
+            .append(c.getName())
+            .append("): ")
+            .append(String.join(", ", env))
+            .append('\n');
       }
     }
     out.append("# Services (").append(plan.servicesToCreate().size()).append("):\n");
     for (Service svc : plan.servicesToCreate()) {
-      out.append("#   ").append(svc.getMetadata().getName()).append("  headless, selects ")
-          .append(join(new TreeMap<>(svc.getSpec().getSelector()))).append('\n');
+      out.append("#   ")
+          .append(svc.getMetadata().getName())
+          .append("  headless, selects ")
+          .append(join(new TreeMap<>(svc.getSpec().getSelector())))
+          .append('\n');
     }
   }
 
@@ -172,6 +231,8 @@ public final class ConversionPreview {
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().lines().findFirst().orElse("");
+    return t.getMessage() == null
+        ? t.getClass().getSimpleName()
+        : t.getMessage().lines().findFirst().orElse("");
   }
 }

@@ -18,25 +18,50 @@ public final class LwsRolloutEvents {
   public record Event(String reason, String message) {}
 
   /**
-   * @param previousPartition the partition kept in the ModelServing status by the last pass, or null
+   * @param previousPartition the partition kept in the ModelServing status by the last pass, or
+   *     null
    * @param newRevision whether this pass saw the template change (upstream records no partition
    *     Event on the pass that starts a rollout)
    * @param step this pass's rollout step, if the ModelServing rolls as an LWS
    * @param surgeGroupsDeleted indices of surge groups (at or above replicas) this pass deletes
    */
-  public static List<Event> of(String lws, Integer previousPartition, boolean newRevision, Optional<LwsRollout.Result> step,
+  public static List<Event> of(
+      String lws,
+      Integer previousPartition,
+      boolean newRevision,
+      Optional<LwsRollout.Result> step,
       SortedSet<Integer> surgeGroupsDeleted) {
     List<Event> events = new ArrayList<>();
-    if (step.isPresent() && previousPartition != null && !newRevision && step.get().partition() < previousPartition) {
+    if (step.isPresent()
+        && previousPartition != null
+        && !newRevision
+        && step.get().partition() < previousPartition) {
       int partition = step.get().partition();
-      events.add(new Event(LwsKeys.Events.GROUPS_UPDATING, partition == previousPartition - 1
-          ? "Updating replica " + partition
-          : "Updating replicas " + partition + " to " + (previousPartition - 1) + " (inclusive)"));
+      events.add(
+          new Event(
+              LwsKeys.Events.GROUPS_UPDATING,
+              partition == previousPartition - 1
+                  ? "Updating replica " + partition
+                  : "Updating replicas "
+                      + partition
+                      + " to "
+                      + (previousPartition - 1)
+                      + " (inclusive)"));
     }
     if (!surgeGroupsDeleted.isEmpty()) {
-      events.add(new Event(LwsKeys.Events.GROUPS_PROGRESSING, surgeGroupsDeleted.size() == 1
-          ? "deleting surge replica " + lws + "-" + surgeGroupsDeleted.first()
-          : "deleting surge replicas from " + lws + "-" + surgeGroupsDeleted.first() + " to " + lws + "-" + surgeGroupsDeleted.last()));
+      events.add(
+          new Event(
+              LwsKeys.Events.GROUPS_PROGRESSING,
+              surgeGroupsDeleted.size() == 1
+                  ? "deleting surge replica " + lws + "-" + surgeGroupsDeleted.first()
+                  : "deleting surge replicas from "
+                      + lws
+                      + "-"
+                      + surgeGroupsDeleted.first()
+                      + " to "
+                      + lws
+                      + "-"
+                      + surgeGroupsDeleted.last()));
     }
     return events;
   }

@@ -36,14 +36,14 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Converts a LeaderWorkerSet into the ModelServing that runs it (pure; the mapping table is
- * {@code docs/lws-mapping.md}). One serving group per LWS group, one role {@value #ROLE} with one
- * replica, {@code size - 1} workers; LeaderWorkerSet pod naming, and the {@code lws-pod-identity}
- * plugin for upstream's labels, annotations and env. The LWS is the ModelServing's controller
- * owner, so deleting it removes everything.
+ * Converts a LeaderWorkerSet into the ModelServing that runs it (pure; the mapping table is {@code
+ * docs/lws-mapping.md}). One serving group per LWS group, one role {@value #ROLE} with one replica,
+ * {@code size - 1} workers; LeaderWorkerSet pod naming, and the {@code lws-pod-identity} plugin for
+ * upstream's labels, annotations and env. The LWS is the ModelServing's controller owner, so
+ * deleting it removes everything.
  *
- * <p>Replicas are synced one way without fighting other writers: the LWS's {@code spec.replicas}
- * is copied only when it differs from the value copied last time (kept in the annotation {@value
+ * <p>Replicas are synced one way without fighting other writers: the LWS's {@code spec.replicas} is
+ * copied only when it differs from the value copied last time (kept in the annotation {@value
  * Annotations#LWS_SYNCED_REPLICAS}); otherwise the ModelServing keeps its current replicas, so a
  * change made there by Kthena's autoscaler stands until the LWS itself is scaled, and is reported
  * back to the LWS ({@link #replicasToReport}).
@@ -65,7 +65,8 @@ public final class LwsToModelServing {
   }
 
   /** The ModelServing for a defaulted LWS; {@code existing} as above. */
-  public static ModelServing convert(DefaultedLeaderWorkerSet defaulted, Optional<ModelServing> existing) {
+  public static ModelServing convert(
+      DefaultedLeaderWorkerSet defaulted, Optional<ModelServing> existing) {
     LeaderWorkerSet lws = defaulted.get();
     String name = lws.getMetadata().getName();
     LeaderWorkerTemplate lwt = lws.getSpec().getLeaderWorkerTemplate();
@@ -74,56 +75,78 @@ public final class LwsToModelServing {
 
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Annotations.POD_NAMING, Annotations.NAMING_LEADER_WORKER_SET);
-    boolean unique = lws.getSpec().getNetworkConfig().getSubdomainPolicy() == SubdomainPolicy.UNIQUE_PER_REPLICA;
-    annotations.put(Annotations.SUBDOMAIN_POLICY, unique ? Annotations.SUBDOMAIN_UNIQUE_PER_REPLICA : Annotations.SUBDOMAIN_SHARED);
+    boolean unique =
+        lws.getSpec().getNetworkConfig().getSubdomainPolicy() == SubdomainPolicy.UNIQUE_PER_REPLICA;
+    annotations.put(
+        Annotations.SUBDOMAIN_POLICY,
+        unique ? Annotations.SUBDOMAIN_UNIQUE_PER_REPLICA : Annotations.SUBDOMAIN_SHARED);
     if (lws.getSpec().getStartupPolicy() == StartupPolicyType.LEADER_READY) {
       annotations.put(Annotations.STARTUP_POLICY, Annotations.WORKERS_AFTER_ENTRY_READY);
     }
     RestartPolicyType restart = lwt.getRestartPolicy();
-    boolean afterStartAnnotation = lws.getMetadata().getAnnotations() != null
-        && lws.getMetadata().getAnnotations().containsKey(LwsKeys.Annotations.EXPERIMENTAL_RECREATE_GROUP_AFTER_START);
+    boolean afterStartAnnotation =
+        lws.getMetadata().getAnnotations() != null
+            && lws.getMetadata()
+                .getAnnotations()
+                .containsKey(LwsKeys.Annotations.EXPERIMENTAL_RECREATE_GROUP_AFTER_START);
     if (restart == RestartPolicyType.RECREATE_GROUP_AFTER_START
         || restart == RestartPolicyType.RECREATE_GROUP_ON_POD_RESTART && afterStartAnnotation) {
       annotations.put(Annotations.RESTART_POLICY, Annotations.RESTART_AFTER_START);
     } else if (restart == RestartPolicyType.RECREATE_GROUP_ON_POD_RESTART) {
       annotations.put(Annotations.RESTART_POLICY, Annotations.RESTART_ANY);
     }
-    String exclusive = lws.getMetadata().getAnnotations() == null ? null
-        : emptyToNull(lws.getMetadata().getAnnotations().get(LwsKeys.Annotations.EXCLUSIVE_TOPOLOGY));
+    String exclusive =
+        lws.getMetadata().getAnnotations() == null
+            ? null
+            : emptyToNull(
+                lws.getMetadata().getAnnotations().get(LwsKeys.Annotations.EXCLUSIVE_TOPOLOGY));
     if (exclusive != null && size > 1) {
-      annotations.put(Annotations.WORKER_TOPOLOGY, exclusive); // workers follow their leader's domain
+      annotations.put(
+          Annotations.WORKER_TOPOLOGY, exclusive); // workers follow their leader's domain
     }
     int lwsReplicas = lws.getSpec().getReplicas();
     annotations.put(Annotations.LWS_SYNCED_REPLICAS, Integer.toString(lwsReplicas));
-    // Volcano: the Queue and the volcano.sh/* annotations upstream passes on to each group's PodGroup.
+    // Volcano: the Queue and the volcano.sh/* annotations upstream passes on to each group's
+    // PodGroup.
     if (lws.getMetadata().getAnnotations() != null) {
-      lws.getMetadata().getAnnotations().forEach((k, v) -> {
-        if (k.equals(LwsKeys.Annotations.VOLCANO_QUEUE_NAME) || k.startsWith(LwsKeys.Annotations.VOLCANO_PREFIX)) {
-          annotations.put(k, v);
-        }
-      });
+      lws.getMetadata()
+          .getAnnotations()
+          .forEach(
+              (k, v) -> {
+                if (k.equals(LwsKeys.Annotations.VOLCANO_QUEUE_NAME)
+                    || k.startsWith(LwsKeys.Annotations.VOLCANO_PREFIX)) {
+                  annotations.put(k, v);
+                }
+              });
     }
 
     ModelServing ms = new ModelServing();
-    ms.setMetadata(new ObjectMetaBuilder()
-        .withName(name)
-        .withNamespace(lws.getMetadata().getNamespace())
-        .withLabels(lws.getMetadata().getLabels() == null ? null : new LinkedHashMap<>(lws.getMetadata().getLabels()))
-        .withAnnotations(annotations)
-        .withOwnerReferences(new OwnerReferenceBuilder()
-            .withApiVersion(LeaderWorkerSet.API_VERSION)
-            .withKind(LeaderWorkerSet.KIND)
+    ms.setMetadata(
+        new ObjectMetaBuilder()
             .withName(name)
-            .withUid(lws.getMetadata().getUid())
-            .withController(true)
-            .withBlockOwnerDeletion(true)
-            .build())
-        .build());
+            .withNamespace(lws.getMetadata().getNamespace())
+            .withLabels(
+                lws.getMetadata().getLabels() == null
+                    ? null
+                    : new LinkedHashMap<>(lws.getMetadata().getLabels()))
+            .withAnnotations(annotations)
+            .withOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion(LeaderWorkerSet.API_VERSION)
+                    .withKind(LeaderWorkerSet.KIND)
+                    .withName(name)
+                    .withUid(lws.getMetadata().getUid())
+                    .withController(true)
+                    .withBlockOwnerDeletion(true)
+                    .build())
+            .build());
 
     ModelServingSpec spec = new ModelServingSpec();
     spec.setReplicas(replicas(lwsReplicas, existing));
-    spec.setRecoveryPolicy(restart == RestartPolicyType.NONE || restart == RestartPolicyType.DEFAULT
-        ? RecoveryPolicy.None : RecoveryPolicy.ServingGroupRecreate);
+    spec.setRecoveryPolicy(
+        restart == RestartPolicyType.NONE || restart == RestartPolicyType.DEFAULT
+            ? RecoveryPolicy.None
+            : RecoveryPolicy.ServingGroupRecreate);
     spec.setRolloutStrategy(rolloutStrategy(lws));
     spec.setPlugins(List.of(podIdentityPlugin(lws, size)));
 
@@ -131,7 +154,8 @@ public final class LwsToModelServing {
     role.setName(ROLE);
     role.setReplicas(1);
     role.setWorkerReplicas(size - 1);
-    PodTemplateSpec leaderTemplate = lwt.getLeaderTemplate() != null ? lwt.getLeaderTemplate() : lwt.getWorkerTemplate();
+    PodTemplateSpec leaderTemplate =
+        lwt.getLeaderTemplate() != null ? lwt.getLeaderTemplate() : lwt.getWorkerTemplate();
     role.setEntryTemplate(podTemplate(leaderTemplate, revision));
     role.setWorkerTemplate(podTemplate(lwt.getWorkerTemplate(), revision));
     ServingGroup template = new ServingGroup();
@@ -148,18 +172,26 @@ public final class LwsToModelServing {
    */
   public static String revision(LeaderWorkerSet defaulted) {
     ObjectNode node = SERIALIZATION.convertValue(Map.of(), ObjectNode.class);
-    node.set("leaderWorkerTemplate", SERIALIZATION.convertValue(defaulted.getSpec().getLeaderWorkerTemplate(), JsonNode.class));
-    node.set("networkConfig", SERIALIZATION.convertValue(defaulted.getSpec().getNetworkConfig(), JsonNode.class));
+    node.set(
+        "leaderWorkerTemplate",
+        SERIALIZATION.convertValue(defaulted.getSpec().getLeaderWorkerTemplate(), JsonNode.class));
+    node.set(
+        "networkConfig",
+        SERIALIZATION.convertValue(defaulted.getSpec().getNetworkConfig(), JsonNode.class));
     return Revisions.hash(node);
   }
 
   static int replicas(int lwsReplicas, Optional<ModelServing> existing) {
-    if (existing.isEmpty() || existing.get().getSpec() == null || existing.get().getSpec().getReplicas() == null) {
+    if (existing.isEmpty()
+        || existing.get().getSpec() == null
+        || existing.get().getSpec().getReplicas() == null) {
       return lwsReplicas;
     }
     Map<String, String> a = existing.get().getMetadata().getAnnotations();
     String synced = a == null ? null : a.get(Annotations.LWS_SYNCED_REPLICAS);
-    return Integer.toString(lwsReplicas).equals(synced) ? existing.get().getSpec().getReplicas() : lwsReplicas;
+    return Integer.toString(lwsReplicas).equals(synced)
+        ? existing.get().getSpec().getReplicas()
+        : lwsReplicas;
   }
 
   /**
@@ -169,14 +201,18 @@ public final class LwsToModelServing {
    * decision as DESIRED. Empty when nothing is to be reported (the LWS changed since: it wins).
    */
   public static OptionalInt replicasToReport(LeaderWorkerSet raw, Optional<ModelServing> existing) {
-    if (existing.isEmpty() || existing.get().getSpec() == null || existing.get().getSpec().getReplicas() == null) {
+    if (existing.isEmpty()
+        || existing.get().getSpec() == null
+        || existing.get().getSpec().getReplicas() == null) {
       return OptionalInt.empty();
     }
     Map<String, String> a = existing.get().getMetadata().getAnnotations();
     String synced = a == null ? null : a.get(Annotations.LWS_SYNCED_REPLICAS);
     int lwsReplicas = DefaultedLeaderWorkerSet.of(raw).get().getSpec().getReplicas();
     int msReplicas = existing.get().getSpec().getReplicas();
-    return Integer.toString(lwsReplicas).equals(synced) && msReplicas != lwsReplicas ? OptionalInt.of(msReplicas) : OptionalInt.empty();
+    return Integer.toString(lwsReplicas).equals(synced) && msReplicas != lwsReplicas
+        ? OptionalInt.of(msReplicas)
+        : OptionalInt.empty();
   }
 
   private static RolloutStrategy rolloutStrategy(LeaderWorkerSet lws) {
@@ -184,7 +220,12 @@ public final class LwsToModelServing {
     RollingUpdateConfiguration rolling = new RollingUpdateConfiguration();
     rolling.setMaxUnavailable(config.getMaxUnavailable());
     IntOrString maxSurge = config.getMaxSurge();
-    if (maxSurge != null && IntOrPercent.parse(maxSurge).map(v -> v.scale(Math.max(1, lws.getSpec().getReplicas()), IntOrPercent.Rounding.UP) > 0).orElse(false)) {
+    if (maxSurge != null
+        && IntOrPercent.parse(maxSurge)
+            .map(
+                v ->
+                    v.scale(Math.max(1, lws.getSpec().getReplicas()), IntOrPercent.Rounding.UP) > 0)
+            .orElse(false)) {
       rolling.setMaxSurge(maxSurge);
     }
     if (config.getPartition() != null && config.getPartition() > 0) {
@@ -198,20 +239,30 @@ public final class LwsToModelServing {
 
   private static PluginSpec podIdentityPlugin(LeaderWorkerSet lws, int size) {
     LeaderWorkerTemplate lwt = lws.getSpec().getLeaderWorkerTemplate();
-    Map<String, String> lwsAnnotations = lws.getMetadata().getAnnotations() == null ? Map.of() : lws.getMetadata().getAnnotations();
-    PodTemplateSpec leader = lwt.getLeaderTemplate() != null ? lwt.getLeaderTemplate() : lwt.getWorkerTemplate();
-    var config = new LwsPodIdentity.Config(
-        lws.getMetadata().getName(),
-        size,
-        lws.getSpec().getNetworkConfig().getSubdomainPolicy().value(),
-        lwt.getSubGroupPolicy() == null ? null : lwt.getSubGroupPolicy().getSubGroupSize(),
-        lwt.getSubGroupPolicy() == null || lwt.getSubGroupPolicy().getSubGroupPolicyType() == null ? null : lwt.getSubGroupPolicy().getSubGroupPolicyType().value(),
-        emptyToNull(lwsAnnotations.get(LwsKeys.Annotations.EXCLUSIVE_TOPOLOGY)),
-        lwt.getSubGroupPolicy() == null ? null : emptyToNull(lwsAnnotations.get(LwsKeys.Annotations.SUBGROUP_EXCLUSIVE_TOPOLOGY)),
-        requestsTpus(leader),
-        lwt.getVolumeClaimTemplates() == null || lwt.getVolumeClaimTemplates().isEmpty()
-            ? null
-            : lwt.getVolumeClaimTemplates().stream().map(c -> c.getMetadata().getName()).toList());
+    Map<String, String> lwsAnnotations =
+        lws.getMetadata().getAnnotations() == null ? Map.of() : lws.getMetadata().getAnnotations();
+    PodTemplateSpec leader =
+        lwt.getLeaderTemplate() != null ? lwt.getLeaderTemplate() : lwt.getWorkerTemplate();
+    var config =
+        new LwsPodIdentity.Config(
+            lws.getMetadata().getName(),
+            size,
+            lws.getSpec().getNetworkConfig().getSubdomainPolicy().value(),
+            lwt.getSubGroupPolicy() == null ? null : lwt.getSubGroupPolicy().getSubGroupSize(),
+            lwt.getSubGroupPolicy() == null
+                    || lwt.getSubGroupPolicy().getSubGroupPolicyType() == null
+                ? null
+                : lwt.getSubGroupPolicy().getSubGroupPolicyType().value(),
+            emptyToNull(lwsAnnotations.get(LwsKeys.Annotations.EXCLUSIVE_TOPOLOGY)),
+            lwt.getSubGroupPolicy() == null
+                ? null
+                : emptyToNull(lwsAnnotations.get(LwsKeys.Annotations.SUBGROUP_EXCLUSIVE_TOPOLOGY)),
+            requestsTpus(leader),
+            lwt.getVolumeClaimTemplates() == null || lwt.getVolumeClaimTemplates().isEmpty()
+                ? null
+                : lwt.getVolumeClaimTemplates().stream()
+                    .map(c -> c.getMetadata().getName())
+                    .toList());
     PluginSpec plugin = new PluginSpec();
     plugin.setName(LwsPodIdentity.NAME);
     plugin.setType(PluginSpec.Type.BuiltIn);
@@ -228,7 +279,9 @@ public final class LwsToModelServing {
     }
     labels.put(LwsKeys.Labels.TEMPLATE_REVISION_HASH, revision);
     metadata.setLabels(labels);
-    if (source.getMetadata() != null && source.getMetadata().getAnnotations() != null && !source.getMetadata().getAnnotations().isEmpty()) {
+    if (source.getMetadata() != null
+        && source.getMetadata().getAnnotations() != null
+        && !source.getMetadata().getAnnotations().isEmpty()) {
       metadata.setAnnotations(new LinkedHashMap<>(source.getMetadata().getAnnotations()));
     }
     template.setMetadata(metadata);
@@ -240,7 +293,11 @@ public final class LwsToModelServing {
     if (template == null || template.getSpec() == null) {
       return false;
     }
-    List<Container> all = new java.util.ArrayList<>(template.getSpec().getContainers() == null ? List.of() : template.getSpec().getContainers());
+    List<Container> all =
+        new java.util.ArrayList<>(
+            template.getSpec().getContainers() == null
+                ? List.of()
+                : template.getSpec().getContainers());
     if (template.getSpec().getInitContainers() != null) {
       all.addAll(template.getSpec().getInitContainers());
     }

@@ -15,7 +15,10 @@ import java.util.TreeMap;
 final class PodRequests {
   private PodRequests() {}
 
-  /** Kthena's sum: the {@code requests} of the regular containers; init containers, limits and overhead ignored. */
+  /**
+   * Kthena's sum: the {@code requests} of the regular containers; init containers, limits and
+   * overhead ignored.
+   */
   static Map<String, BigDecimal> ofContainers(PodSpec spec) {
     Map<String, BigDecimal> total = new TreeMap<>();
     if (spec != null) {
@@ -37,7 +40,8 @@ final class PodRequests {
     addAll(total, spec.getContainers());
     Map<String, BigDecimal> sidecars = new TreeMap<>();
     Map<String, BigDecimal> initPeak = new TreeMap<>();
-    for (Container init : spec.getInitContainers() == null ? List.<Container>of() : spec.getInitContainers()) {
+    for (Container init :
+        spec.getInitContainers() == null ? List.<Container>of() : spec.getInitContainers()) {
       if ("Always".equals(init.getRestartPolicy())) {
         add(sidecars, requests(init));
         continue;
@@ -86,7 +90,9 @@ final class PodRequests {
   }
 
   private static Map<String, BigDecimal> requests(Container c) {
-    return c.getResources() == null || c.getResources().getRequests() == null ? Map.of() : numbers(c.getResources().getRequests());
+    return c.getResources() == null || c.getResources().getRequests() == null
+        ? Map.of()
+        : numbers(c.getResources().getRequests());
   }
 
   private static Map<String, BigDecimal> numbers(Map<String, Quantity> quantities) {

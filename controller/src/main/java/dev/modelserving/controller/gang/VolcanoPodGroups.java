@@ -39,11 +39,11 @@ import java.util.TreeMap;
  * <ul>
  *   <li><b>Kthena</b> (a ModelServing): one PodGroup per serving group, named like the group,
  *       controlled by the ModelServing, kept up to date with the current spec (minMember from the
- *       group's pods or {@code gangPolicy.minRoleReplicas}, per-role minimums as subGroupPolicy when
- *       the CRD has it, minResources from the containers' requests, the Queue from the annotation
- *       {@code scheduling.volcano.sh/queue-name}, the priority class the pod templates share, the
- *       group network topology), deleted once its group has no pods left. Pods get {@code
- *       scheduling.k8s.io/group-name: <group>} and {@code volcano.sh/task-spec: <role>-<r>}.
+ *       group's pods or {@code gangPolicy.minRoleReplicas}, per-role minimums as subGroupPolicy
+ *       when the CRD has it, minResources from the containers' requests, the Queue from the
+ *       annotation {@code scheduling.volcano.sh/queue-name}, the priority class the pod templates
+ *       share, the group network topology), deleted once its group has no pods left. Pods get
+ *       {@code scheduling.k8s.io/group-name: <group>} and {@code volcano.sh/task-spec: <role>-<r>}.
  *   <li><b>LeaderWorkerSet</b> (a ModelServing converted from an LWS): as upstream LWS's Volcano
  *       provider, one PodGroup per group and revision, {@code <lws>-<g>-<revision>}, controlled by
  *       the group's leader pod (garbage-collected with it), created once and never changed;
@@ -63,7 +63,10 @@ public final class VolcanoPodGroups {
 
   private VolcanoPodGroups() {}
 
-  /** What one pass knows: the ModelServing, the CRD, its pods as they will be, the PodGroups that exist. */
+  /**
+   * What one pass knows: the ModelServing, the CRD, its pods as they will be, the PodGroups that
+   * exist.
+   */
   public record Input(
       ModelServing ms,
       boolean crdServed,
@@ -81,13 +84,17 @@ public final class VolcanoPodGroups {
       List<PodGroup> create,
       List<PodGroup> delete,
       Optional<GangStatus> status) {
-    public static final Decision NONE = new Decision(List.of(), List.of(), List.of(), Optional.empty());
+    public static final Decision NONE =
+        new Decision(List.of(), List.of(), List.of(), Optional.empty());
   }
 
   /** The {@code GangScheduling} condition's content. */
   public record GangStatus(boolean ok, String reason, String message) {}
 
-  /** Whether the ModelServing's pods are scheduled by Volcano: its schedulerName, else its pod templates'. */
+  /**
+   * Whether the ModelServing's pods are scheduled by Volcano: its schedulerName, else its pod
+   * templates'.
+   */
   public static boolean scheduledByVolcano(ModelServing ms) {
     String forced = ms.getSpec().getSchedulerName();
     if (forced != null && !forced.isEmpty()) {
@@ -116,7 +123,8 @@ public final class VolcanoPodGroups {
     if (!inUse(ms, crdServed)) {
       return Map.of();
     }
-    Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+    Map<String, String> labels =
+        pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
     Map<String, String> out = new LinkedHashMap<>();
     if (PodNaming.of(ms).leaderWorkerSet()) {
       lwsPodGroupName(labels).ifPresent(n -> out.put(LwsKeys.Annotations.SCHEDULING_GROUP_NAME, n));
@@ -134,14 +142,25 @@ public final class VolcanoPodGroups {
     boolean volcano = scheduledByVolcano(ms);
     boolean asked = ms.getSpec().getTemplate().getGangPolicy() != null;
     if (!volcano || !in.crdServed()) {
-      Optional<GangStatus> status = !asked ? Optional.empty()
-          : !volcano ? Optional.of(new GangStatus(false, Conditions.REASON_SCHEDULER_NOT_VOLCANO,
-              "spec.template.gangPolicy is set but the pods are scheduled by '" + schedulerName(ms)
-                  + "': Volcano PodGroups are made only for schedulerName volcano, so the serving groups are not gang-scheduled"))
-          : Optional.of(new GangStatus(false, Conditions.REASON_POD_GROUP_CRD_MISSING,
-              "spec.template.gangPolicy is set but the Volcano PodGroup CRD " + PodGroup.CRD_NAME
-                  + " is not served: pods are created without PodGroups and are not gang-scheduled;"
-                  + " PodGroups are made as soon as the CRD is installed"));
+      Optional<GangStatus> status =
+          !asked
+              ? Optional.empty()
+              : !volcano
+                  ? Optional.of(
+                      new GangStatus(
+                          false,
+                          Conditions.REASON_SCHEDULER_NOT_VOLCANO,
+                          "spec.template.gangPolicy is set but the pods are scheduled by '"
+                              + schedulerName(ms)
+                              + "': Volcano PodGroups are made only for schedulerName volcano, so the serving groups are not gang-scheduled"))
+                  : Optional.of(
+                      new GangStatus(
+                          false,
+                          Conditions.REASON_POD_GROUP_CRD_MISSING,
+                          "spec.template.gangPolicy is set but the Volcano PodGroup CRD "
+                              + PodGroup.CRD_NAME
+                              + " is not served: pods are created without PodGroups and are not gang-scheduled;"
+                              + " PodGroups are made as soon as the CRD is installed"));
       return new Decision(List.of(), List.of(), List.of(), status);
     }
     return PodNaming.of(ms).leaderWorkerSet() ? decideLws(in) : decideKthena(in, asked);
@@ -178,18 +197,28 @@ public final class VolcanoPodGroups {
     }
     List<PodGroup> delete = new ArrayList<>();
     for (PodGroup pg : existing.values()) {
-      if (controlledBy(pg, uid) && !groups.contains(pg.getMetadata().getName()) && pg.getMetadata().getDeletionTimestamp() == null) {
+      if (controlledBy(pg, uid)
+          && !groups.contains(pg.getMetadata().getName())
+          && pg.getMetadata().getDeletionTimestamp() == null) {
         delete.add(pg);
       }
     }
     Optional<GangStatus> status = Optional.empty();
     if (asked) {
-      status = Optional.of(conflicts.isEmpty()
-          ? new GangStatus(true, Conditions.REASON_POD_GROUPS_IN_USE,
-              "each serving group has a Volcano PodGroup (minMember " + minMember(ms) + ")")
-          : new GangStatus(false, Conditions.REASON_POD_GROUP_CONFLICT,
-              "PodGroup " + String.join(", ", conflicts) + " exists but is not controlled by this ModelServing;"
-                  + " delete it so that the controller can make its own"));
+      status =
+          Optional.of(
+              conflicts.isEmpty()
+                  ? new GangStatus(
+                      true,
+                      Conditions.REASON_POD_GROUPS_IN_USE,
+                      "each serving group has a Volcano PodGroup (minMember " + minMember(ms) + ")")
+                  : new GangStatus(
+                      false,
+                      Conditions.REASON_POD_GROUP_CONFLICT,
+                      "PodGroup "
+                          + String.join(", ", conflicts)
+                          + " exists but is not controlled by this ModelServing;"
+                          + " delete it so that the controller can make its own"));
     }
     return new Decision(apply, List.of(), delete, status);
   }
@@ -201,8 +230,11 @@ public final class VolcanoPodGroups {
     List<PodGroup> create = new ArrayList<>();
     for (Pod pod : in.existingPods()) {
       boolean leader = "0".equals(label(pod, LwsKeys.Labels.WORKER_INDEX));
-      if (!leader || PodHealth.isTerminating(pod) || pod.getMetadata().getUid() == null
-          || !SCHEDULER_NAME.equals(pod.getSpec() == null ? null : pod.getSpec().getSchedulerName())) {
+      if (!leader
+          || PodHealth.isTerminating(pod)
+          || pod.getMetadata().getUid() == null
+          || !SCHEDULER_NAME.equals(
+              pod.getSpec() == null ? null : pod.getSpec().getSchedulerName())) {
         continue;
       }
       Optional<PodGroup> wanted = forLwsGroup(ms, pod);
@@ -214,7 +246,8 @@ public final class VolcanoPodGroups {
   }
 
   /** The Kthena-shape PodGroup of serving group {@code group}, from the current spec. */
-  public static PodGroup forServingGroup(ModelServing ms, String group, boolean subGroupPolicySupported) {
+  public static PodGroup forServingGroup(
+      ModelServing ms, String group, boolean subGroupPolicySupported) {
     String msName = ms.getMetadata().getName();
     Map<String, BigDecimal> resources = new TreeMap<>();
     List<SubGroupPolicy> subGroups = new ArrayList<>();
@@ -222,38 +255,52 @@ public final class VolcanoPodGroups {
     for (Role role : ms.getSpec().getTemplate().getRoles()) {
       int min = minRoleReplicas(ms, role);
       int workers = workerReplicas(role);
-      PodRequests.addTimes(resources, PodRequests.ofContainers(role.getEntryTemplate() == null ? null : role.getEntryTemplate().getSpec()), min);
+      PodRequests.addTimes(
+          resources,
+          PodRequests.ofContainers(
+              role.getEntryTemplate() == null ? null : role.getEntryTemplate().getSpec()),
+          min);
       if (role.getWorkerTemplate() != null) {
-        PodRequests.addTimes(resources, PodRequests.ofContainers(role.getWorkerTemplate().getSpec()), workers * min);
+        PodRequests.addTimes(
+            resources, PodRequests.ofContainers(role.getWorkerTemplate().getSpec()), workers * min);
       }
-      subGroups.add(new SubGroupPolicy(
-          role.getName(),
-          new LabelSelectorBuilder().addToMatchLabels(Labels.NAME, msName).addToMatchLabels(Labels.ROLE, role.getName()).build(),
-          List.of(Labels.ROLE_ID),
-          1 + workers,
-          min,
-          topology == null ? null : topology.getRolePolicy()));
+      subGroups.add(
+          new SubGroupPolicy(
+              role.getName(),
+              new LabelSelectorBuilder()
+                  .addToMatchLabels(Labels.NAME, msName)
+                  .addToMatchLabels(Labels.ROLE, role.getName())
+                  .build(),
+              List.of(Labels.ROLE_ID),
+              1 + workers,
+              min,
+              topology == null ? null : topology.getRolePolicy()));
     }
     String queue = annotation(ms, LwsKeys.Annotations.VOLCANO_QUEUE_NAME);
-    PodGroupSpec spec = new PodGroupSpec(
-        minMember(ms),
-        PodRequests.quantities(resources),
-        queue,
-        sharedPriorityClass(ms),
-        topology == null ? null : topology.getGroupPolicy(),
-        subGroupPolicySupported ? subGroups : null);
+    PodGroupSpec spec =
+        new PodGroupSpec(
+            minMember(ms),
+            PodRequests.quantities(resources),
+            queue,
+            sharedPriorityClass(ms),
+            topology == null ? null : topology.getGroupPolicy(),
+            subGroupPolicySupported ? subGroups : null);
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(Labels.NAME, msName);
     labels.put(Labels.GROUP_NAME, group);
     PodGroup pg = new PodGroup();
-    pg.setMetadata(new ObjectMetaBuilder()
-        .withName(group)
-        .withNamespace(ms.getMetadata().getNamespace())
-        .withLabels(labels)
-        .withAnnotations(Map.of(LwsKeys.Annotations.SCHEDULING_GROUP_NAME, group))
-        // As Kthena: controller, without blockOwnerDeletion.
-        .withOwnerReferences(new OwnerReferenceBuilder(ServingGroupPods.ownerReference(ms)).withBlockOwnerDeletion(null).build())
-        .build());
+    pg.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(group)
+            .withNamespace(ms.getMetadata().getNamespace())
+            .withLabels(labels)
+            .withAnnotations(Map.of(LwsKeys.Annotations.SCHEDULING_GROUP_NAME, group))
+            // As Kthena: controller, without blockOwnerDeletion.
+            .withOwnerReferences(
+                new OwnerReferenceBuilder(ServingGroupPods.ownerReference(ms))
+                    .withBlockOwnerDeletion(null)
+                    .build())
+            .build());
     pg.setSpec(spec);
     return pg;
   }
@@ -263,47 +310,73 @@ public final class VolcanoPodGroups {
    * labels the {@code lws-pod-identity} plugin gave it); empty when those labels are missing.
    */
   public static Optional<PodGroup> forLwsGroup(ModelServing ms, Pod leader) {
-    Map<String, String> podLabels = leader.getMetadata().getLabels() == null ? Map.of() : leader.getMetadata().getLabels();
+    Map<String, String> podLabels =
+        leader.getMetadata().getLabels() == null ? Map.of() : leader.getMetadata().getLabels();
     Optional<String> name = lwsPodGroupName(podLabels);
     if (name.isEmpty() || ms.getSpec().getTemplate().getRoles().isEmpty()) {
       return Optional.empty();
     }
     Role role = ms.getSpec().getTemplate().getRoles().get(0);
     int size = ServingGroupPods.groupSize(role);
-    Map<String, BigDecimal> resources = PodRequests.effective(role.getEntryTemplate() == null ? null : role.getEntryTemplate().getSpec());
+    Map<String, BigDecimal> resources =
+        PodRequests.effective(
+            role.getEntryTemplate() == null ? null : role.getEntryTemplate().getSpec());
     if (role.getWorkerTemplate() != null) {
-      PodRequests.addTimes(resources, PodRequests.effective(role.getWorkerTemplate().getSpec()), size - 1);
+      PodRequests.addTimes(
+          resources, PodRequests.effective(role.getWorkerTemplate().getSpec()), size - 1);
     }
-    boolean leaderReady = Annotations.WORKERS_AFTER_ENTRY_READY.equals(annotation(ms, Annotations.STARTUP_POLICY));
+    boolean leaderReady =
+        Annotations.WORKERS_AFTER_ENTRY_READY.equals(annotation(ms, Annotations.STARTUP_POLICY));
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(LwsKeys.Labels.NAME, podLabels.get(LwsKeys.Labels.NAME));
     labels.put(LwsKeys.Labels.GROUP_INDEX, podLabels.get(LwsKeys.Labels.GROUP_INDEX));
-    labels.put(LwsKeys.Labels.TEMPLATE_REVISION_HASH, podLabels.get(LwsKeys.Labels.TEMPLATE_REVISION_HASH));
+    labels.put(
+        LwsKeys.Labels.TEMPLATE_REVISION_HASH,
+        podLabels.get(LwsKeys.Labels.TEMPLATE_REVISION_HASH));
     Map<String, String> annotations = new TreeMap<>();
     if (ms.getMetadata().getAnnotations() != null) {
-      ms.getMetadata().getAnnotations().forEach((k, v) -> {
-        if (k.startsWith(LwsKeys.Annotations.VOLCANO_PREFIX)) {
-          annotations.put(k, v);
-        }
-      });
+      ms.getMetadata()
+          .getAnnotations()
+          .forEach(
+              (k, v) -> {
+                if (k.startsWith(LwsKeys.Annotations.VOLCANO_PREFIX)) {
+                  annotations.put(k, v);
+                }
+              });
     }
-    OwnerReference owner = new OwnerReferenceBuilder()
-        .withApiVersion("v1").withKind("Pod").withName(leader.getMetadata().getName()).withUid(leader.getMetadata().getUid())
-        // Upstream also sets blockOwnerDeletion; left out here (as on Kthena's PodGroups), since
-        // under OwnerReferencesPermissionEnforcement it would need update on pods/finalizers.
-        .withController(true).build();
+    OwnerReference owner =
+        new OwnerReferenceBuilder()
+            .withApiVersion("v1")
+            .withKind("Pod")
+            .withName(leader.getMetadata().getName())
+            .withUid(leader.getMetadata().getUid())
+            // Upstream also sets blockOwnerDeletion; left out here (as on Kthena's PodGroups),
+            // since
+            // under OwnerReferencesPermissionEnforcement it would need update on pods/finalizers.
+            .withController(true)
+            .build();
     PodGroup pg = new PodGroup();
-    pg.setMetadata(new ObjectMetaBuilder()
-        .withName(name.get())
-        .withNamespace(leader.getMetadata().getNamespace() != null ? leader.getMetadata().getNamespace() : ms.getMetadata().getNamespace())
-        .withLabels(labels)
-        .withAnnotations(annotations.isEmpty() ? null : annotations)
-        .withOwnerReferences(owner)
-        .build());
+    pg.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(name.get())
+            .withNamespace(
+                leader.getMetadata().getNamespace() != null
+                    ? leader.getMetadata().getNamespace()
+                    : ms.getMetadata().getNamespace())
+            .withLabels(labels)
+            .withAnnotations(annotations.isEmpty() ? null : annotations)
+            .withOwnerReferences(owner)
+            .build());
     // LeaderReady: the leader is scheduled alone first, yet minResources still asks for the whole
     // group, so a leader that could never get its workers is not started.
-    pg.setSpec(new PodGroupSpec(leaderReady ? 1 : size, PodRequests.quantities(resources),
-        annotation(ms, LwsKeys.Annotations.VOLCANO_QUEUE_NAME), null, null, null));
+    pg.setSpec(
+        new PodGroupSpec(
+            leaderReady ? 1 : size,
+            PodRequests.quantities(resources),
+            annotation(ms, LwsKeys.Annotations.VOLCANO_QUEUE_NAME),
+            null,
+            null,
+            null));
     return Optional.of(pg);
   }
 
@@ -316,7 +389,10 @@ public final class VolcanoPodGroups {
     return total;
   }
 
-  /** Whether the fields this controller sets are as wanted (status and others' fields are not compared). */
+  /**
+   * Whether the fields this controller sets are as wanted (status and others' fields are not
+   * compared).
+   */
   public static boolean sameManagedFields(PodGroup current, PodGroup wanted) {
     PodGroupSpec a = current.getSpec();
     PodGroupSpec b = wanted.getSpec();
@@ -337,13 +413,18 @@ public final class VolcanoPodGroups {
     String lws = labels.get(LwsKeys.Labels.NAME);
     String g = labels.get(LwsKeys.Labels.GROUP_INDEX);
     String rev = labels.get(LwsKeys.Labels.TEMPLATE_REVISION_HASH);
-    return lws == null || g == null || rev == null ? Optional.empty() : Optional.of(lws + "-" + g + "-" + rev);
+    return lws == null || g == null || rev == null
+        ? Optional.empty()
+        : Optional.of(lws + "-" + g + "-" + rev);
   }
 
   private static int minRoleReplicas(ModelServing ms, Role role) {
     int replicas = role.getReplicas() == null ? 1 : Math.max(0, role.getReplicas());
     var gang = ms.getSpec().getTemplate().getGangPolicy();
-    Integer min = gang == null || gang.getMinRoleReplicas() == null ? null : gang.getMinRoleReplicas().get(role.getName());
+    Integer min =
+        gang == null || gang.getMinRoleReplicas() == null
+            ? null
+            : gang.getMinRoleReplicas().get(role.getName());
     return min == null ? replicas : Math.max(0, Math.min(min, replicas));
   }
 
@@ -389,8 +470,10 @@ public final class VolcanoPodGroups {
   }
 
   private static boolean controlledBy(PodGroup pg, String uid) {
-    return pg.getMetadata().getOwnerReferences() != null && uid != null
-        && pg.getMetadata().getOwnerReferences().stream().anyMatch(r -> Boolean.TRUE.equals(r.getController()) && uid.equals(r.getUid()));
+    return pg.getMetadata().getOwnerReferences() != null
+        && uid != null
+        && pg.getMetadata().getOwnerReferences().stream()
+            .anyMatch(r -> Boolean.TRUE.equals(r.getController()) && uid.equals(r.getUid()));
   }
 
   private static boolean contains(Map<String, String> actual, Map<String, String> wanted) {
@@ -405,7 +488,9 @@ public final class VolcanoPodGroups {
   }
 
   private static String annotation(ModelServing ms, String key) {
-    return ms.getMetadata().getAnnotations() == null ? null : emptyToNull(ms.getMetadata().getAnnotations().get(key));
+    return ms.getMetadata().getAnnotations() == null
+        ? null
+        : emptyToNull(ms.getMetadata().getAnnotations().get(key));
   }
 
   private static String label(Pod pod, String key) {

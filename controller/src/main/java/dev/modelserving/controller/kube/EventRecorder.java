@@ -65,9 +65,19 @@ public final class EventRecorder {
             .build();
     try {
       metrics.apiWrite("create", "events");
-      client.v1().events().inNamespace(object.getMetadata().getNamespace()).resource(event).create();
+      client
+          .v1()
+          .events()
+          .inNamespace(object.getMetadata().getNamespace())
+          .resource(event)
+          .create();
     } catch (KubernetesClientException e) {
-      log.warn("cannot record event {} on {}/{}: {}", reason, object.getMetadata().getNamespace(), object.getMetadata().getName(), e.getMessage());
+      log.warn(
+          "cannot record event {} on {}/{}: {}",
+          reason,
+          object.getMetadata().getNamespace(),
+          object.getMetadata().getName(),
+          e.getMessage());
     }
   }
 }

@@ -9,11 +9,13 @@ public record ServedApis(boolean modelServing, boolean leaderWorkerSet) {
   public static final String LEADER_WORKER_SET_CRD = "leaderworkersets.leaderworkerset.x-k8s.io";
 
   public static ServedApis discover(KubernetesClient client) {
-    return new ServedApis(isServed(client, MODEL_SERVING_CRD), isServed(client, LEADER_WORKER_SET_CRD));
+    return new ServedApis(
+        isServed(client, MODEL_SERVING_CRD), isServed(client, LEADER_WORKER_SET_CRD));
   }
 
   private static boolean isServed(KubernetesClient client, String crdName) {
-    return established(client.apiextensions().v1().customResourceDefinitions().withName(crdName).get());
+    return established(
+        client.apiextensions().v1().customResourceDefinitions().withName(crdName).get());
   }
 
   /**

@@ -3,10 +3,10 @@ package dev.modelserving.controller.lws;
 import dev.modelserving.api.lws.v1.LeaderWorkerSet;
 
 /**
- * A LeaderWorkerSet with upstream's defaults applied ({@link LwsDefaults}), made once where an
- * LWS enters (the reconciler, the offline preview). Validation, the unsupported-field checks and
- * the conversion all read this value, so the defaults are applied once and the same way for all.
- * Only {@link #of} makes one, so holding one means the defaults are in.
+ * A LeaderWorkerSet with upstream's defaults applied ({@link LwsDefaults}), made once where an LWS
+ * enters (the reconciler, the offline preview). Validation, the unsupported-field checks and the
+ * conversion all read this value, so the defaults are applied once and the same way for all. Only
+ * {@link #of} makes one, so holding one means the defaults are in.
  */
 public final class DefaultedLeaderWorkerSet {
   private final LeaderWorkerSet lws;

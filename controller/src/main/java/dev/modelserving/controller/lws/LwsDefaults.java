@@ -17,9 +17,9 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.Objects;
 
 /**
- * The defaults a LeaderWorkerSet gets upstream from the CRD schema and the mutating webhook
- * {@code mleaderworkerset.kb.io} together (LWS.md §1.8), since neither the upstream webhook nor
- * (for objects written before the CRD was installed) the schema may have run here.
+ * The defaults a LeaderWorkerSet gets upstream from the CRD schema and the mutating webhook {@code
+ * mleaderworkerset.kb.io} together (LWS.md §1.8), since neither the upstream webhook nor (for
+ * objects written before the CRD was installed) the schema may have run here.
  */
 public final class LwsDefaults {
   static final int REPLICAS = 1;
@@ -33,8 +33,8 @@ public final class LwsDefaults {
   private LwsDefaults() {}
 
   /**
-   * A deep copy of {@code lws} with every absent defaulted field set; {@code lws} is not changed.
-   * A missing {@code spec} is created (it is a value in Go, so the webhook always sees one); a
+   * A deep copy of {@code lws} with every absent defaulted field set; {@code lws} is not changed. A
+   * missing {@code spec} is created (it is a value in Go, so the webhook always sees one); a
    * missing {@code spec.leaderWorkerTemplate} is not, because the schema requires it and the
    * validator reports it.
    */

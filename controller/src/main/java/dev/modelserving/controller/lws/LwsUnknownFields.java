@@ -10,8 +10,8 @@ import java.util.TreeSet;
 
 /**
  * Fields of a LeaderWorkerSet that this controller does not know, as a newer upstream CRD than
- * v0.10.0 lets them through (the Java types keep them, so nothing is lost on the way back).
- * Pure. Two newer fields are understood: {@code spec.groupIdentity} (only its default {@value
+ * v0.10.0 lets them through (the Java types keep them, so nothing is lost on the way back). Pure.
+ * Two newer fields are understood: {@code spec.groupIdentity} (only its default {@value
  * #GROUP_IDENTITY_ORDINAL}, how this controller names groups; other values are refused by {@link
  * LwsUnsupported}) and {@code spec.groupReplacementPolicy}, which upstream applies to {@code Hash}
  * groups only and which therefore has no effect with {@value #GROUP_IDENTITY_ORDINAL}.
@@ -21,11 +21,15 @@ public final class LwsUnknownFields {
   public static final String GROUP_IDENTITY_ORDINAL = "Ordinal";
   public static final String GROUP_REPLACEMENT_POLICY = "groupReplacementPolicy";
 
-  private static final Set<String> UNDERSTOOD_IN_SPEC = Set.of(GROUP_IDENTITY, GROUP_REPLACEMENT_POLICY);
+  private static final Set<String> UNDERSTOOD_IN_SPEC =
+      Set.of(GROUP_IDENTITY, GROUP_REPLACEMENT_POLICY);
 
   private LwsUnknownFields() {}
 
-  /** Paths of the fields set on {@code lws} that are ignored here, sorted, e.g. {@code spec.scheduling}. */
+  /**
+   * Paths of the fields set on {@code lws} that are ignored here, sorted, e.g. {@code
+   * spec.scheduling}.
+   */
   public static List<String> ignored(LeaderWorkerSet lws) {
     Set<String> paths = new TreeSet<>();
     LeaderWorkerSetSpec spec = lws.getSpec();
@@ -39,13 +43,18 @@ public final class LwsUnknownFields {
     if (template != null) {
       add(paths, "spec.leaderWorkerTemplate", template.getAdditionalProperties());
       if (template.getSubGroupPolicy() != null) {
-        add(paths, "spec.leaderWorkerTemplate.subGroupPolicy", template.getSubGroupPolicy().getAdditionalProperties());
+        add(
+            paths,
+            "spec.leaderWorkerTemplate.subGroupPolicy",
+            template.getSubGroupPolicy().getAdditionalProperties());
       }
     }
     if (spec.getRolloutStrategy() != null) {
       add(paths, "spec.rolloutStrategy", spec.getRolloutStrategy().getAdditionalProperties());
       if (spec.getRolloutStrategy().getRollingUpdateConfiguration() != null) {
-        add(paths, "spec.rolloutStrategy.rollingUpdateConfiguration",
+        add(
+            paths,
+            "spec.rolloutStrategy.rollingUpdateConfiguration",
             spec.getRolloutStrategy().getRollingUpdateConfiguration().getAdditionalProperties());
       }
     }
@@ -57,7 +66,9 @@ public final class LwsUnknownFields {
 
   /** {@code spec.groupIdentity} as written, or null. */
   static Object groupIdentity(LeaderWorkerSet lws) {
-    return lws.getSpec() == null ? null : lws.getSpec().getAdditionalProperties().get(GROUP_IDENTITY);
+    return lws.getSpec() == null
+        ? null
+        : lws.getSpec().getAdditionalProperties().get(GROUP_IDENTITY);
   }
 
   private static void add(Set<String> paths, String prefix, Map<String, Object> unknown) {

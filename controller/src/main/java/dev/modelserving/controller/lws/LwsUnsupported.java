@@ -6,8 +6,8 @@ import dev.modelserving.api.lws.v1.LeaderWorkerSet;
 import dev.modelserving.api.lws.v1.LeaderWorkerTemplate;
 import dev.modelserving.api.lws.v1.RollingUpdateConfiguration;
 import dev.modelserving.controller.validation.IntOrPercent;
-import dev.modelserving.controller.validation.NameRules;
 import dev.modelserving.controller.validation.IntOrPercent.Rounding;
+import dev.modelserving.controller.validation.NameRules;
 import dev.modelserving.controller.validation.Violation;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import java.util.List;
@@ -54,9 +54,7 @@ final class LwsUnsupported {
     String workerPods = ownLeaderTemplate ? "the worker pods" : "the leader and worker pods";
     if (template.getWorkerTemplate() == null) {
       violations.add(
-          WORKER_TEMPLATE,
-          "workerTemplate is required: %s are created from it",
-          workerPods);
+          WORKER_TEMPLATE, "workerTemplate is required: %s are created from it", workerPods);
     } else if (hasNoContainers(template.getWorkerTemplate())) {
       violations.add(
           WORKER_TEMPLATE + ".spec.containers",

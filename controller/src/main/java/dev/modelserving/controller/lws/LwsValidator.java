@@ -80,8 +80,11 @@ public final class LwsValidator {
     return validateUpdate(previous, DefaultedLeaderWorkerSet.of(current));
   }
 
-  /** As {@link #validateUpdate(LeaderWorkerSet, LeaderWorkerSet)}, for a defaulted {@code current}. */
-  public static List<Violation> validateUpdate(LeaderWorkerSet previous, DefaultedLeaderWorkerSet current) {
+  /**
+   * As {@link #validateUpdate(LeaderWorkerSet, LeaderWorkerSet)}, for a defaulted {@code current}.
+   */
+  public static List<Violation> validateUpdate(
+      LeaderWorkerSet previous, DefaultedLeaderWorkerSet current) {
     Objects.requireNonNull(previous, "previous");
     List<Violation> all = new ArrayList<>(validate(current));
     all.addAll(SubGroupPolicyUpdate.check(previous, current.get()));
@@ -252,8 +255,7 @@ public final class LwsValidator {
 
   private static String describe(String name, IntOrPercent value, int replicas, String rounding) {
     return value.percent()
-        ? String.format(
-            "%s %s of %d replicas rounds %s to 0", name, value, replicas, rounding)
+        ? String.format("%s %s of %d replicas rounds %s to 0", name, value, replicas, rounding)
         : name + " is 0";
   }
 

@@ -8,8 +8,7 @@ import java.util.Objects;
 
 /**
  * Upstream's update-only rules (LWS.md §1.9): sub-group labels and Services are fixed when the
- * groups are created, so subGroupPolicy can be neither added nor removed and its size is
- * immutable.
+ * groups are created, so subGroupPolicy can be neither added nor removed and its size is immutable.
  */
 final class SubGroupPolicyUpdate {
   private SubGroupPolicyUpdate() {}

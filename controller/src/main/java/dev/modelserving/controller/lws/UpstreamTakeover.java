@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelserving.api.lws.v1.LeaderWorkerSet;
 import dev.modelserving.api.lws.v1.LwsKeys;
+import dev.modelserving.api.v1alpha1.ModelServing;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Env;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
-import dev.modelserving.api.v1alpha1.ModelServing;
 import dev.modelserving.api.v1alpha1.Role;
 import dev.modelserving.controller.plugin.HookRequest;
 import dev.modelserving.controller.plugin.PluginChain;
@@ -61,15 +61,20 @@ import java.util.TreeSet;
  *       upstream's ControllerRevisions.
  * </ol>
  *
- * <p>What cannot change without a restart stays: adopted pods lack Kthena's three extra
- * variables ({@code ENTRY_ADDRESS}, {@code WORKER_INDEX}, {@code GROUP_SIZE}, which hold the same
- * values as the {@code LWS_*} ones) until their group is next rolled.
+ * <p>What cannot change without a restart stays: adopted pods lack Kthena's three extra variables
+ * ({@code ENTRY_ADDRESS}, {@code WORKER_INDEX}, {@code GROUP_SIZE}, which hold the same values as
+ * the {@code LWS_*} ones) until their group is next rolled.
  */
 public final class UpstreamTakeover {
-  /** A StatefulSet changed by someone other than the kube-controller-manager this recently is being driven. */
+  /**
+   * A StatefulSet changed by someone other than the kube-controller-manager this recently is being
+   * driven.
+   */
   public static final Duration RECENT = Duration.ofSeconds(30);
+
   /** Field manager of the kube-controller-manager (StatefulSet status), which keeps running. */
   static final String KCM_MANAGER = "kube-controller-manager";
+
   /** Prefix of the revision label of adopted pods that run another template. */
   public static final String OUTDATED_PREFIX = "lws-";
 
@@ -78,10 +83,14 @@ public final class UpstreamTakeover {
    * values (the lws-pod-identity plugin), not controller-revision-hash.
    */
   static final Set<String> STATEFULSET_LABELS =
-      Set.of("controller-revision-hash", "statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index");
+      Set.of(
+          "controller-revision-hash",
+          "statefulset.kubernetes.io/pod-name",
+          "apps.kubernetes.io/pod-index");
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
-  private static final Set<String> KTHENA_ENV = Set.of(Env.ENTRY_ADDRESS, Env.WORKER_INDEX, Env.GROUP_SIZE);
+  private static final Set<String> KTHENA_ENV =
+      Set.of(Env.ENTRY_ADDRESS, Env.WORKER_INDEX, Env.GROUP_SIZE);
 
   private UpstreamTakeover() {}
 
@@ -91,22 +100,25 @@ public final class UpstreamTakeover {
    * Names of webhook configurations that belong to the upstream LWS controller: one with a webhook
    * on {@code leaderworkersets} whose webhooks serve nothing but upstream LWS's own API groups
    * ({@code leaderworkerset.x-k8s.io}, {@code disaggregatedset.x-k8s.io}) and pods. Others that
-   * also watch LeaderWorkerSets (Kueue's configuration, which serves {@code kueue.x-k8s.io} too)
-   * do not count. Ours registers none.
+   * also watch LeaderWorkerSets (Kueue's configuration, which serves {@code kueue.x-k8s.io} too) do
+   * not count. Ours registers none.
    */
   public static List<String> upstreamWebhooks(
-      List<MutatingWebhookConfiguration> mutating, List<ValidatingWebhookConfiguration> validating) {
+      List<MutatingWebhookConfiguration> mutating,
+      List<ValidatingWebhookConfiguration> validating) {
     List<String> names = new ArrayList<>();
     for (MutatingWebhookConfiguration c : mutating) {
-      List<List<RuleWithOperations>> rules = (c.getWebhooks() == null ? List.<MutatingWebhook>of() : c.getWebhooks())
-          .stream().map(MutatingWebhook::getRules).toList();
+      List<List<RuleWithOperations>> rules =
+          (c.getWebhooks() == null ? List.<MutatingWebhook>of() : c.getWebhooks())
+              .stream().map(MutatingWebhook::getRules).toList();
       if (upstreamShaped(rules)) {
         names.add("MutatingWebhookConfiguration " + c.getMetadata().getName());
       }
     }
     for (ValidatingWebhookConfiguration c : validating) {
-      List<List<RuleWithOperations>> rules = (c.getWebhooks() == null ? List.<ValidatingWebhook>of() : c.getWebhooks())
-          .stream().map(ValidatingWebhook::getRules).toList();
+      List<List<RuleWithOperations>> rules =
+          (c.getWebhooks() == null ? List.<ValidatingWebhook>of() : c.getWebhooks())
+              .stream().map(ValidatingWebhook::getRules).toList();
       if (upstreamShaped(rules)) {
         names.add("ValidatingWebhookConfiguration " + c.getMetadata().getName());
       }
@@ -114,19 +126,35 @@ public final class UpstreamTakeover {
     return names;
   }
 
-  private static final Set<String> UPSTREAM_GROUPS = Set.of(LeaderWorkerSet.GROUP, "disaggregatedset.x-k8s.io", "");
+  private static final Set<String> UPSTREAM_GROUPS =
+      Set.of(LeaderWorkerSet.GROUP, "disaggregatedset.x-k8s.io", "");
 
   private static boolean upstreamShaped(List<List<RuleWithOperations>> webhookRules) {
     boolean onLws = webhookRules.stream().anyMatch(UpstreamTakeover::onLeaderWorkerSets);
-    boolean onlyUpstreamGroups = webhookRules.stream().allMatch(rules -> rules == null || rules.stream()
-        .allMatch(r -> r.getApiGroups() != null && UPSTREAM_GROUPS.containsAll(r.getApiGroups())));
+    boolean onlyUpstreamGroups =
+        webhookRules.stream()
+            .allMatch(
+                rules ->
+                    rules == null
+                        || rules.stream()
+                            .allMatch(
+                                r ->
+                                    r.getApiGroups() != null
+                                        && UPSTREAM_GROUPS.containsAll(r.getApiGroups())));
     return onLws && onlyUpstreamGroups;
   }
 
   private static boolean onLeaderWorkerSets(List<RuleWithOperations> rules) {
-    return rules != null && rules.stream().anyMatch(r -> r.getApiGroups() != null && r.getResources() != null
-        && (r.getApiGroups().contains(LeaderWorkerSet.GROUP) || r.getApiGroups().contains("*"))
-        && r.getResources().stream().anyMatch(res -> res.equals("leaderworkersets") || res.equals("*")));
+    return rules != null
+        && rules.stream()
+            .anyMatch(
+                r ->
+                    r.getApiGroups() != null
+                        && r.getResources() != null
+                        && (r.getApiGroups().contains(LeaderWorkerSet.GROUP)
+                            || r.getApiGroups().contains("*"))
+                        && r.getResources().stream()
+                            .anyMatch(res -> res.equals("leaderworkersets") || res.equals("*")));
   }
 
   /**
@@ -137,27 +165,41 @@ public final class UpstreamTakeover {
   public static Optional<String> upstreamActive(
       List<String> webhooks, List<StatefulSet> statefulSets, String ownManager, Instant now) {
     if (!webhooks.isEmpty()) {
-      return Optional.of("the upstream LWS controller's webhooks are registered (" + String.join(", ", webhooks)
-          + "): stop the upstream LWS controller and delete its webhook configurations first; this LeaderWorkerSet"
-          + " is left as it is until then");
+      return Optional.of(
+          "the upstream LWS controller's webhooks are registered ("
+              + String.join(", ", webhooks)
+              + "): stop the upstream LWS controller and delete its webhook configurations first; this LeaderWorkerSet"
+              + " is left as it is until then");
     }
     for (StatefulSet s : statefulSets) {
       Optional<ManagedFieldsEntry> recent = lastForeignChange(s, ownManager);
       if (recent.isPresent()) {
         Instant at = Instant.parse(recent.get().getTime());
         if (at.isAfter(now.minus(RECENT))) {
-          // The time of the change, not "seconds ago": the message stays the same until the next change.
-          return Optional.of("StatefulSet " + s.getMetadata().getName() + " was changed by \"" + recent.get().getManager()
-              + "\" at " + recent.get().getTime() + ": the upstream LWS controller still"
-              + " drives this LeaderWorkerSet; stop it first (this controller takes over once nothing has changed the"
-              + " StatefulSets for " + RECENT.toSeconds() + "s)");
+          // The time of the change, not "seconds ago": the message stays the same until the next
+          // change.
+          return Optional.of(
+              "StatefulSet "
+                  + s.getMetadata().getName()
+                  + " was changed by \""
+                  + recent.get().getManager()
+                  + "\" at "
+                  + recent.get().getTime()
+                  + ": the upstream LWS controller still"
+                  + " drives this LeaderWorkerSet; stop it first (this controller takes over once nothing has changed the"
+                  + " StatefulSets for "
+                  + RECENT.toSeconds()
+                  + "s)");
         }
       }
     }
     return Optional.empty();
   }
 
-  /** The most recent managedFields entry of a manager other than the kube-controller-manager and ours. */
+  /**
+   * The most recent managedFields entry of a manager other than the kube-controller-manager and
+   * ours.
+   */
   static Optional<ManagedFieldsEntry> lastForeignChange(HasMetadata object, String ownManager) {
     List<ManagedFieldsEntry> entries = object.getMetadata().getManagedFields();
     if (entries == null) {
@@ -171,12 +213,18 @@ public final class UpstreamTakeover {
 
   // ---- the StatefulSets ----
 
-  /** Upstream's StatefulSets of the LWS {@code lwsName}: the leader set {@code L} and the worker sets {@code L-<g>}. */
-  public static List<StatefulSet> upstreamStatefulSets(String lwsName, List<StatefulSet> candidates) {
+  /**
+   * Upstream's StatefulSets of the LWS {@code lwsName}: the leader set {@code L} and the worker
+   * sets {@code L-<g>}.
+   */
+  public static List<StatefulSet> upstreamStatefulSets(
+      String lwsName, List<StatefulSet> candidates) {
     return candidates.stream()
         .filter(s -> lwsName.equals(label(s, LwsKeys.Labels.NAME)))
-        .filter(s -> s.getMetadata().getName().equals(lwsName)
-            || PodNames.ordinalAfter(lwsName, s.getMetadata().getName()).isPresent())
+        .filter(
+            s ->
+                s.getMetadata().getName().equals(lwsName)
+                    || PodNames.ordinalAfter(lwsName, s.getMetadata().getName()).isPresent())
         .toList();
   }
 
@@ -186,8 +234,9 @@ public final class UpstreamTakeover {
    */
   public static List<StatefulSet> orphanOrder(String lwsName, List<StatefulSet> sets) {
     List<StatefulSet> order = new ArrayList<>(sets);
-    order.sort(Comparator.comparing((StatefulSet s) -> s.getMetadata().getName().equals(lwsName))
-        .thenComparing(s -> s.getMetadata().getName()));
+    order.sort(
+        Comparator.comparing((StatefulSet s) -> s.getMetadata().getName().equals(lwsName))
+            .thenComparing(s -> s.getMetadata().getName()));
     return order;
   }
 
@@ -206,21 +255,28 @@ public final class UpstreamTakeover {
    * those equal the LWS's own, defaults applied, ignoring empty and null fields (Go and fabric8
    * write them differently).
    */
-  public static Set<String> currentRevisionKeys(LeaderWorkerSet lws, List<ControllerRevision> revisions) {
+  public static Set<String> currentRevisionKeys(
+      LeaderWorkerSet lws, List<ControllerRevision> revisions) {
     JsonNode current = podShapingPart(LwsDefaults.apply(lws));
     Set<String> keys = new TreeSet<>();
     for (ControllerRevision r : revisions) {
       String key = label(r, LwsKeys.Labels.TEMPLATE_REVISION_HASH);
       Optional<LeaderWorkerSet> recorded = recordedTemplate(lws, r);
-      if (key != null && recorded.isPresent() && podShapingPart(LwsDefaults.apply(recorded.get())).equals(current)) {
+      if (key != null
+          && recorded.isPresent()
+          && podShapingPart(LwsDefaults.apply(recorded.get())).equals(current)) {
         keys.add(key);
       }
     }
     return keys;
   }
 
-  /** The LWS with the template a revision recorded, or empty when the revision is not upstream's shape. */
-  static Optional<LeaderWorkerSet> recordedTemplate(LeaderWorkerSet lws, ControllerRevision revision) {
+  /**
+   * The LWS with the template a revision recorded, or empty when the revision is not upstream's
+   * shape.
+   */
+  static Optional<LeaderWorkerSet> recordedTemplate(
+      LeaderWorkerSet lws, ControllerRevision revision) {
     try {
       JsonNode data = SERIALIZATION.convertValue(revision.getData(), JsonNode.class);
       JsonNode spec = data == null ? null : data.get("spec");
@@ -251,8 +307,12 @@ public final class UpstreamTakeover {
 
   static JsonNode podShapingPart(LeaderWorkerSet defaulted) {
     ObjectNode node = SERIALIZATION.convertValue(Map.of(), ObjectNode.class);
-    node.set("leaderWorkerTemplate", SERIALIZATION.convertValue(defaulted.getSpec().getLeaderWorkerTemplate(), JsonNode.class));
-    node.set("networkConfig", SERIALIZATION.convertValue(defaulted.getSpec().getNetworkConfig(), JsonNode.class));
+    node.set(
+        "leaderWorkerTemplate",
+        SERIALIZATION.convertValue(defaulted.getSpec().getLeaderWorkerTemplate(), JsonNode.class));
+    node.set(
+        "networkConfig",
+        SERIALIZATION.convertValue(defaulted.getSpec().getNetworkConfig(), JsonNode.class));
     return pruned(node);
   }
 
@@ -288,16 +348,23 @@ public final class UpstreamTakeover {
    * What adopting {@code live} takes: its labels and annotations afterwards, and whether it is kept
    * as up to date. {@code desired} is the pod ours would create in its place (same name).
    *
-   * @param currentKeys upstream revision keys of the current template ({@link #currentRevisionKeys})
+   * @param currentKeys upstream revision keys of the current template ({@link
+   *     #currentRevisionKeys})
    */
-  public record Adoption(Pod live, boolean upToDate, String why, Map<String, String> labels, Map<String, String> annotations) {}
+  public record Adoption(
+      Pod live,
+      boolean upToDate,
+      String why,
+      Map<String, String> labels,
+      Map<String, String> annotations) {}
 
   public static Adoption adopt(Pod live, Pod desired, Set<String> currentKeys) {
     Optional<String> difference = difference(live, desired, currentKeys);
     Map<String, String> labels = new LinkedHashMap<>(desired.getMetadata().getLabels());
     if (difference.isPresent()) {
       // The rollout replaces it: a revision ours never computes marks it outdated.
-      String key = Objects.requireNonNullElse(label(live, LwsKeys.Labels.TEMPLATE_REVISION_HASH), "unknown");
+      String key =
+          Objects.requireNonNullElse(label(live, LwsKeys.Labels.TEMPLATE_REVISION_HASH), "unknown");
       String marker = truncate(OUTDATED_PREFIX + key, 63);
       labels.put(Labels.REVISION, marker);
       labels.put(Labels.ROLE_TEMPLATE_HASH, marker);
@@ -310,7 +377,12 @@ public final class UpstreamTakeover {
     if (desired.getMetadata().getAnnotations() != null) {
       annotations.putAll(desired.getMetadata().getAnnotations());
     }
-    return new Adoption(live, difference.isEmpty(), difference.orElse("runs the current template"), labels, annotations);
+    return new Adoption(
+        live,
+        difference.isEmpty(),
+        difference.orElse("runs the current template"),
+        labels,
+        annotations);
   }
 
   /** Why {@code live} is not what ours would create, or empty when it is. */
@@ -319,35 +391,69 @@ public final class UpstreamTakeover {
     if (key == null || !currentKeys.contains(key)) {
       return Optional.of("runs template revision " + key + ", not the current template");
     }
-    for (String identity : List.of(LwsKeys.Labels.NAME, LwsKeys.Labels.GROUP_INDEX, LwsKeys.Labels.WORKER_INDEX,
-        LwsKeys.Labels.GROUP_KEY, LwsKeys.Labels.SUBGROUP_INDEX, LwsKeys.Labels.SUBGROUP_KEY)) {
+    for (String identity :
+        List.of(
+            LwsKeys.Labels.NAME,
+            LwsKeys.Labels.GROUP_INDEX,
+            LwsKeys.Labels.WORKER_INDEX,
+            LwsKeys.Labels.GROUP_KEY,
+            LwsKeys.Labels.SUBGROUP_INDEX,
+            LwsKeys.Labels.SUBGROUP_KEY)) {
       if (!Objects.equals(label(live, identity), label(desired, identity))) {
-        return Optional.of("label " + identity + " is " + label(live, identity) + ", not " + label(desired, identity));
+        return Optional.of(
+            "label "
+                + identity
+                + " is "
+                + label(live, identity)
+                + ", not "
+                + label(desired, identity));
       }
     }
     if (!Objects.equals(live.getSpec().getHostname(), desired.getSpec().getHostname())
         || !Objects.equals(live.getSpec().getSubdomain(), desired.getSpec().getSubdomain())) {
-      return Optional.of("DNS name " + live.getSpec().getHostname() + "." + live.getSpec().getSubdomain()
-          + " differs from " + desired.getSpec().getHostname() + "." + desired.getSpec().getSubdomain());
+      return Optional.of(
+          "DNS name "
+              + live.getSpec().getHostname()
+              + "."
+              + live.getSpec().getSubdomain()
+              + " differs from "
+              + desired.getSpec().getHostname()
+              + "."
+              + desired.getSpec().getSubdomain());
     }
-    Optional<String> containers = containerDifference("container", live.getSpec().getContainers(), desired.getSpec().getContainers());
-    return containers.isPresent() ? containers
-        : containerDifference("init container", live.getSpec().getInitContainers(), desired.getSpec().getInitContainers());
+    Optional<String> containers =
+        containerDifference(
+            "container", live.getSpec().getContainers(), desired.getSpec().getContainers());
+    return containers.isPresent()
+        ? containers
+        : containerDifference(
+            "init container",
+            live.getSpec().getInitContainers(),
+            desired.getSpec().getInitContainers());
   }
 
   /** Same containers by name and image, and the same injected variables (Kthena's three aside). */
-  private static Optional<String> containerDifference(String what, List<Container> live, List<Container> desired) {
+  private static Optional<String> containerDifference(
+      String what, List<Container> live, List<Container> desired) {
     List<Container> l = live == null ? List.of() : live;
     List<Container> d = desired == null ? List.of() : desired;
-    if (!l.stream().map(Container::getName).toList().equals(d.stream().map(Container::getName).toList())) {
-      return Optional.of(what + "s " + l.stream().map(Container::getName).toList() + " differ from "
-          + d.stream().map(Container::getName).toList());
+    if (!l.stream()
+        .map(Container::getName)
+        .toList()
+        .equals(d.stream().map(Container::getName).toList())) {
+      return Optional.of(
+          what
+              + "s "
+              + l.stream().map(Container::getName).toList()
+              + " differ from "
+              + d.stream().map(Container::getName).toList());
     }
     for (int i = 0; i < l.size(); i++) {
       Container lc = l.get(i);
       Container dc = d.get(i);
       if (!Objects.equals(lc.getImage(), dc.getImage())) {
-        return Optional.of(what + " " + lc.getName() + " runs image " + lc.getImage() + ", not " + dc.getImage());
+        return Optional.of(
+            what + " " + lc.getName() + " runs image " + lc.getImage() + ", not " + dc.getImage());
       }
       Map<String, EnvVar> liveEnv = byName(lc.getEnv());
       for (EnvVar wanted : dc.getEnv() == null ? List.<EnvVar>of() : dc.getEnv()) {
@@ -355,9 +461,19 @@ public final class UpstreamTakeover {
           continue;
         }
         EnvVar have = liveEnv.get(wanted.getName());
-        if (have == null || !Objects.equals(have.getValue(), wanted.getValue()) || !Objects.equals(have.getValueFrom(), wanted.getValueFrom())) {
-          return Optional.of(what + " " + lc.getName() + " has " + wanted.getName() + "="
-              + (have == null ? "<unset>" : have.getValue()) + ", not " + wanted.getValue());
+        if (have == null
+            || !Objects.equals(have.getValue(), wanted.getValue())
+            || !Objects.equals(have.getValueFrom(), wanted.getValueFrom())) {
+          return Optional.of(
+              what
+                  + " "
+                  + lc.getName()
+                  + " has "
+                  + wanted.getName()
+                  + "="
+                  + (have == null ? "<unset>" : have.getValue())
+                  + ", not "
+                  + wanted.getValue());
         }
       }
     }
@@ -400,19 +516,39 @@ public final class UpstreamTakeover {
   public static Pod desiredPod(ModelServing ms, int g, int w) throws PluginException {
     Role role = ms.getSpec().getTemplate().getRoles().get(0);
     String revision = Revisions.ofRoles(ms.getSpec().getTemplate().getRoles());
-    Pod pod = ServingGroupPods.buildPod(ms, role, new ServingGroupPods.Position(g, role.getName(), 0, w), revision, Revisions.ofRole(role));
-    PluginChain.build(ms).onPodCreate(new HookRequest(ms, PodNames.group(ms.getMetadata().getName(), g), g, role.getName(),
-        PodNames.roleId(role.getName(), 0), w == 0, w, pod));
+    Pod pod =
+        ServingGroupPods.buildPod(
+            ms,
+            role,
+            new ServingGroupPods.Position(g, role.getName(), 0, w),
+            revision,
+            Revisions.ofRole(role));
+    PluginChain.build(ms)
+        .onPodCreate(
+            new HookRequest(
+                ms,
+                PodNames.group(ms.getMetadata().getName(), g),
+                g,
+                role.getName(),
+                PodNames.roleId(role.getName(), 0),
+                w == 0,
+                w,
+                pod));
     return pod;
   }
 
   /** Groups whose pods are replaced, for the Event: those with at least one pod not up to date. */
-  public static TreeMap<Integer, List<String>> groupsToReplace(String lwsName, List<Adoption> adoptions) {
+  public static TreeMap<Integer, List<String>> groupsToReplace(
+      String lwsName, List<Adoption> adoptions) {
     TreeMap<Integer, List<String>> groups = new TreeMap<>();
     for (Adoption a : adoptions) {
       if (!a.upToDate()) {
-        slot(lwsName, a.live().getMetadata().getName()).ifPresent(s ->
-            groups.computeIfAbsent(s[0], k -> new ArrayList<>()).add(a.live().getMetadata().getName() + " " + a.why()));
+        slot(lwsName, a.live().getMetadata().getName())
+            .ifPresent(
+                s ->
+                    groups
+                        .computeIfAbsent(s[0], k -> new ArrayList<>())
+                        .add(a.live().getMetadata().getName() + " " + a.why()));
       }
     }
     return groups;

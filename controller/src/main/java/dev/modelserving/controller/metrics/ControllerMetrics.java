@@ -11,15 +11,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Every meter of the controller, in one place (names and labels are documented in
- * docs/metrics.md): JOSDK's reconcile metrics (started, succeeded, failed, retries, durations,
- * queue size, managed resources, per controller) and ours, {@code modelserving_api_writes_total}
- * by verb and resource. Exposed in Prometheus format on {@code /metrics}.
+ * Every meter of the controller, in one place (names and labels are documented in docs/metrics.md):
+ * JOSDK's reconcile metrics (started, succeeded, failed, retries, durations, queue size, managed
+ * resources, per controller) and ours, {@code modelserving_api_writes_total} by verb and resource.
+ * Exposed in Prometheus format on {@code /metrics}.
  */
 public final class ControllerMetrics {
   public static final String API_WRITES = "modelserving.api.writes";
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, Counter> writes = new ConcurrentHashMap<>();
 
   public ControllerMetrics() {
@@ -34,12 +35,16 @@ public final class ControllerMetrics {
 
   /** Counts one write to the API server, e.g. ("create", "pods"). */
   public void apiWrite(String verb, String resource) {
-    writes.computeIfAbsent(verb + "/" + resource, k ->
-        Counter.builder(API_WRITES)
-            .description("Writes the controller sent to the Kubernetes API server")
-            .tag("verb", verb)
-            .tag("resource", resource)
-            .register(registry)).increment();
+    writes
+        .computeIfAbsent(
+            verb + "/" + resource,
+            k ->
+                Counter.builder(API_WRITES)
+                    .description("Writes the controller sent to the Kubernetes API server")
+                    .tag("verb", verb)
+                    .tag("resource", resource)
+                    .register(registry))
+        .increment();
   }
 
   /** The Prometheus text exposition of every meter. */

@@ -3,11 +3,11 @@ package dev.modelserving.controller.ops;
 import dev.modelserving.controller.kube.EventRecorder;
 import dev.modelserving.controller.kube.SpecOrMetadataChanged;
 import dev.modelserving.controller.metrics.ControllerMetrics;
+import dev.modelserving.controller.ops.HttpEndpoints.Readiness;
 import dev.modelserving.controller.reconciler.LeaderWorkerSetSupport;
 import dev.modelserving.controller.reconciler.ModelServingReconciler;
 import dev.modelserving.controller.reconciler.PodGroupSupport;
 import dev.modelserving.controller.reconciler.ReconcileRetry;
-import dev.modelserving.controller.ops.HttpEndpoints.Readiness;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
@@ -25,20 +25,27 @@ import org.slf4j.LoggerFactory;
  * The controllers of one process: the ModelServing operator and LeaderWorkerSet support.
  *
  * <p>With a Lease, JOSDK's leader election runs them: every replica syncs its caches at start (a
- * standby is ready to take over at once), and only the Lease holder processes events. The
- * callback that starts the processing returns at once, so the Lease is renewed however long
- * anything else takes; losing the Lease ends the process, so the new leader is the only writer.
- * {@link #readiness()} feeds {@code /readyz}.
+ * standby is ready to take over at once), and only the Lease holder processes events. The callback
+ * that starts the processing returns at once, so the Lease is renewed however long anything else
+ * takes; losing the Lease ends the process, so the new leader is the only writer. {@link
+ * #readiness()} feeds {@code /readyz}.
  */
 public final class Controllers {
   private static final Logger log = LoggerFactory.getLogger(Controllers.class);
 
   /** What this process is doing. */
-  public enum State { STARTING, STANDBY, RUNNING, STOPPING }
+  public enum State {
+    STARTING,
+    STANDBY,
+    RUNNING,
+    STOPPING
+  }
 
   /** The Lease that elects the one replica that writes. */
   public record Lease(String namespace, String name, String identity, Duration duration) {
-    /** fabric8's defaults keep these ratios; it wants renewDeadline > retryPeriod * 2.2 (jitter). */
+    /**
+     * fabric8's defaults keep these ratios; it wants renewDeadline > retryPeriod * 2.2 (jitter).
+     */
     Duration renewDeadline() {
       return duration.multipliedBy(2).dividedBy(3);
     }
@@ -60,7 +67,8 @@ public final class Controllers {
   private LeaderWorkerSetSupport lws;
   private PodGroupSupport podGroups;
 
-  public Controllers(KubernetesClient client, ControllerMetrics metrics, int threads, Optional<Lease> lease) {
+  public Controllers(
+      KubernetesClient client, ControllerMetrics metrics, int threads, Optional<Lease> lease) {
     this.client = client;
     this.metrics = metrics;
     this.threads = threads;
@@ -72,32 +80,52 @@ public final class Controllers {
   }
 
   /**
-   * Syncs the caches and, without a Lease, starts reconciling; with one, waits for it as a
-   * standby. Returns once the caches are synced; throws when the controllers cannot start (the
-   * caller exits, so that the process is restarted rather than left alive doing nothing).
+   * Syncs the caches and, without a Lease, starts reconciling; with one, waits for it as a standby.
+   * Returns once the caches are synced; throws when the controllers cannot start (the caller exits,
+   * so that the process is restarted rather than left alive doing nothing).
    */
   public void start() {
     synchronized (this) {
       if (operator != null || state == State.STOPPING) {
         return;
       }
-      operator = new Operator(o -> {
-        o.withKubernetesClient(client)
-            .withCloseClientOnStop(false)
-            .withConcurrentReconciliationThreads(threads)
-            .withMetrics(metrics.operatorMetrics());
-        lease.ifPresent(l -> o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
-            l.name(), l.namespace(), l.duration(), l.renewDeadline(), l.retryPeriod(), l.identity(),
-            new LeaderCallbacks(this::leading, this::lostLease, leader -> log.info("the leader is {}", leader)),
-            false)));
-      });
+      operator =
+          new Operator(
+              o -> {
+                o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withConcurrentReconciliationThreads(threads)
+                    .withMetrics(metrics.operatorMetrics());
+                lease.ifPresent(
+                    l ->
+                        o.withLeaderElectionConfiguration(
+                            new LeaderElectionConfiguration(
+                                l.name(),
+                                l.namespace(),
+                                l.duration(),
+                                l.renewDeadline(),
+                                l.retryPeriod(),
+                                l.identity(),
+                                new LeaderCallbacks(
+                                    this::leading,
+                                    this::lostLease,
+                                    leader -> log.info("the leader is {}", leader)),
+                                false)));
+              });
       // Volcano's PodGroup CRD is followed like the LWS CRD: it may come and go at run time.
       podGroups = new PodGroupSupport(client);
-      modelServings = new ModelServingReconciler(clock, new EventRecorder(client, clock, metrics), metrics, podGroups);
+      modelServings =
+          new ModelServingReconciler(
+              clock, new EventRecorder(client, clock, metrics), metrics, podGroups);
       // A periodic pass guards against a missed event (JOSDK own-write filtering, see
       // JAVA-STACK.md); passes that find nothing to do write nothing.
-      operator.register(modelServings, c -> c.withReconciliationMaxInterval(Duration.ofMinutes(5))
-          .withGenerationAware(false).withOnUpdateFilter(new SpecOrMetadataChanged<>()).withRetry(ReconcileRetry.forever()));
+      operator.register(
+          modelServings,
+          c ->
+              c.withReconciliationMaxInterval(Duration.ofMinutes(5))
+                  .withGenerationAware(false)
+                  .withOnUpdateFilter(new SpecOrMetadataChanged<>())
+                  .withRetry(ReconcileRetry.forever()));
       lws = new LeaderWorkerSetSupport(client, clock, threads, metrics);
     }
     podGroups.start(); // before the first reconcile, which must know whether PodGroups are served
@@ -108,7 +136,10 @@ public final class Controllers {
         leading();
       } else if (state == State.STARTING) {
         state = State.STANDBY;
-        log.info("standby: caches synced, waiting for the Lease {}/{}", lease.get().namespace(), lease.get().name());
+        log.info(
+            "standby: caches synced, waiting for the Lease {}/{}",
+            lease.get().namespace(),
+            lease.get().name());
       }
     }
   }
@@ -118,7 +149,10 @@ public final class Controllers {
     if (state == State.STOPPING || state == State.RUNNING) {
       return;
     }
-    lease.ifPresent(l -> log.info("leading: holding the Lease {}/{} as {}", l.namespace(), l.name(), l.identity()));
+    lease.ifPresent(
+        l ->
+            log.info(
+                "leading: holding the Lease {}/{} as {}", l.namespace(), l.name(), l.identity()));
     modelServings.startJudgingDisruptions();
     state = State.RUNNING;
     lws.lead(); // starts on its own thread: nothing here may delay the Lease renewal
@@ -128,7 +162,9 @@ public final class Controllers {
   private void lostLease() {
     if (state != State.STOPPING) {
       // Another replica may act already: stop writing at once, start afresh.
-      log.error("lost the Lease {}/{}: exiting so that only the new leader writes", lease.map(Lease::namespace).orElse(""),
+      log.error(
+          "lost the Lease {}/{}: exiting so that only the new leader writes",
+          lease.map(Lease::namespace).orElse(""),
           lease.map(Lease::name).orElse(""));
       Runtime.getRuntime().halt(3);
     }
@@ -175,20 +211,30 @@ public final class Controllers {
   }
 
   /**
-   * Hands the Lease on at once, as fabric8 does on release (JOSDK's election does not release):
-   * a Lease of 1 s that we still hold, so that the next leader need not wait out the duration.
+   * Hands the Lease on at once, as fabric8 does on release (JOSDK's election does not release): a
+   * Lease of 1 s that we still hold, so that the next leader need not wait out the duration.
    */
   private void release(Lease l) {
     try {
       LeaseLock lock = new LeaseLock(l.namespace(), l.name(), l.identity());
       LeaderElectionRecord held = lock.get(client);
       if (held != null && l.identity().equals(held.getHolderIdentity())) {
-        lock.update(client, new LeaderElectionRecord(l.identity(), Duration.ofSeconds(1), held.getAcquireTime(), ZonedDateTime.now(),
-            held.getLeaderTransitions()));
+        lock.update(
+            client,
+            new LeaderElectionRecord(
+                l.identity(),
+                Duration.ofSeconds(1),
+                held.getAcquireTime(),
+                ZonedDateTime.now(),
+                held.getLeaderTransitions()));
         log.info("released the Lease {}/{}", l.namespace(), l.name());
       }
     } catch (RuntimeException e) {
-      log.warn("cannot release the Lease {}/{}: {}; the next leader waits for it to expire", l.namespace(), l.name(), e.getMessage());
+      log.warn(
+          "cannot release the Lease {}/{}: {}; the next leader waits for it to expire",
+          l.namespace(),
+          l.name(),
+          e.getMessage());
     }
   }
 }

@@ -20,19 +20,26 @@ public final class HttpEndpoints implements AutoCloseable {
   /** A readiness answer: ready or not, and why, for humans reading the probe. */
   public record Readiness(boolean ready, String reason) {}
 
-  public HttpEndpoints(int port, ControllerMetrics metrics, Supplier<Readiness> readiness) throws IOException {
+  public HttpEndpoints(int port, ControllerMetrics metrics, Supplier<Readiness> readiness)
+      throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 0);
-    server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "http-endpoints");
-      t.setDaemon(true);
-      return t;
-    }));
+    server.setExecutor(
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "http-endpoints");
+              t.setDaemon(true);
+              return t;
+            }));
     server.createContext("/healthz", ex -> respond(ex, 200, "text/plain", "ok\n"));
-    server.createContext("/readyz", ex -> {
-      Readiness r = readiness.get();
-      respond(ex, r.ready() ? 200 : 503, "text/plain", r.reason() + "\n");
-    });
-    server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+    server.createContext(
+        "/readyz",
+        ex -> {
+          Readiness r = readiness.get();
+          respond(ex, r.ready() ? 200 : 503, "text/plain", r.reason() + "\n");
+        });
+    server.createContext(
+        "/metrics",
+        ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
     server.start();
   }
 
@@ -40,7 +47,8 @@ public final class HttpEndpoints implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+  private static void respond(HttpExchange exchange, int status, String contentType, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.sendResponseHeaders(status, bytes.length);

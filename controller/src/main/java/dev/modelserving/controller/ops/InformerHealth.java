@@ -20,14 +20,18 @@ public final class InformerHealth {
     SortedSet<String> names = new TreeSet<>();
     for (RegisteredController controller : operator.getRuntimeInfo().getRegisteredControllers()) {
       String name = controller.getConfiguration().getName();
-      controller.getControllerHealthInfo().informerEventSourceHealthIndicators().forEach((source, indicator) -> {
-        for (Object health : indicator.informerHealthIndicators().values()) {
-          InformerHealthIndicator informer = (InformerHealthIndicator) health;
-          if (!informer.isRunning() || !informer.isWatching()) {
-            names.add(name + "/" + source);
-          }
-        }
-      });
+      controller
+          .getControllerHealthInfo()
+          .informerEventSourceHealthIndicators()
+          .forEach(
+              (source, indicator) -> {
+                for (Object health : indicator.informerHealthIndicators().values()) {
+                  InformerHealthIndicator informer = (InformerHealthIndicator) health;
+                  if (!informer.isRunning() || !informer.isWatching()) {
+                    names.add(name + "/" + source);
+                  }
+                }
+              });
     }
     return names;
   }
@@ -35,7 +39,8 @@ public final class InformerHealth {
   /** The readiness problem, if any informer does not watch. */
   public static Optional<String> problem(Operator operator) {
     SortedSet<String> names = notWatching(operator);
-    return names.isEmpty() ? Optional.empty()
+    return names.isEmpty()
+        ? Optional.empty()
         : Optional.of("not watching (is the API server reachable?): " + String.join(", ", names));
   }
 }

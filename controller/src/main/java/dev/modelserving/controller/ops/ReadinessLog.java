@@ -18,26 +18,32 @@ public final class ReadinessLog {
   private ReadinessLog() {}
 
   public static void watch(Supplier<Readiness> readiness) {
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "readiness-log");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "readiness-log");
+              t.setDaemon(true);
+              return t;
+            });
     Readiness[] last = {readiness.get()};
-    timer.scheduleWithFixedDelay(() -> {
-      try {
-        Readiness now = readiness.get();
-        if (!now.equals(last[0])) {
-          if (now.ready()) {
-            log.info("ready: {}", now.reason());
-          } else {
-            log.warn("not ready: {}", now.reason());
+    timer.scheduleWithFixedDelay(
+        () -> {
+          try {
+            Readiness now = readiness.get();
+            if (!now.equals(last[0])) {
+              if (now.ready()) {
+                log.info("ready: {}", now.reason());
+              } else {
+                log.warn("not ready: {}", now.reason());
+              }
+              last[0] = now;
+            }
+          } catch (RuntimeException e) {
+            log.debug("readiness: {}", e.getMessage());
           }
-          last[0] = now;
-        }
-      } catch (RuntimeException e) {
-        log.debug("readiness: {}", e.getMessage());
-      }
-    }, 1, 1, TimeUnit.SECONDS);
+        },
+        1,
+        1,
+        TimeUnit.SECONDS);
   }
 }

@@ -13,8 +13,8 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 
 /**
- * A LeaderWorkerSet's rolling update: upstream's arithmetic ({@link LwsRollout}) decides the
- * leader StatefulSet's partition and size (surge included) from this pass's groups; then, as the
+ * A LeaderWorkerSet's rolling update: upstream's arithmetic ({@link LwsRollout}) decides the leader
+ * StatefulSet's partition and size (surge included) from this pass's groups; then, as the
  * StatefulSet controller would, outdated groups at or above the partition go, highest first, while
  * fewer than {@code max(1, maxUnavailable + maxSurge)} groups are unavailable. The step is kept in
  * the ModelServing's status (rolloutPartition, rolloutReplicas) for the next pass.
@@ -33,30 +33,71 @@ final class LwsGroupRollout implements RolloutPolicy {
     for (int g = 0; g < currentGroups; g++) {
       List<Pod> live = groups.of(g).stream().filter(p -> !PodHealth.isTerminating(p)).toList();
       boolean exists = !live.isEmpty();
-      states.add(new LwsRollout.GroupState(exists, exists && ctx.groupReady(g, live), exists && live.stream().noneMatch(ctx::outdated)));
+      states.add(
+          new LwsRollout.GroupState(
+              exists,
+              exists && ctx.groupReady(g, live),
+              exists && live.stream().noneMatch(ctx::outdated)));
     }
-    int currentPartition = status == null || status.getRolloutPartition() == null ? 0 : status.getRolloutPartition();
+    int currentPartition =
+        status == null || status.getRolloutPartition() == null ? 0 : status.getRolloutPartition();
     // Groups adopted from the upstream LWS controller that run another template start a rollout
     // as a template change would (the ModelServing has no status yet).
-    boolean templateChanged = status != null && status.getUpdateRevision() != null && !status.getUpdateRevision().equals(ctx.revision())
-        || status == null && states.stream().anyMatch(s -> s.exists() && !s.updated());
-    boolean replicasChanged = status != null && status.getRolloutReplicas() != null && status.getRolloutReplicas() != desired;
-    int specPartition = PlanContext.resolve(ctx.rollingUpdate(RollingUpdateConfiguration::getPartition), desired, true, 0);
-    LwsRollout.Result result = LwsRollout.plan(new LwsRollout.Input(desired, currentGroups, currentPartition, specPartition,
-        maxUnavailable(ctx), maxSurge(ctx), templateChanged, replicasChanged, states));
+    boolean templateChanged =
+        status != null
+                && status.getUpdateRevision() != null
+                && !status.getUpdateRevision().equals(ctx.revision())
+            || status == null && states.stream().anyMatch(s -> s.exists() && !s.updated());
+    boolean replicasChanged =
+        status != null
+            && status.getRolloutReplicas() != null
+            && status.getRolloutReplicas() != desired;
+    int specPartition =
+        PlanContext.resolve(
+            ctx.rollingUpdate(RollingUpdateConfiguration::getPartition), desired, true, 0);
+    LwsRollout.Result result =
+        LwsRollout.plan(
+            new LwsRollout.Input(
+                desired,
+                currentGroups,
+                currentPartition,
+                specPartition,
+                maxUnavailable(ctx),
+                maxSurge(ctx),
+                templateChanged,
+                replicasChanged,
+                states));
     // The step is kept in our own status write, which brings no event: look again soon.
     boolean moving = result.partition() != currentPartition || templateChanged || replicasChanged;
-    Optional<Instant> lookAgainAt = moving ? Optional.of(ctx.now().plusMillis(200)) : Optional.empty();
-    return new Step(Math.max(0, result.replicas() - desired), result.partition(), Optional.of(result), lookAgainAt);
+    Optional<Instant> lookAgainAt =
+        moving ? Optional.of(ctx.now().plusMillis(200)) : Optional.empty();
+    return new Step(
+        Math.max(0, result.replicas() - desired),
+        result.partition(),
+        Optional.of(result),
+        lookAgainAt);
   }
 
   @Override
-  public Replacement replace(PlanContext ctx, ScalePolicy.Groups groups, SortedSet<Integer> kept, Step step, Set<String> deleting) {
+  public Replacement replace(
+      PlanContext ctx,
+      ScalePolicy.Groups groups,
+      SortedSet<Integer> kept,
+      Step step,
+      Set<String> deleting) {
     NavigableMap<Integer, List<Pod>> units = new TreeMap<>();
     kept.forEach(g -> units.put(g, groups.of(g)));
-    int limit = LwsRollout.statefulSetMaxUnavailable(ctx.replicas(), maxUnavailable(ctx), maxSurge(ctx));
-    return OutdatedReplacement.replace(ctx, units, units.size(), limit, step.partition(),
-        ctx::groupReady, g -> "serving group " + ctx.groupName(g), deleting);
+    int limit =
+        LwsRollout.statefulSetMaxUnavailable(ctx.replicas(), maxUnavailable(ctx), maxSurge(ctx));
+    return OutdatedReplacement.replace(
+        ctx,
+        units,
+        units.size(),
+        limit,
+        step.partition(),
+        ctx::groupReady,
+        g -> "serving group " + ctx.groupName(g),
+        deleting);
   }
 
   /** maxUnavailable as LWS defaults it: 1. */

@@ -11,19 +11,19 @@ import java.util.Objects;
  * function: given the spec and the state of every group, which {@code partition} and {@code
  * replicas} the leader StatefulSet should have next.
  *
- * <p>Notation: R = spec.replicas, U = maxUnavailable of R rounded down (not capped), S =
- * maxSurge of R rounded up and capped at R, B = R + S, P = spec partition.
+ * <p>Notation: R = spec.replicas, U = maxUnavailable of R rounded down (not capped), S = maxSurge
+ * of R rounded up and capped at R, B = R + S, P = spec partition.
  *
  * <ul>
  *   <li>A rollout starts when a new revision appears: the partition jumps to the top and the
  *       StatefulSet grows to the surge size (new indices get the new template).
- *   <li>On later reconciles the partition walks down from the highest index, to R - tail - U
- *       where tail is the run of updated-and-ready groups at the top (surge groups included), plus
- *       one for every unavailable group below that point. Groups that are unready or already
- *       updated never hold it back, so a rollout whose groups are all broken still progresses. It
- *       never moves back up while a rollout is running.
- *   <li>Surge groups are given back once the desired groups that are not yet updated and ready
- *       fit in the budget: {@code want(u) = u <= S ? R + max(0, u - U) : B}.
+ *   <li>On later reconciles the partition walks down from the highest index, to R - tail - U where
+ *       tail is the run of updated-and-ready groups at the top (surge groups included), plus one
+ *       for every unavailable group below that point. Groups that are unready or already updated
+ *       never hold it back, so a rollout whose groups are all broken still progresses. It never
+ *       moves back up while a rollout is running.
+ *   <li>Surge groups are given back once the desired groups that are not yet updated and ready fit
+ *       in the budget: {@code want(u) = u <= S ? R + max(0, u - U) : B}.
  *   <li>Whatever was computed, the partition is never below P.
  * </ul>
  *

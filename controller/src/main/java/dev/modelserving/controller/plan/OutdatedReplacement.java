@@ -39,9 +39,11 @@ final class OutdatedReplacement {
     List<Integer> outdated = new ArrayList<>();
     Set<Integer> readyUnits = new TreeSet<>(); // readiness is computed once per unit and pass
     for (var e : units.entrySet()) {
-      List<Pod> live = e.getValue().stream()
-          .filter(p -> !PodHealth.isTerminating(p) && !deleting.contains(p.getMetadata().getName()))
-          .toList();
+      List<Pod> live =
+          e.getValue().stream()
+              .filter(
+                  p -> !PodHealth.isTerminating(p) && !deleting.contains(p.getMetadata().getName()))
+              .toList();
       boolean busy = live.size() < e.getValue().size();
       if (!busy && !live.isEmpty() && ready.test(e.getKey(), live)) {
         readyUnits.add(e.getKey());
@@ -53,7 +55,9 @@ final class OutdatedReplacement {
       }
     }
     int budget = maxUnavailable - unavailable;
-    outdated.sort(Comparator.<Integer, Boolean>comparing(readyUnits::contains).thenComparing(Comparator.reverseOrder()));
+    outdated.sort(
+        Comparator.<Integer, Boolean>comparing(readyUnits::contains)
+            .thenComparing(Comparator.reverseOrder()));
     List<Pod> deletes = new ArrayList<>();
     List<Plan.Note> notes = new ArrayList<>();
     Set<String> replaced = new TreeSet<>();
@@ -62,7 +66,9 @@ final class OutdatedReplacement {
       if (wasReady && budget <= 0) {
         break;
       }
-      notes.add(new Plan.Note(EventReasons.ROLLING_UPDATE, "replacing outdated " + describe.apply(o), false));
+      notes.add(
+          new Plan.Note(
+              EventReasons.ROLLING_UPDATE, "replacing outdated " + describe.apply(o), false));
       deletes.addAll(units.get(o));
       units.get(o).forEach(p -> replaced.add(p.getMetadata().getName()));
       if (wasReady) {

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What one reconcile pass does to the cluster: pods and Services to create (pods in creation
- * order, entry before workers) and to delete, when to look again, and what to tell the user.
+ * What one reconcile pass does to the cluster: pods and Services to create (pods in creation order,
+ * entry before workers) and to delete, when to look again, and what to tell the user.
  */
 public record Plan(
     List<Pod> podsToCreate,
@@ -19,9 +19,21 @@ public record Plan(
     List<Note> notes,
     Optional<LwsRollout.Result> rolloutStep) {
 
-  public Plan(List<Pod> podsToCreate, List<Pod> podsToDelete, List<Service> servicesToCreate, List<Service> servicesToDelete,
-      Optional<Duration> requeueAfter, List<Note> notes) {
-    this(podsToCreate, podsToDelete, servicesToCreate, servicesToDelete, requeueAfter, notes, Optional.empty());
+  public Plan(
+      List<Pod> podsToCreate,
+      List<Pod> podsToDelete,
+      List<Service> servicesToCreate,
+      List<Service> servicesToDelete,
+      Optional<Duration> requeueAfter,
+      List<Note> notes) {
+    this(
+        podsToCreate,
+        podsToDelete,
+        servicesToCreate,
+        servicesToDelete,
+        requeueAfter,
+        notes,
+        Optional.empty());
   }
 
   /**

@@ -64,9 +64,13 @@ record PlanContext(
     for (Role role : roles) {
       roleHashes.put(role.getName(), Revisions.ofRole(role));
     }
-    RecoveryPolicy recovery = ms.getSpec().getRecoveryPolicy() == null ? RecoveryPolicy.RoleRecreate : ms.getSpec().getRecoveryPolicy();
+    RecoveryPolicy recovery =
+        ms.getSpec().getRecoveryPolicy() == null
+            ? RecoveryPolicy.RoleRecreate
+            : ms.getSpec().getRecoveryPolicy();
     Long graceSeconds = ms.getSpec().getTemplate().getRestartGracePeriodSeconds();
-    Map<String, String> annotations = ms.getMetadata().getAnnotations() == null ? Map.of() : ms.getMetadata().getAnnotations();
+    Map<String, String> annotations =
+        ms.getMetadata().getAnnotations() == null ? Map.of() : ms.getMetadata().getAnnotations();
     String restartPolicy = annotations.get(Annotations.RESTART_POLICY);
     boolean restartAfterStart = Annotations.RESTART_AFTER_START.equals(restartPolicy);
     RolloutStrategy strategy = ms.getSpec().getRolloutStrategy();

@@ -9,7 +9,8 @@ import java.util.Optional;
  * What one planning policy contributes to a pass: pods to create and delete (in order), notes, and
  * when it wants to look again. The planner merges the parts in its fixed order.
  */
-record PlanPart(List<Pod> creates, List<Pod> deletes, List<Plan.Note> notes, Optional<Instant> lookAgainAt) {
+record PlanPart(
+    List<Pod> creates, List<Pod> deletes, List<Plan.Note> notes, Optional<Instant> lookAgainAt) {
   static final PlanPart NONE = new PlanPart(List.of(), List.of(), List.of(), Optional.empty());
 
   PlanPart {

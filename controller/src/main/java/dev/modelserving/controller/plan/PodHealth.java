@@ -24,7 +24,8 @@ public final class PodHealth {
     if (isTerminating(pod) || pod.getStatus() == null) {
       return false;
     }
-    return "Running".equals(pod.getStatus().getPhase()) && condition(pod, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false);
+    return "Running".equals(pod.getStatus().getPhase())
+        && condition(pod, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false);
   }
 
   /**
@@ -38,19 +39,27 @@ public final class PodHealth {
     if ("Failed".equals(pod.getStatus().getPhase())) {
       return true;
     }
-    return !isReady(pod) && allContainerStatuses(pod).stream().anyMatch(s -> s.getRestartCount() != null && s.getRestartCount() > 0);
+    return !isReady(pod)
+        && allContainerStatuses(pod).stream()
+            .anyMatch(s -> s.getRestartCount() != null && s.getRestartCount() > 0);
   }
 
   /** Some container or init container has restarted (LWS restart policies react to this). */
   public static boolean hasRestarted(Pod pod) {
     return !isTerminating(pod)
-        && allContainerStatuses(pod).stream().anyMatch(s -> s.getRestartCount() != null && s.getRestartCount() > 0);
+        && allContainerStatuses(pod).stream()
+            .anyMatch(s -> s.getRestartCount() != null && s.getRestartCount() > 0);
   }
 
-  /** Phase Failed or Succeeded (e.g. evicted, its node shut down or reclaimed) and not being deleted. */
+  /**
+   * Phase Failed or Succeeded (e.g. evicted, its node shut down or reclaimed) and not being
+   * deleted.
+   */
   public static boolean isFinished(Pod pod) {
-    return !isTerminating(pod) && pod.getStatus() != null
-        && ("Failed".equals(pod.getStatus().getPhase()) || "Succeeded".equals(pod.getStatus().getPhase()));
+    return !isTerminating(pod)
+        && pod.getStatus() != null
+        && ("Failed".equals(pod.getStatus().getPhase())
+            || "Succeeded".equals(pod.getStatus().getPhase()));
   }
 
   /**
@@ -69,8 +78,11 @@ public final class PodHealth {
       }
       latest = later(latest, parse(finished));
     }
-    Instant notReady = condition(pod, "Ready").filter(c -> !"True".equals(c.getStatus()))
-        .map(c -> parse(c.getLastTransitionTime())).orElse(null);
+    Instant notReady =
+        condition(pod, "Ready")
+            .filter(c -> !"True".equals(c.getStatus()))
+            .map(c -> parse(c.getLastTransitionTime()))
+            .orElse(null);
     latest = later(latest, notReady);
     return latest != null ? latest : createdAt(pod);
   }
@@ -84,7 +96,9 @@ public final class PodHealth {
     return t == null ? Instant.EPOCH : t;
   }
 
-  /** The {@code controller.kubernetes.io/pod-deletion-cost} annotation; 0 when absent or invalid. */
+  /**
+   * The {@code controller.kubernetes.io/pod-deletion-cost} annotation; 0 when absent or invalid.
+   */
   public static long deletionCost(Pod pod) {
     var annotations = pod.getMetadata().getAnnotations();
     String value = annotations == null ? null : annotations.get(Annotations.POD_DELETION_COST);
@@ -106,22 +120,28 @@ public final class PodHealth {
   public static Optional<String> unschedulableMessage(Pod pod) {
     return condition(pod, "PodScheduled")
         .filter(c -> "False".equals(c.getStatus()))
-        .flatMap(c -> switch (String.valueOf(c.getReason())) {
-          case "Unschedulable" -> Optional.ofNullable(c.getMessage());
-          case "SchedulingGated" -> Optional.ofNullable(gatedMessage(pod, c.getMessage()));
-          default -> Optional.empty();
-        });
+        .flatMap(
+            c ->
+                switch (String.valueOf(c.getReason())) {
+                  case "Unschedulable" -> Optional.ofNullable(c.getMessage());
+                  case "SchedulingGated" -> Optional.ofNullable(gatedMessage(pod, c.getMessage()));
+                  default -> Optional.empty();
+                });
   }
 
   private static String gatedMessage(Pod pod, String conditionMessage) {
-    List<String> gates = pod.getSpec() == null || pod.getSpec().getSchedulingGates() == null ? List.of()
-        : pod.getSpec().getSchedulingGates().stream().map(PodSchedulingGate::getName).toList();
+    List<String> gates =
+        pod.getSpec() == null || pod.getSpec().getSchedulingGates() == null
+            ? List.of()
+            : pod.getSpec().getSchedulingGates().stream().map(PodSchedulingGate::getName).toList();
     if (gates.isEmpty()) {
       return conditionMessage;
     }
-    String message = "held by scheduling gate" + (gates.size() > 1 ? "s " : " ") + String.join(", ", gates);
+    String message =
+        "held by scheduling gate" + (gates.size() > 1 ? "s " : " ") + String.join(", ", gates);
     if (gates.contains(LwsKeys.Kueue.ADMISSION_GATE)) {
-      message += " (Kueue has not admitted the group's Workload yet: its ClusterQueue lacks quota or is stopped)";
+      message +=
+          " (Kueue has not admitted the group's Workload yet: its ClusterQueue lacks quota or is stopped)";
     }
     return message;
   }
@@ -130,7 +150,9 @@ public final class PodHealth {
     if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
       return Optional.empty();
     }
-    return pod.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    return pod.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst();
   }
 
   private static List<ContainerStatus> allContainerStatuses(Pod pod) {

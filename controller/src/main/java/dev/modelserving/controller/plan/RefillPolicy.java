@@ -22,9 +22,13 @@ final class RefillPolicy {
   /**
    * @param deleting names of the replica's pods this pass deletes already (surplus, recovery)
    */
-  static List<Pod> plan(PlanContext ctx, RoleReplica replica, RoleTemplate template, Set<String> deleting) {
+  static List<Pod> plan(
+      PlanContext ctx, RoleReplica replica, RoleTemplate template, Set<String> deleting) {
     List<Pod> pods = replica.pods();
-    boolean busy = pods.stream().anyMatch(p -> PodHealth.isTerminating(p) || deleting.contains(p.getMetadata().getName()));
+    boolean busy =
+        pods.stream()
+            .anyMatch(
+                p -> PodHealth.isTerminating(p) || deleting.contains(p.getMetadata().getName()));
     if (busy) {
       return List.of();
     }
@@ -38,7 +42,10 @@ final class RefillPolicy {
     }
     Role role = template.role();
     boolean entryReady = present.containsKey(0) && PodHealth.isReady(present.get(0));
-    boolean entryScheduled = present.containsKey(0) && present.get(0).getSpec() != null && present.get(0).getSpec().getNodeName() != null;
+    boolean entryScheduled =
+        present.containsKey(0)
+            && present.get(0).getSpec() != null
+            && present.get(0).getSpec().getNodeName() != null;
     List<Pod> creates = new ArrayList<>();
     for (int w = 0; w < expected.size(); w++) {
       if (present.containsKey(w)) {
@@ -54,15 +61,24 @@ final class RefillPolicy {
         break; // invalid spec (the reconciler reports it); Kthena creates the entry pod only
       }
       Position position = new Position(replica.group(), role.getName(), replica.ordinal(), w);
-      creates.add(ServingGroupPods.buildPod(ctx.ms(), role, position, template.revision(), template.roleHash()));
+      creates.add(
+          ServingGroupPods.buildPod(
+              ctx.ms(), role, position, template.revision(), template.roleHash()));
     }
     return creates;
   }
 
-  /** The topology key workers are pinned to, by the entry pod's node ({@code modelserving.dev/worker-topology}). */
+  /**
+   * The topology key workers are pinned to, by the entry pod's node ({@code
+   * modelserving.dev/worker-topology}).
+   */
   static java.util.Optional<String> workerTopology(dev.modelserving.api.v1alpha1.ModelServing ms) {
     var annotations = ms.getMetadata().getAnnotations();
-    String key = annotations == null ? null : annotations.get(dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.WORKER_TOPOLOGY);
+    String key =
+        annotations == null
+            ? null
+            : annotations.get(
+                dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.WORKER_TOPOLOGY);
     return key == null || key.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(key);
   }
 

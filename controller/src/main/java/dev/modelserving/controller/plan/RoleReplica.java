@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One kept role replica of a kept serving group and the pods it has now: the unit recovery,
- * refill and Services work on. {@code role} is the current role, or for recovery and refill the
- * template the replica is built from ({@link RoleTemplates}), whose size may be an older one.
+ * One kept role replica of a kept serving group and the pods it has now: the unit recovery, refill
+ * and Services work on. {@code role} is the current role, or for recovery and refill the template
+ * the replica is built from ({@link RoleTemplates}), whose size may be an older one.
  */
 record RoleReplica(int group, Role role, int ordinal, List<Pod> pods) {
 
@@ -30,6 +30,9 @@ record RoleReplica(int group, Role role, int ordinal, List<Pod> pods) {
 
   /** "role replica prefill-0 of serving group m-1", for notes. */
   String describe(PlanContext ctx) {
-    return "role replica " + PodNames.roleId(role.getName(), ordinal) + " of serving group " + ctx.groupName(group);
+    return "role replica "
+        + PodNames.roleId(role.getName(), ordinal)
+        + " of serving group "
+        + ctx.groupName(group);
   }
 }

@@ -29,7 +29,12 @@ final class RoleRollout implements RolloutPolicy {
   }
 
   @Override
-  public Replacement replace(PlanContext ctx, ScalePolicy.Groups groups, SortedSet<Integer> kept, Step step, Set<String> deleting) {
+  public Replacement replace(
+      PlanContext ctx,
+      ScalePolicy.Groups groups,
+      SortedSet<Integer> kept,
+      Step step,
+      Set<String> deleting) {
     Set<String> busy = new HashSet<>(deleting);
     List<Pod> deletes = new ArrayList<>();
     List<Plan.Note> notes = new ArrayList<>();
@@ -47,10 +52,22 @@ final class RoleRollout implements RolloutPolicy {
         int roleReplicas = PlanContext.replicas(role.getReplicas());
         int maxUnavailable = PlanContext.resolve(role.getMaxUnavailable(), roleReplicas, false, 1);
         int partition = PlanContext.resolve(role.getPartition(), roleReplicas, true, 0);
-        Replacement r = OutdatedReplacement.replace(ctx, replicas, roleReplicas, maxUnavailable, partition,
-            (ordinal, pods) -> pods.size() >= ServingGroupPods.groupSize(role) && pods.stream().allMatch(PodHealth::isReady),
-            ordinal -> "role replica " + PodNames.roleId(role.getName(), ordinal) + " of serving group " + ctx.groupName(g),
-            busy);
+        Replacement r =
+            OutdatedReplacement.replace(
+                ctx,
+                replicas,
+                roleReplicas,
+                maxUnavailable,
+                partition,
+                (ordinal, pods) ->
+                    pods.size() >= ServingGroupPods.groupSize(role)
+                        && pods.stream().allMatch(PodHealth::isReady),
+                ordinal ->
+                    "role replica "
+                        + PodNames.roleId(role.getName(), ordinal)
+                        + " of serving group "
+                        + ctx.groupName(g),
+                busy);
         deletes.addAll(r.part().deletes());
         notes.addAll(r.part().notes());
         cancelled.addAll(r.cancelledCreates());

@@ -21,7 +21,8 @@ final class RoleTemplates {
   /** The template a role replica is built from, and the revision labels its pods carry. */
   record RoleTemplate(Role role, String revision, String roleHash) {}
 
-  static RoleTemplate forReplica(PlanContext ctx, RoleReplica replica, List<Pod> groupPods, int partition) {
+  static RoleTemplate forReplica(
+      PlanContext ctx, RoleReplica replica, List<Pod> groupPods, int partition) {
     Role role = replica.role();
     String revision = ctx.revision();
     RoleTemplate current = new RoleTemplate(role, revision, ctx.roleHashes().get(role.getName()));
@@ -44,7 +45,10 @@ final class RoleTemplates {
     }
     var status = ctx.ms().getStatus();
     String currentRevision = status == null ? null : status.getCurrentRevision();
-    if (groupPods.isEmpty() && currentRevision != null && !currentRevision.equals(revision) && replica.group() < partition) {
+    if (groupPods.isEmpty()
+        && currentRevision != null
+        && !currentRevision.equals(revision)
+        && replica.group() < partition) {
       Optional<Role> old = stored(ctx, currentRevision, role);
       if (old.isPresent()) {
         return new RoleTemplate(old.get(), currentRevision, Revisions.ofRole(old.get()));

@@ -29,7 +29,11 @@ sealed interface RolloutPolicy permits ServingGroupRollout, RoleRollout, LwsGrou
    *     below it is built from status.currentRevision
    * @param lwsStep with {@link LwsGroupRollout}: the leader StatefulSet's step, kept in the status
    */
-  record Step(int surge, int partition, Optional<LwsRollout.Result> lwsStep, Optional<Instant> lookAgainAt) {
+  record Step(
+      int surge,
+      int partition,
+      Optional<LwsRollout.Result> lwsStep,
+      Optional<Instant> lookAgainAt) {
     static Step of(int surge, int partition) {
       return new Step(surge, partition, Optional.empty(), Optional.empty());
     }
@@ -49,7 +53,12 @@ sealed interface RolloutPolicy permits ServingGroupRollout, RoleRollout, LwsGrou
    * @param kept the groups the pass keeps
    * @param deleting names of the pods the pass deletes already (their units are busy)
    */
-  Replacement replace(PlanContext ctx, ScalePolicy.Groups groups, SortedSet<Integer> kept, Step step, Set<String> deleting);
+  Replacement replace(
+      PlanContext ctx,
+      ScalePolicy.Groups groups,
+      SortedSet<Integer> kept,
+      Step step,
+      Set<String> deleting);
 
   /** RoleRollingUpdate wins over LeaderWorkerSet naming; Kthena's group rollout otherwise. */
   static RolloutPolicy of(PlanContext ctx) {

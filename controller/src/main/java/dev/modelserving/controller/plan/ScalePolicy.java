@@ -51,7 +51,8 @@ final class ScalePolicy {
     NavigableMap<Integer, List<Pod>> groups = new TreeMap<>();
     List<Pod> strays = new ArrayList<>();
     for (Pod pod : ctx.in().pods()) {
-      OptionalInt g = PodNames.ordinalAfter(ctx.msName(), PlanContext.label(pod, Labels.GROUP_NAME));
+      OptionalInt g =
+          PodNames.ordinalAfter(ctx.msName(), PlanContext.label(pod, Labels.GROUP_NAME));
       if (g.isEmpty()) {
         strays.add(pod); // ours by ownerReference, but not a pod this controller would name
       } else {
@@ -61,7 +62,10 @@ final class ScalePolicy {
     return new Groups(groups, strays);
   }
 
-  /** The groups to keep, in ordinal order: {@code count} of them (spec.replicas plus any rollout surge). */
+  /**
+   * The groups to keep, in ordinal order: {@code count} of them (spec.replicas plus any rollout
+   * surge).
+   */
   static SortedSet<Integer> keptGroups(PlanContext ctx, Groups groups, int count) {
     if (ctx.naming().leaderWorkerSet()) {
       // StatefulSet semantics: exactly the indices 0..n-1, whatever else exists.
@@ -71,7 +75,10 @@ final class ScalePolicy {
       }
       return kept;
     }
-    return keep(groups.byOrdinal(), count, e -> rank(ctx.groupReady(e.getKey(), e.getValue()), e.getValue()));
+    return keep(
+        groups.byOrdinal(),
+        count,
+        e -> rank(ctx.groupReady(e.getKey(), e.getValue()), e.getValue()));
   }
 
   /** Deletes every group that is not kept. */
@@ -80,7 +87,11 @@ final class ScalePolicy {
     List<Plan.Note> notes = new ArrayList<>();
     for (var entry : groups.byOrdinal().entrySet()) {
       if (!kept.contains(entry.getKey())) {
-        notes.add(new Plan.Note(EventReasons.SERVING_GROUP_DELETED, "deleting serving group " + ctx.groupName(entry.getKey()), false));
+        notes.add(
+            new Plan.Note(
+                EventReasons.SERVING_GROUP_DELETED,
+                "deleting serving group " + ctx.groupName(entry.getKey()),
+                false));
         deletes.addAll(entry.getValue());
       }
     }
@@ -92,29 +103,48 @@ final class ScalePolicy {
     List<Pod> unknown = new ArrayList<>();
     for (Pod pod : groupPods) {
       String roleName = PlanContext.label(pod, Labels.ROLE);
-      Optional<Role> role = ctx.roles().stream().filter(r -> r.getName().equals(roleName)).findFirst();
-      OptionalInt r = role.isEmpty() ? OptionalInt.empty() : PodNames.ordinalAfter(roleName, PlanContext.label(pod, Labels.ROLE_ID));
+      Optional<Role> role =
+          ctx.roles().stream().filter(r -> r.getName().equals(roleName)).findFirst();
+      OptionalInt r =
+          role.isEmpty()
+              ? OptionalInt.empty()
+              : PodNames.ordinalAfter(roleName, PlanContext.label(pod, Labels.ROLE_ID));
       if (r.isEmpty()) {
         unknown.add(pod); // a role removed from the spec, or an unreadable role id
       } else {
-        byRole.computeIfAbsent(roleName, k -> new TreeMap<>()).computeIfAbsent(r.getAsInt(), k -> new ArrayList<>()).add(pod);
+        byRole
+            .computeIfAbsent(roleName, k -> new TreeMap<>())
+            .computeIfAbsent(r.getAsInt(), k -> new ArrayList<>())
+            .add(pod);
       }
     }
     return new Roles(byRole, unknown);
   }
 
   /** The role replicas of {@code role} in group {@code g} to keep, and the removal of the rest. */
-  static RoleScale roleReplicas(PlanContext ctx, int g, Role role, Map<Integer, List<Pod>> existing) {
-    Set<Integer> kept = keep(existing, PlanContext.replicas(role.getReplicas()), e -> {
-      boolean ready = !e.getValue().isEmpty() && e.getValue().stream().allMatch(PodHealth::isReady);
-      return rank(ready, e.getValue());
-    });
+  static RoleScale roleReplicas(
+      PlanContext ctx, int g, Role role, Map<Integer, List<Pod>> existing) {
+    Set<Integer> kept =
+        keep(
+            existing,
+            PlanContext.replicas(role.getReplicas()),
+            e -> {
+              boolean ready =
+                  !e.getValue().isEmpty() && e.getValue().stream().allMatch(PodHealth::isReady);
+              return rank(ready, e.getValue());
+            });
     List<Pod> deletes = new ArrayList<>();
     List<Plan.Note> notes = new ArrayList<>();
     for (var entry : existing.entrySet()) {
       if (!kept.contains(entry.getKey())) {
-        notes.add(new Plan.Note(EventReasons.ROLE_DELETED, "deleting role replica " + PodNames.roleId(role.getName(), entry.getKey())
-            + " of serving group " + ctx.groupName(g), false));
+        notes.add(
+            new Plan.Note(
+                EventReasons.ROLE_DELETED,
+                "deleting role replica "
+                    + PodNames.roleId(role.getName(), entry.getKey())
+                    + " of serving group "
+                    + ctx.groupName(g),
+                false));
         deletes.addAll(entry.getValue());
       }
     }
@@ -124,18 +154,23 @@ final class ScalePolicy {
   /** Pods of a kept role replica beyond its size, e.g. after workerReplicas was lowered. */
   static List<Pod> surplusPods(PlanContext ctx, RoleReplica replica) {
     Map<String, Integer> expected = replica.expectedNames(ctx);
-    return replica.pods().stream().filter(p -> !expected.containsKey(p.getMetadata().getName())).toList();
+    return replica.pods().stream()
+        .filter(p -> !expected.containsKey(p.getMetadata().getName()))
+        .toList();
   }
 
   /**
-   * Which of the existing ordinals to keep, plus the lowest missing ordinals to add, so that
-   * {@code desired} remain. Surplus goes lowest score first, then highest ordinal.
+   * Which of the existing ordinals to keep, plus the lowest missing ordinals to add, so that {@code
+   * desired} remain. Surplus goes lowest score first, then highest ordinal.
    */
-  static <T> SortedSet<Integer> keep(Map<Integer, T> existing, int desired, ToLongFunction<Map.Entry<Integer, T>> score) {
+  static <T> SortedSet<Integer> keep(
+      Map<Integer, T> existing, int desired, ToLongFunction<Map.Entry<Integer, T>> score) {
     SortedSet<Integer> kept = new TreeSet<>(existing.keySet());
     if (kept.size() > desired) {
       List<Map.Entry<Integer, T>> ranked = new ArrayList<>(existing.entrySet());
-      ranked.sort(Comparator.<Map.Entry<Integer, T>>comparingLong(score).thenComparing(Map.Entry::getKey, Comparator.reverseOrder()));
+      ranked.sort(
+          Comparator.<Map.Entry<Integer, T>>comparingLong(score)
+              .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()));
       for (int i = 0; i < ranked.size() - desired; i++) {
         kept.remove(ranked.get(i).getKey());
       }

@@ -18,25 +18,33 @@ final class ServicePolicy {
 
   record Services(List<Service> toCreate, List<Service> toDelete) {}
 
-  /** @param replicas every kept role replica of the pass, with its current role */
+  /**
+   * @param replicas every kept role replica of the pass, with its current role
+   */
   static Services plan(PlanContext ctx, List<RoleReplica> replicas) {
     Set<String> wanted = new LinkedHashSet<>();
     List<Service> toCreate = new ArrayList<>();
     for (RoleReplica replica : replicas) {
       if (ServingGroupPods.wantsHeadlessService(ctx.ms(), replica.role())) {
-        Service svc = ServingGroupPods.buildHeadlessService(ctx.ms(), replica.group(), replica.role().getName(), replica.ordinal());
+        Service svc =
+            ServingGroupPods.buildHeadlessService(
+                ctx.ms(), replica.group(), replica.role().getName(), replica.ordinal());
         if (wanted.add(svc.getMetadata().getName())) {
           toCreate.add(svc); // a shared Service is wanted by every group, created once
         }
       }
     }
     var existing = ctx.in().services();
-    List<Service> toDelete = existing.stream()
-        .filter(s -> s.getMetadata().getDeletionTimestamp() == null)
-        .filter(s -> !wanted.contains(s.getMetadata().getName()))
-        // As upstream LWS: the Shared Service stays when the policy becomes UniquePerReplica.
-        .filter(s -> !(ctx.naming().leaderWorkerSet() && ctx.msName().equals(s.getMetadata().getName())))
-        .toList();
+    List<Service> toDelete =
+        existing.stream()
+            .filter(s -> s.getMetadata().getDeletionTimestamp() == null)
+            .filter(s -> !wanted.contains(s.getMetadata().getName()))
+            // As upstream LWS: the Shared Service stays when the policy becomes UniquePerReplica.
+            .filter(
+                s ->
+                    !(ctx.naming().leaderWorkerSet()
+                        && ctx.msName().equals(s.getMetadata().getName())))
+            .toList();
     Set<String> existingNames = new TreeSet<>();
     existing.forEach(s -> existingNames.add(s.getMetadata().getName()));
     toCreate.removeIf(s -> existingNames.contains(s.getMetadata().getName()));

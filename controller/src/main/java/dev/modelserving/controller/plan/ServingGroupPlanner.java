@@ -41,7 +41,9 @@ import java.util.SortedSet;
 public final class ServingGroupPlanner {
   private ServingGroupPlanner() {}
 
-  /** Everything the planner reads. {@code pods} and {@code services} are those owned by {@code ms}. */
+  /**
+   * Everything the planner reads. {@code pods} and {@code services} are those owned by {@code ms}.
+   */
   public record Input(
       ModelServing ms,
       Collection<Pod> pods,
@@ -50,7 +52,12 @@ public final class ServingGroupPlanner {
       Instant now,
       Map<String, List<Role>> revisions) {
 
-    public Input(ModelServing ms, Collection<Pod> pods, Collection<Service> services, Collection<Disruption> disruptions, Instant now) {
+    public Input(
+        ModelServing ms,
+        Collection<Pod> pods,
+        Collection<Service> services,
+        Collection<Disruption> disruptions,
+        Instant now) {
       this(ms, pods, services, disruptions, now, Map.of());
     }
   }
@@ -72,20 +79,37 @@ public final class ServingGroupPlanner {
       planGroup(ctx, g, groups.of(g), step, draft, keptReplicas);
     }
 
-    RolloutPolicy.Replacement replacement = rollout.replace(ctx, groups, kept, step, draft.deleting());
+    RolloutPolicy.Replacement replacement =
+        rollout.replace(ctx, groups, kept, step, draft.deleting());
     draft.add(replacement.part());
     draft.creates.removeIf(p -> replacement.cancelledCreates().contains(p.getMetadata().getName()));
 
     ServicePolicy.Services services = ServicePolicy.plan(ctx, keptReplicas);
-    Optional<Duration> requeue = draft.nextLook
-        .map(t -> Duration.between(ctx.now(), t))
-        .map(d -> d.isNegative() ? Duration.ZERO : d);
-    return new Plan(List.copyOf(draft.creates), List.copyOf(draft.deletes.values()), services.toCreate(), services.toDelete(),
-        requeue, List.copyOf(draft.notes), step.lwsStep());
+    Optional<Duration> requeue =
+        draft
+            .nextLook
+            .map(t -> Duration.between(ctx.now(), t))
+            .map(d -> d.isNegative() ? Duration.ZERO : d);
+    return new Plan(
+        List.copyOf(draft.creates),
+        List.copyOf(draft.deletes.values()),
+        services.toCreate(),
+        services.toDelete(),
+        requeue,
+        List.copyOf(draft.notes),
+        step.lwsStep());
   }
 
-  /** Scale, recovery and refill of one kept group; its kept role replicas go to {@code keptReplicas}. */
-  private static void planGroup(PlanContext ctx, int g, List<Pod> groupPods, RolloutPolicy.Step step, Draft draft,
+  /**
+   * Scale, recovery and refill of one kept group; its kept role replicas go to {@code
+   * keptReplicas}.
+   */
+  private static void planGroup(
+      PlanContext ctx,
+      int g,
+      List<Pod> groupPods,
+      RolloutPolicy.Step step,
+      Draft draft,
       List<RoleReplica> keptReplicas) {
     ScalePolicy.Roles roles = ScalePolicy.roles(ctx, groupPods);
     draft.delete(roles.unknown());
@@ -119,11 +143,16 @@ public final class ServingGroupPlanner {
     }
     if (recreateGroupBefore != null) {
       Instant cutoff = recreateGroupBefore;
-      draft.delete(groupPods.stream().filter(p -> !PodHealth.createdAt(p).isAfter(cutoff)).toList());
+      draft.delete(
+          groupPods.stream().filter(p -> !PodHealth.createdAt(p).isAfter(cutoff)).toList());
       return; // nothing is created in a group that is being rebuilt
     }
     if (groupPods.isEmpty() && !groupCreates.isEmpty()) {
-      draft.notes.add(new Plan.Note(EventReasons.SERVING_GROUP_CREATED, "creating serving group " + ctx.groupName(g), false));
+      draft.notes.add(
+          new Plan.Note(
+              EventReasons.SERVING_GROUP_CREATED,
+              "creating serving group " + ctx.groupName(g),
+              false));
     }
     draft.creates.addAll(groupCreates);
   }

@@ -12,10 +12,10 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 
 /**
- * Kthena's ServingGroupRollingUpdate: outdated groups with an ordinal at or above the partition
- * are replaced whole, the not-ready ones and then the highest ordinal first, while at most
- * maxUnavailable groups are not ready. With maxSurge (an addition to Kthena), up to that many
- * extra groups (ordinals from spec.replicas on) run the new template while the desired groups are
+ * Kthena's ServingGroupRollingUpdate: outdated groups with an ordinal at or above the partition are
+ * replaced whole, the not-ready ones and then the highest ordinal first, while at most
+ * maxUnavailable groups are not ready. With maxSurge (an addition to Kthena), up to that many extra
+ * groups (ordinals from spec.replicas on) run the new template while the desired groups are
  * replaced; ready surge groups stand in for groups being replaced, and once every desired group is
  * updated and ready the surge goes again.
  */
@@ -27,7 +27,9 @@ final class ServingGroupRollout implements RolloutPolicy {
   @Override
   public Step step(PlanContext ctx, ScalePolicy.Groups groups) {
     int desired = ctx.replicas();
-    int partition = PlanContext.resolve(ctx.rollingUpdate(RollingUpdateConfiguration::getPartition), desired, true, 0);
+    int partition =
+        PlanContext.resolve(
+            ctx.rollingUpdate(RollingUpdateConfiguration::getPartition), desired, true, 0);
     return Step.of(surge(ctx, groups, desired, partition), partition);
   }
 
@@ -36,13 +38,18 @@ final class ServingGroupRollout implements RolloutPolicy {
    * replaced, the surge stays until every desired group is ready again, then goes.
    */
   static int surge(PlanContext ctx, ScalePolicy.Groups groups, int desired, int partition) {
-    int limit = Math.min(desired, PlanContext.resolve(ctx.rollingUpdate(RollingUpdateConfiguration::getMaxSurge), desired, true, 0));
+    int limit =
+        Math.min(
+            desired,
+            PlanContext.resolve(
+                ctx.rollingUpdate(RollingUpdateConfiguration::getMaxSurge), desired, true, 0));
     if (limit == 0) {
       return 0;
     }
     int outdated = 0;
     for (var e : groups.byOrdinal().entrySet()) {
-      if (e.getKey() >= partition && e.getKey() < desired
+      if (e.getKey() >= partition
+          && e.getKey() < desired
           && e.getValue().stream().anyMatch(p -> !PodHealth.isTerminating(p) && ctx.outdated(p))) {
         outdated++;
       }
@@ -62,22 +69,41 @@ final class ServingGroupRollout implements RolloutPolicy {
   }
 
   @Override
-  public Replacement replace(PlanContext ctx, ScalePolicy.Groups groups, SortedSet<Integer> kept, Step step, Set<String> deleting) {
+  public Replacement replace(
+      PlanContext ctx,
+      ScalePolicy.Groups groups,
+      SortedSet<Integer> kept,
+      Step step,
+      Set<String> deleting) {
     int desired = ctx.replicas();
-    IntOrString rawMaxUnavailable = ctx.rollingUpdate(RollingUpdateConfiguration::getMaxUnavailable);
+    IntOrString rawMaxUnavailable =
+        ctx.rollingUpdate(RollingUpdateConfiguration::getMaxUnavailable);
     int maxUnavailable = PlanContext.resolve(rawMaxUnavailable, desired, false, 1);
     if (step.surge() > 0 && rawMaxUnavailable != null) {
-      // With a surge, an explicit 0 (or a percentage rounding to 0) means: never fewer ready groups.
-      maxUnavailable = IntOrPercent.parse(rawMaxUnavailable).map(v -> v.scale(desired, Rounding.DOWN)).orElse(maxUnavailable);
+      // With a surge, an explicit 0 (or a percentage rounding to 0) means: never fewer ready
+      // groups.
+      maxUnavailable =
+          IntOrPercent.parse(rawMaxUnavailable)
+              .map(v -> v.scale(desired, Rounding.DOWN))
+              .orElse(maxUnavailable);
     }
     // Ready surge groups stand in for groups being replaced.
-    int readySurge = (int) kept.stream()
-        .filter(g -> g >= desired)
-        .filter(g -> !groups.of(g).isEmpty() && ctx.groupReady(g, groups.of(g)))
-        .count();
+    int readySurge =
+        (int)
+            kept.stream()
+                .filter(g -> g >= desired)
+                .filter(g -> !groups.of(g).isEmpty() && ctx.groupReady(g, groups.of(g)))
+                .count();
     NavigableMap<Integer, List<Pod>> desiredGroups = new TreeMap<>();
     kept.stream().filter(g -> g < desired).forEach(g -> desiredGroups.put(g, groups.of(g)));
-    return OutdatedReplacement.replace(ctx, desiredGroups, desired, maxUnavailable + readySurge, step.partition(),
-        ctx::groupReady, g -> "serving group " + ctx.groupName(g), deleting);
+    return OutdatedReplacement.replace(
+        ctx,
+        desiredGroups,
+        desired,
+        maxUnavailable + readySurge,
+        step.partition(),
+        ctx::groupReady,
+        g -> "serving group " + ctx.groupName(g),
+        deleting);
   }
 }

@@ -32,8 +32,10 @@ import java.util.Map;
  */
 public final class LwsPodIdentity implements Plugin {
   public static final String NAME = "lws-pod-identity";
+
   /** The label the Kthena LWS guide selects pods by (kept beside upstream's name label). */
   public static final String GUIDE_NAME_LABEL = "leaderworkerset.x-k8s.io/name";
+
   static final String TPU = LwsKeys.EnvVars.TPU_RESOURCE;
   static final int TPU_DEFAULT_PORT = LwsKeys.EnvVars.TPU_DEFAULT_PROCESS_PORT;
   private static final ObjectMapper JSON =
@@ -84,14 +86,18 @@ public final class LwsPodIdentity implements Plugin {
   public void onPodCreate(HookRequest req) throws PluginException {
     Pod pod = req.pod();
     ObjectMeta metadata = pod.getMetadata();
-    String namespace = metadata.getNamespace() != null ? metadata.getNamespace() : req.modelServing().getMetadata().getNamespace();
+    String namespace =
+        metadata.getNamespace() != null
+            ? metadata.getNamespace()
+            : req.modelServing().getMetadata().getNamespace();
     int g = req.groupOrdinal();
     int w = req.workerIndex();
     String lws = config.lwsName();
     String leader = lws + "-" + g;
     String groupKey = LwsStandardLabels.groupKey(namespace, leader);
 
-    Map<String, String> labels = new LinkedHashMap<>(metadata.getLabels() == null ? Map.of() : metadata.getLabels());
+    Map<String, String> labels =
+        new LinkedHashMap<>(metadata.getLabels() == null ? Map.of() : metadata.getLabels());
     labels.put(LwsKeys.Labels.NAME, lws);
     labels.put(GUIDE_NAME_LABEL, lws);
     labels.put(LwsKeys.Labels.GROUP_INDEX, Integer.toString(g));
@@ -100,7 +106,9 @@ public final class LwsPodIdentity implements Plugin {
     // As the pod's StatefulSet would label it (leader: ordinal g; worker: ordinal w).
     labels.put(LwsKeys.Labels.STATEFULSET_POD_NAME, w == 0 ? leader : leader + "-" + w);
     labels.put(LwsKeys.Labels.STATEFULSET_POD_INDEX, Integer.toString(w == 0 ? g : w));
-    Map<String, String> annotations = new LinkedHashMap<>(metadata.getAnnotations() == null ? Map.of() : metadata.getAnnotations());
+    Map<String, String> annotations =
+        new LinkedHashMap<>(
+            metadata.getAnnotations() == null ? Map.of() : metadata.getAnnotations());
     annotations.put(LwsKeys.Annotations.SIZE, Integer.toString(config.size()));
     if (w > 0) {
       annotations.put(LwsKeys.Annotations.LEADER_NAME, leader);
@@ -115,7 +123,8 @@ public final class LwsPodIdentity implements Plugin {
       // As upstream's webhook: only the leader gets the group terms; workers are pinned to the
       // leader's domain by a nodeSelector once it is scheduled (modelserving.dev/worker-topology).
       if (w == 0) {
-        addExclusiveAffinity(pod, LwsKeys.Labels.GROUP_KEY, groupKey, config.exclusiveTopology(), true);
+        addExclusiveAffinity(
+            pod, LwsKeys.Labels.GROUP_KEY, groupKey, config.exclusiveTopology(), true);
       }
     }
     Integer subGroupIndex = null;
@@ -125,15 +134,26 @@ public final class LwsPodIdentity implements Plugin {
         annotations.put(LwsKeys.Annotations.SUBGROUP_POLICY_TYPE, config.subGroupPolicyType());
       }
       if (config.subGroupExclusiveTopology() != null) {
-        annotations.put(LwsKeys.Annotations.SUBGROUP_EXCLUSIVE_TOPOLOGY, config.subGroupExclusiveTopology());
+        annotations.put(
+            LwsKeys.Annotations.SUBGROUP_EXCLUSIVE_TOPOLOGY, config.subGroupExclusiveTopology());
       }
-      subGroupIndex = subGroupIndex(w, config.size(), config.subGroupSize(), "LeaderExcluded".equals(config.subGroupPolicyType()));
+      subGroupIndex =
+          subGroupIndex(
+              w,
+              config.size(),
+              config.subGroupSize(),
+              "LeaderExcluded".equals(config.subGroupPolicyType()));
       if (subGroupIndex != null) {
         String subGroupKey = LwsStandardLabels.sha1Hex(leader + "/" + subGroupIndex);
         labels.put(LwsKeys.Labels.SUBGROUP_INDEX, Integer.toString(subGroupIndex));
         labels.put(LwsKeys.Labels.SUBGROUP_KEY, subGroupKey);
         if (config.subGroupExclusiveTopology() != null) {
-          addExclusiveAffinity(pod, LwsKeys.Labels.SUBGROUP_KEY, subGroupKey, config.subGroupExclusiveTopology(), true);
+          addExclusiveAffinity(
+              pod,
+              LwsKeys.Labels.SUBGROUP_KEY,
+              subGroupKey,
+              config.subGroupExclusiveTopology(),
+              true);
         }
       }
     }
@@ -142,10 +162,14 @@ public final class LwsPodIdentity implements Plugin {
     addClaimVolumes(pod);
 
     String subdomain = pod.getSpec().getSubdomain();
-    List<EnvVar> lwsEnv = List.of(
-        new EnvVar(LwsKeys.EnvVars.LWS_LEADER_ADDRESS, leader + "." + subdomain + "." + namespace, null),
-        new EnvVar(LwsKeys.EnvVars.LWS_GROUP_SIZE, Integer.toString(config.size()), null),
-        new EnvVar(LwsKeys.EnvVars.LWS_WORKER_INDEX, Integer.toString(w), null));
+    List<EnvVar> lwsEnv =
+        List.of(
+            new EnvVar(
+                LwsKeys.EnvVars.LWS_LEADER_ADDRESS,
+                leader + "." + subdomain + "." + namespace,
+                null),
+            new EnvVar(LwsKeys.EnvVars.LWS_GROUP_SIZE, Integer.toString(config.size()), null),
+            new EnvVar(LwsKeys.EnvVars.LWS_WORKER_INDEX, Integer.toString(w), null));
     if (config.subGroupSize() == null) {
       addTpuEnv(pod, leader, subdomain, w);
     } else if (subGroupIndex != null) {
@@ -171,14 +195,25 @@ public final class LwsPodIdentity implements Plugin {
   }
 
   /** One group (or sub-group) per topology domain: with its own pods, away from other groups. */
-  private static void addExclusiveAffinity(Pod pod, String key, String value, String topologyKey, boolean repelOthers) {
-    Affinity affinity = pod.getSpec().getAffinity() == null ? new Affinity() : pod.getSpec().getAffinity();
-    PodAffinityTerm together = new PodAffinityTermBuilder()
-        .withLabelSelector(new LabelSelectorBuilder().withMatchExpressions(
-            new LabelSelectorRequirementBuilder().withKey(key).withOperator("In").withValues(value).build()).build())
-        .withTopologyKey(topologyKey)
-        .build();
-    PodAffinity podAffinity = affinity.getPodAffinity() == null ? new PodAffinity() : affinity.getPodAffinity();
+  private static void addExclusiveAffinity(
+      Pod pod, String key, String value, String topologyKey, boolean repelOthers) {
+    Affinity affinity =
+        pod.getSpec().getAffinity() == null ? new Affinity() : pod.getSpec().getAffinity();
+    PodAffinityTerm together =
+        new PodAffinityTermBuilder()
+            .withLabelSelector(
+                new LabelSelectorBuilder()
+                    .withMatchExpressions(
+                        new LabelSelectorRequirementBuilder()
+                            .withKey(key)
+                            .withOperator("In")
+                            .withValues(value)
+                            .build())
+                    .build())
+            .withTopologyKey(topologyKey)
+            .build();
+    PodAffinity podAffinity =
+        affinity.getPodAffinity() == null ? new PodAffinity() : affinity.getPodAffinity();
     List<PodAffinityTerm> required = new ArrayList<>();
     required.add(together);
     if (podAffinity.getRequiredDuringSchedulingIgnoredDuringExecution() != null) {
@@ -187,13 +222,27 @@ public final class LwsPodIdentity implements Plugin {
     podAffinity.setRequiredDuringSchedulingIgnoredDuringExecution(required);
     affinity.setPodAffinity(podAffinity);
     if (repelOthers) {
-      PodAffinityTerm apart = new PodAffinityTermBuilder()
-          .withLabelSelector(new LabelSelectorBuilder().withMatchExpressions(
-              new LabelSelectorRequirementBuilder().withKey(key).withOperator("Exists").build(),
-              new LabelSelectorRequirementBuilder().withKey(key).withOperator("NotIn").withValues(value).build()).build())
-          .withTopologyKey(topologyKey)
-          .build();
-      PodAntiAffinity anti = affinity.getPodAntiAffinity() == null ? new PodAntiAffinity() : affinity.getPodAntiAffinity();
+      PodAffinityTerm apart =
+          new PodAffinityTermBuilder()
+              .withLabelSelector(
+                  new LabelSelectorBuilder()
+                      .withMatchExpressions(
+                          new LabelSelectorRequirementBuilder()
+                              .withKey(key)
+                              .withOperator("Exists")
+                              .build(),
+                          new LabelSelectorRequirementBuilder()
+                              .withKey(key)
+                              .withOperator("NotIn")
+                              .withValues(value)
+                              .build())
+                      .build())
+              .withTopologyKey(topologyKey)
+              .build();
+      PodAntiAffinity anti =
+          affinity.getPodAntiAffinity() == null
+              ? new PodAntiAffinity()
+              : affinity.getPodAntiAffinity();
       List<PodAffinityTerm> requiredApart = new ArrayList<>();
       requiredApart.add(apart);
       if (anti.getRequiredDuringSchedulingIgnoredDuringExecution() != null) {
@@ -206,26 +255,32 @@ public final class LwsPodIdentity implements Plugin {
   }
 
   /**
-   * A StatefulSet's per-pod volumes: claim template {@code c} becomes the volume {@code c} backed by
-   * the PersistentVolumeClaim {@code <c>-<pod>} (created by the LeaderWorkerSet reconciler).
+   * A StatefulSet's per-pod volumes: claim template {@code c} becomes the volume {@code c} backed
+   * by the PersistentVolumeClaim {@code <c>-<pod>} (created by the LeaderWorkerSet reconciler).
    */
   private void addClaimVolumes(Pod pod) {
     if (config.volumeClaimTemplates() == null) {
       return;
     }
-    List<io.fabric8.kubernetes.api.model.Volume> volumes = new ArrayList<>(pod.getSpec().getVolumes() == null ? List.of() : pod.getSpec().getVolumes());
+    List<io.fabric8.kubernetes.api.model.Volume> volumes =
+        new ArrayList<>(
+            pod.getSpec().getVolumes() == null ? List.of() : pod.getSpec().getVolumes());
     for (String claim : config.volumeClaimTemplates()) {
       if (volumes.stream().noneMatch(v -> claim.equals(v.getName()))) {
-        volumes.add(new io.fabric8.kubernetes.api.model.VolumeBuilder()
-            .withName(claim)
-            .withNewPersistentVolumeClaim(claim + "-" + pod.getMetadata().getName(), false)
-            .build());
+        volumes.add(
+            new io.fabric8.kubernetes.api.model.VolumeBuilder()
+                .withName(claim)
+                .withNewPersistentVolumeClaim(claim + "-" + pod.getMetadata().getName(), false)
+                .build());
       }
     }
     pod.getSpec().setVolumes(volumes);
   }
 
-  /** TPU_* variables for pods that request TPUs, as upstream's pod webhook sets them (no sub-groups). */
+  /**
+   * TPU_* variables for pods that request TPUs, as upstream's pod webhook sets them (no
+   * sub-groups).
+   */
   private void addTpuEnv(Pod pod, String leader, String subdomain, int w) {
     List<Container> tpuContainers = new ArrayList<>();
     for (Container c : pod.getSpec().getContainers()) {
@@ -233,7 +288,9 @@ public final class LwsPodIdentity implements Plugin {
         tpuContainers.add(c);
       }
     }
-    if (tpuContainers.isEmpty() || hasEnv(tpuContainers.get(0), LwsKeys.EnvVars.TPU_WORKER_HOSTNAMES) || hasEnv(tpuContainers.get(0), LwsKeys.EnvVars.TPU_WORKER_ID)) {
+    if (tpuContainers.isEmpty()
+        || hasEnv(tpuContainers.get(0), LwsKeys.EnvVars.TPU_WORKER_HOSTNAMES)
+        || hasEnv(tpuContainers.get(0), LwsKeys.EnvVars.TPU_WORKER_ID)) {
       return;
     }
     int numC = tpuContainers.size();
@@ -262,7 +319,9 @@ public final class LwsPodIdentity implements Plugin {
       env.add(new EnvVar(LwsKeys.EnvVars.TPU_NAME, leader, null));
       env.add(new EnvVar(LwsKeys.EnvVars.TPU_PROCESS_ADDRESSES, String.join(",", addresses), null));
       if (!hasEnv(c, LwsKeys.EnvVars.TPU_PROCESS_PORT)) {
-        env.add(new EnvVar(LwsKeys.EnvVars.TPU_PROCESS_PORT, Integer.toString(TPU_DEFAULT_PORT + i), null));
+        env.add(
+            new EnvVar(
+                LwsKeys.EnvVars.TPU_PROCESS_PORT, Integer.toString(TPU_DEFAULT_PORT + i), null));
       }
       c.setEnv(env);
     }
@@ -272,9 +331,16 @@ public final class LwsPodIdentity implements Plugin {
    * TPU variables of a pod in a sub-group (upstream: only the first TPU container, one port): the
    * hosts of its sub-group, the leader first when it requests TPUs.
    */
-  private void addTpuSubGroupEnv(Pod pod, String leader, String subdomain, int w, int subGroupIndex, int g) {
-    Container first = pod.getSpec().getContainers().stream().filter(LwsPodIdentity::requestsTpu).findFirst().orElse(null);
-    if (first == null || hasEnv(first, LwsKeys.EnvVars.TPU_WORKER_HOSTNAMES) || hasEnv(first, LwsKeys.EnvVars.TPU_WORKER_ID)) {
+  private void addTpuSubGroupEnv(
+      Pod pod, String leader, String subdomain, int w, int subGroupIndex, int g) {
+    Container first =
+        pod.getSpec().getContainers().stream()
+            .filter(LwsPodIdentity::requestsTpu)
+            .findFirst()
+            .orElse(null);
+    if (first == null
+        || hasEnv(first, LwsKeys.EnvVars.TPU_WORKER_HOSTNAMES)
+        || hasEnv(first, LwsKeys.EnvVars.TPU_WORKER_ID)) {
       return;
     }
     boolean leaderTpus = w == 0 || config.leaderRequestsTpus();
@@ -303,9 +369,14 @@ public final class LwsPodIdentity implements Plugin {
     env.add(new EnvVar(LwsKeys.EnvVars.TPU_WORKER_HOSTNAMES, String.join(",", hosts), null));
     env.add(new EnvVar(LwsKeys.EnvVars.TPU_WORKER_ID, Integer.toString(id), null));
     env.add(new EnvVar(LwsKeys.EnvVars.TPU_NAME, leader, null));
-    env.add(new EnvVar(LwsKeys.EnvVars.TPU_PROCESS_ADDRESSES, String.join(",", hosts.stream().map(h -> h + ":" + TPU_DEFAULT_PORT).toList()), null));
+    env.add(
+        new EnvVar(
+            LwsKeys.EnvVars.TPU_PROCESS_ADDRESSES,
+            String.join(",", hosts.stream().map(h -> h + ":" + TPU_DEFAULT_PORT).toList()),
+            null));
     if (!hasEnv(first, LwsKeys.EnvVars.TPU_PROCESS_PORT)) {
-      env.add(new EnvVar(LwsKeys.EnvVars.TPU_PROCESS_PORT, Integer.toString(TPU_DEFAULT_PORT), null));
+      env.add(
+          new EnvVar(LwsKeys.EnvVars.TPU_PROCESS_PORT, Integer.toString(TPU_DEFAULT_PORT), null));
     }
     first.setEnv(env);
   }
@@ -335,7 +406,9 @@ public final class LwsPodIdentity implements Plugin {
       List<EnvVar> env = new ArrayList<>();
       vars.forEach(v -> env.add(new EnvVar(v.getName(), v.getValue(), null)));
       if (c.getEnv() != null) {
-        c.getEnv().stream().filter(e -> vars.stream().noneMatch(v -> v.getName().equals(e.getName()))).forEach(env::add);
+        c.getEnv().stream()
+            .filter(e -> vars.stream().noneMatch(v -> v.getName().equals(e.getName())))
+            .forEach(env::add);
       }
       c.setEnv(env);
     }

@@ -15,8 +15,10 @@ public record PodNaming(String ms, boolean leaderWorkerSet, boolean uniquePerRep
 
   public static PodNaming of(ModelServing ms) {
     Map<String, String> a = ms.getMetadata().getAnnotations();
-    boolean lws = a != null && Annotations.NAMING_LEADER_WORKER_SET.equals(a.get(Annotations.POD_NAMING));
-    boolean unique = lws && Annotations.SUBDOMAIN_UNIQUE_PER_REPLICA.equals(a.get(Annotations.SUBDOMAIN_POLICY));
+    boolean lws =
+        a != null && Annotations.NAMING_LEADER_WORKER_SET.equals(a.get(Annotations.POD_NAMING));
+    boolean unique =
+        lws && Annotations.SUBDOMAIN_UNIQUE_PER_REPLICA.equals(a.get(Annotations.SUBDOMAIN_POLICY));
     return new PodNaming(ms.getMetadata().getName(), lws, unique);
   }
 

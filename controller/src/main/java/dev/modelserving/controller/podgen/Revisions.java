@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelserving.api.v1alpha1.Role;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
@@ -17,10 +16,10 @@ import java.util.TreeMap;
 /**
  * Revision hashes of a ModelServing template. The revision covers what shapes pods: role names,
  * templates and worker counts, in order; it leaves out role replicas and the rolling-update knobs
- * (maxUnavailable, partition), as Kthena does, so scaling never rolls pods. The hash is SHA-256 over
- * canonical JSON (object keys sorted, nulls and empty objects as serialised by fabric8), shortened to
- * 10 lowercase hex-like characters from Kubernetes' safe alphabet so that it is a valid label value
- * and stable across restarts and versions of this controller.
+ * (maxUnavailable, partition), as Kthena does, so scaling never rolls pods. The hash is SHA-256
+ * over canonical JSON (object keys sorted, nulls and empty objects as serialised by fabric8),
+ * shortened to 10 lowercase hex-like characters from Kubernetes' safe alphabet so that it is a
+ * valid label value and stable across restarts and versions of this controller.
  */
 public final class Revisions {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();

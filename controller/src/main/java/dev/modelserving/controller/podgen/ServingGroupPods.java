@@ -31,7 +31,10 @@ public final class ServingGroupPods {
 
   private ServingGroupPods() {}
 
-  /** Where a pod sits: serving group ordinal, role, role replica ordinal and worker index (0 = entry). */
+  /**
+   * Where a pod sits: serving group ordinal, role, role replica ordinal and worker index (0 =
+   * entry).
+   */
   public record Position(int group, String role, int roleOrdinal, int worker) {
     public boolean isEntry() {
       return worker == 0;
@@ -39,7 +42,8 @@ public final class ServingGroupPods {
   }
 
   /** Labels that identify the role replica a pod or Service belongs to. */
-  public static Map<String, String> roleReplicaLabels(String ms, int group, String role, int roleOrdinal) {
+  public static Map<String, String> roleReplicaLabels(
+      String ms, int group, String role, int roleOrdinal) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(Labels.NAME, ms);
     labels.put(Labels.GROUP_NAME, PodNames.group(ms, group));
@@ -59,7 +63,10 @@ public final class ServingGroupPods {
     PodTemplate template = position.isEntry() ? role.getEntryTemplate() : role.getWorkerTemplate();
     if (template == null) {
       throw new IllegalArgumentException(
-          "role " + role.getName() + " has no " + (position.isEntry() ? "entryTemplate" : "workerTemplate"));
+          "role "
+              + role.getName()
+              + " has no "
+              + (position.isEntry() ? "entryTemplate" : "workerTemplate"));
     }
 
     Map<String, String> labels = new LinkedHashMap<>();
@@ -72,7 +79,8 @@ public final class ServingGroupPods {
         annotations.putAll(template.getMetadata().getAnnotations());
       }
     }
-    labels.putAll(roleReplicaLabels(msName, position.group(), position.role(), position.roleOrdinal()));
+    labels.putAll(
+        roleReplicaLabels(msName, position.group(), position.role(), position.roleOrdinal()));
     labels.put(Labels.REVISION, revision);
     labels.put(Labels.ROLE_TEMPLATE_HASH, roleTemplateHash);
     if (position.isEntry()) {
@@ -84,7 +92,8 @@ public final class ServingGroupPods {
     PodNaming naming = PodNaming.of(ms);
     labels.put(Labels.WORKER_INDEX, Integer.toString(position.worker()));
     ObjectMeta metadata = new ObjectMeta();
-    metadata.setName(naming.pod(position.group(), position.role(), position.roleOrdinal(), position.worker()));
+    metadata.setName(
+        naming.pod(position.group(), position.role(), position.roleOrdinal(), position.worker()));
     metadata.setNamespace(namespace);
     metadata.setLabels(labels);
     metadata.setAnnotations(annotations.isEmpty() ? null : annotations);
@@ -100,7 +109,8 @@ public final class ServingGroupPods {
       spec.setHostname(metadata.getName());
       spec.setSubdomain(naming.service(position.group(), position.role(), position.roleOrdinal()));
     }
-    String entryAddress = naming.entryAddress(position.group(), position.role(), position.roleOrdinal(), namespace);
+    String entryAddress =
+        naming.entryAddress(position.group(), position.role(), position.roleOrdinal(), namespace);
     List<EnvVar> injected =
         List.of(
             new EnvVar(Env.ENTRY_ADDRESS, entryAddress, null),
@@ -117,7 +127,9 @@ public final class ServingGroupPods {
     return pod;
   }
 
-  /** Whether the role replicas of {@code role} get a headless Service (Kthena: only with workers). */
+  /**
+   * Whether the role replicas of {@code role} get a headless Service (Kthena: only with workers).
+   */
   public static boolean wantsHeadlessService(ModelServing ms, Role role) {
     return PodNaming.of(ms).leaderWorkerSet() || role.getWorkerTemplate() != null;
   }
@@ -127,7 +139,8 @@ public final class ServingGroupPods {
    * entry pod only; with LeaderWorkerSet naming it is the pods' subdomain and selects every pod of
    * the LWS (Shared, one Service) or of the group (UniquePerReplica) by upstream's labels.
    */
-  public static Service buildHeadlessService(ModelServing ms, int group, String role, int roleOrdinal) {
+  public static Service buildHeadlessService(
+      ModelServing ms, int group, String role, int roleOrdinal) {
     String msName = ms.getMetadata().getName();
     PodNaming naming = PodNaming.of(ms);
     Map<String, String> selector;
@@ -186,7 +199,9 @@ public final class ServingGroupPods {
       return;
     }
     for (Container container : containers) {
-      List<EnvVar> env = new ArrayList<>(vars.size() + (container.getEnv() == null ? 0 : container.getEnv().size()));
+      List<EnvVar> env =
+          new ArrayList<>(
+              vars.size() + (container.getEnv() == null ? 0 : container.getEnv().size()));
       // Copies: plugins may change one container's variables without touching the others.
       vars.forEach(v -> env.add(new EnvVar(v.getName(), v.getValue(), null)));
       if (container.getEnv() != null) {

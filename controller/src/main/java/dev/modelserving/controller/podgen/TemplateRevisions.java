@@ -1,13 +1,5 @@
 package dev.modelserving.controller.podgen;
 
-import dev.modelserving.api.v1alpha1.ModelServing;
-import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
-import dev.modelserving.api.v1alpha1.Role;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
-import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.util.ArrayList;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
@@ -16,12 +8,20 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
+import dev.modelserving.api.v1alpha1.ModelServing;
+import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
+import dev.modelserving.api.v1alpha1.Role;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.TreeMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * ControllerRevisions of a ModelServing, as Kthena keeps them: {@code <ms>-<revision>}, labelled
@@ -51,11 +51,11 @@ public final class TemplateRevisions {
   }
 
   /**
-   * {@code data} as the API server re-encodes it (Go's encoding/json of a generic value: object keys
-   * sorted, compact, {@code < > &} and U+2028/U+2029 escaped). The API server keeps the bytes it
-   * was sent and compares them on every update: a strategic merge patch (the garbage collector's,
-   * when it orphans a revision) re-encodes them, and any other byte order is refused as a change of
-   * the immutable {@code data}.
+   * {@code data} as the API server re-encodes it (Go's encoding/json of a generic value: object
+   * keys sorted, compact, {@code < > &} and U+2028/U+2029 escaped). The API server keeps the bytes
+   * it was sent and compares them on every update: a strategic merge patch (the garbage
+   * collector's, when it orphans a revision) re-encodes them, and any other byte order is refused
+   * as a change of the immutable {@code data}.
    */
   static RawValue canonical(Object data) {
     try {
@@ -65,45 +65,60 @@ public final class TemplateRevisions {
     }
   }
 
-  private static final ObjectMapper GO_JSON = JsonMapper.builder()
-      .nodeFactory(new JsonNodeFactory(false) {
-        @Override
-        public ObjectNode objectNode() {
-          return new ObjectNode(this, new TreeMap<>()); // sorted keys, as Go writes a map
-        }
-      })
-      .build();
+  private static final ObjectMapper GO_JSON =
+      JsonMapper.builder()
+          .nodeFactory(
+              new JsonNodeFactory(false) {
+                @Override
+                public ObjectNode objectNode() {
+                  return new ObjectNode(this, new TreeMap<>()); // sorted keys, as Go writes a map
+                }
+              })
+          .build();
 
   static {
-    GO_JSON.getFactory().setCharacterEscapes(new CharacterEscapes() {
-      private final int[] escapes = standardAsciiEscapesForJSON();
-      {
-        escapes['<'] = ESCAPE_CUSTOM;
-        escapes['>'] = ESCAPE_CUSTOM;
-        escapes['&'] = ESCAPE_CUSTOM;
-      }
+    GO_JSON
+        .getFactory()
+        .setCharacterEscapes(
+            new CharacterEscapes() {
+              private final int[] escapes = standardAsciiEscapesForJSON();
 
-      @Override
-      public int[] getEscapeCodesForAscii() {
-        return escapes;
-      }
+              {
+                escapes['<'] = ESCAPE_CUSTOM;
+                escapes['>'] = ESCAPE_CUSTOM;
+                escapes['&'] = ESCAPE_CUSTOM;
+              }
 
-      @Override
-      public SerializableString getEscapeSequence(int ch) {
-        return ch == '<' || ch == '>' || ch == '&' || ch == 0x2028 || ch == 0x2029
-            ? new SerializedString(String.format("\\u%04x", ch)) : null;
-      }
-    });
+              @Override
+              public int[] getEscapeCodesForAscii() {
+                return escapes;
+              }
+
+              @Override
+              public SerializableString getEscapeSequence(int ch) {
+                return ch == '<' || ch == '>' || ch == '&' || ch == 0x2028 || ch == 0x2029
+                    ? new SerializedString(String.format("\\u%04x", ch))
+                    : null;
+              }
+            });
   }
 
   /** Revision label to the roles stored under it; unreadable revisions are skipped. */
   public static Map<String, List<Role>> rolesByRevision(List<ControllerRevision> revisions) {
     Map<String, List<Role>> roles = new HashMap<>();
     for (ControllerRevision r : revisions) {
-      String revision = r.getMetadata().getLabels() == null ? null : r.getMetadata().getLabels().get(Labels.REVISION);
+      String revision =
+          r.getMetadata().getLabels() == null
+              ? null
+              : r.getMetadata().getLabels().get(Labels.REVISION);
       // Read from the API, data is a RawExtension wrapping the decoded JSON; built here, a Map.
-      Object raw = r.getData() instanceof io.fabric8.kubernetes.api.model.AnyType any ? any.getValue() : r.getData();
-      if (revision == null || !(raw instanceof Map<?, ?> data) || !(data.get("data") instanceof List<?> list)) {
+      Object raw =
+          r.getData() instanceof io.fabric8.kubernetes.api.model.AnyType any
+              ? any.getValue()
+              : r.getData();
+      if (revision == null
+          || !(raw instanceof Map<?, ?> data)
+          || !(data.get("data") instanceof List<?> list)) {
         continue;
       }
       try {
@@ -120,21 +135,28 @@ public final class TemplateRevisions {
   }
 
   /** Revisions that neither the spec, the stored current revision nor any live pod uses. */
-  public static List<ControllerRevision> unused(ModelServing ms, List<ControllerRevision> revisions, List<Pod> pods) {
+  public static List<ControllerRevision> unused(
+      ModelServing ms, List<ControllerRevision> revisions, List<Pod> pods) {
     Set<String> used = new HashSet<>();
     used.add(Revisions.ofRoles(ms.getSpec().getTemplate().getRoles()));
     if (ms.getStatus() != null && ms.getStatus().getCurrentRevision() != null) {
       used.add(ms.getStatus().getCurrentRevision());
     }
     for (Pod p : pods) {
-      if (p.getMetadata().getLabels() != null && p.getMetadata().getLabels().get(Labels.REVISION) != null) {
+      if (p.getMetadata().getLabels() != null
+          && p.getMetadata().getLabels().get(Labels.REVISION) != null) {
         used.add(p.getMetadata().getLabels().get(Labels.REVISION));
       }
     }
     List<ControllerRevision> unused = new ArrayList<>();
     for (ControllerRevision r : revisions) {
-      String revision = r.getMetadata().getLabels() == null ? null : r.getMetadata().getLabels().get(Labels.REVISION);
-      if (revision != null && !used.contains(revision) && r.getMetadata().getDeletionTimestamp() == null) {
+      String revision =
+          r.getMetadata().getLabels() == null
+              ? null
+              : r.getMetadata().getLabels().get(Labels.REVISION);
+      if (revision != null
+          && !used.contains(revision)
+          && r.getMetadata().getDeletionTimestamp() == null) {
         unused.add(r);
       }
     }
@@ -144,17 +166,23 @@ public final class TemplateRevisions {
   /**
    * What the pods run while the spec is invalid, as upstream keeps running the old spec when its
    * webhook refuses an edit: {@code ms} with the template of the last accepted revision
-   * (status.updateRevision, stored as a ControllerRevision) and as many serving groups as the status
-   * counted. Empty when there is none (the spec was never valid).
+   * (status.updateRevision, stored as a ControllerRevision) and as many serving groups as the
+   * status counted. Empty when there is none (the spec was never valid).
    */
-  public static java.util.Optional<ModelServing> lastAccepted(ModelServing ms, Map<String, List<Role>> rolesByRevision) {
+  public static java.util.Optional<ModelServing> lastAccepted(
+      ModelServing ms, Map<String, List<Role>> rolesByRevision) {
     var status = ms.getStatus();
-    if (status == null || status.getUpdateRevision() == null || status.getReplicas() == null
+    if (status == null
+        || status.getUpdateRevision() == null
+        || status.getReplicas() == null
         || !rolesByRevision.containsKey(status.getUpdateRevision())) {
       return java.util.Optional.empty();
     }
     ModelServing accepted = SERIALIZATION.clone(ms);
-    accepted.getSpec().getTemplate().setRoles(new ArrayList<>(rolesByRevision.get(status.getUpdateRevision())));
+    accepted
+        .getSpec()
+        .getTemplate()
+        .setRoles(new ArrayList<>(rolesByRevision.get(status.getUpdateRevision())));
     accepted.getSpec().setReplicas(status.getReplicas());
     return java.util.Optional.of(accepted);
   }

@@ -2,30 +2,33 @@ package dev.modelserving.controller.reconciler;
 
 import dev.modelserving.api.lws.v1.LeaderWorkerSet;
 import dev.modelserving.api.lws.v1.LeaderWorkerSetStatus;
+import dev.modelserving.api.lws.v1.LwsKeys;
 import dev.modelserving.api.lws.v1.SubGroupPolicy;
 import dev.modelserving.api.v1alpha1.ModelServing;
+import dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations;
+import dev.modelserving.controller.conversion.LwsGroups;
 import dev.modelserving.controller.conversion.LwsStatusFromModelServing;
 import dev.modelserving.controller.conversion.LwsStatusFromModelServing.Problem;
 import dev.modelserving.controller.conversion.LwsToModelServing;
 import dev.modelserving.controller.conversion.LwsVolumeClaims;
-import dev.modelserving.api.lws.v1.LwsKeys;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.Pod;
-import dev.modelserving.controller.conversion.LwsGroups;
-import dev.modelserving.controller.lws.LwsDefaults;
-import dev.modelserving.controller.lws.LwsUnknownFields;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.modelserving.controller.kube.EventRecorder;
 import dev.modelserving.controller.kube.OwnerRefs;
-import dev.modelserving.controller.metrics.ControllerMetrics;
 import dev.modelserving.controller.lws.DefaultedLeaderWorkerSet;
+import dev.modelserving.controller.lws.LwsDefaults;
+import dev.modelserving.controller.lws.LwsUnknownFields;
 import dev.modelserving.controller.lws.LwsValidator;
+import dev.modelserving.controller.lws.UpstreamTakeover;
+import dev.modelserving.controller.metrics.ControllerMetrics;
 import dev.modelserving.controller.podgen.Revisions;
 import dev.modelserving.controller.validation.Violation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.ScaleBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -37,15 +40,10 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations;
-import dev.modelserving.controller.lws.UpstreamTakeover;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -65,8 +63,10 @@ import org.slf4j.LoggerFactory;
 public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerSet> {
   public static final String NAME = "leaderworkerset";
   public static final String FIELD_MANAGER = "modelserving-controller";
-  private static final String APPLIED_HASH = dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.LWS_APPLIED_HASH;
-  private static final String ACCEPTED_SUBGROUP = dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.LWS_ACCEPTED_SUBGROUP_POLICY;
+  private static final String APPLIED_HASH =
+      dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.LWS_APPLIED_HASH;
+  private static final String ACCEPTED_SUBGROUP =
+      dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.LWS_ACCEPTED_SUBGROUP_POLICY;
   private static final Logger log = LoggerFactory.getLogger(LeaderWorkerSetReconciler.class);
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
@@ -83,14 +83,16 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
   }
 
   @Override
-  public List<EventSource<?, LeaderWorkerSet>> prepareEventSources(EventSourceContext<LeaderWorkerSet> context) {
+  public List<EventSource<?, LeaderWorkerSet>> prepareEventSources(
+      EventSourceContext<LeaderWorkerSet> context) {
     // Same name, same namespace: also a foreign ModelServing going away re-triggers its LWS.
     var modelServings =
         InformerEventSourceConfiguration.from(ModelServing.class, LeaderWorkerSet.class)
             .withName("modelservings")
             .withSecondaryToPrimaryMapper(ms -> Set.of(ResourceID.fromResource(ms)))
             .build();
-    // Upstream's StatefulSets (leader L, workers L-<g>), all labelled with the LWS name: a takeover.
+    // Upstream's StatefulSets (leader L, workers L-<g>), all labelled with the LWS name: a
+    // takeover.
     var statefulSets =
         InformerEventSourceConfiguration.from(StatefulSet.class, LeaderWorkerSet.class)
             .withName("statefulsets")
@@ -111,47 +113,78 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
             .withLabelSelector(LwsKeys.Labels.NAME)
             .withSecondaryToPrimaryMapper(LeaderWorkerSetReconciler::byNameLabel)
             .build();
-    return List.of(new InformerEventSource<>(modelServings, context), new InformerEventSource<>(statefulSets, context),
-        new InformerEventSource<>(pods, context), new InformerEventSource<>(claims, context));
+    return List.of(
+        new InformerEventSource<>(modelServings, context),
+        new InformerEventSource<>(statefulSets, context),
+        new InformerEventSource<>(pods, context),
+        new InformerEventSource<>(claims, context));
   }
 
   private static Set<ResourceID> byNameLabel(HasMetadata object) {
-    String lws = object.getMetadata().getLabels() == null ? null : object.getMetadata().getLabels().get(LwsKeys.Labels.NAME);
-    return lws == null ? Set.of() : Set.of(new ResourceID(lws, object.getMetadata().getNamespace()));
+    String lws =
+        object.getMetadata().getLabels() == null
+            ? null
+            : object.getMetadata().getLabels().get(LwsKeys.Labels.NAME);
+    return lws == null
+        ? Set.of()
+        : Set.of(new ResourceID(lws, object.getMetadata().getNamespace()));
   }
 
   @Override
-  public UpdateControl<LeaderWorkerSet> reconcile(LeaderWorkerSet lws, Context<LeaderWorkerSet> context) {
+  public UpdateControl<LeaderWorkerSet> reconcile(
+      LeaderWorkerSet lws, Context<LeaderWorkerSet> context) {
     if (lws.getMetadata().getDeletionTimestamp() != null) {
       return UpdateControl.noUpdate();
     }
     String ns = lws.getMetadata().getNamespace();
     String name = lws.getMetadata().getName();
     @SuppressWarnings("unchecked")
-    var modelServings = (InformerEventSource<ModelServing, LeaderWorkerSet>) context.eventSourceRetriever().getEventSourceFor(ModelServing.class);
+    var modelServings =
+        (InformerEventSource<ModelServing, LeaderWorkerSet>)
+            context.eventSourceRetriever().getEventSourceFor(ModelServing.class);
     Optional<ModelServing> existing = modelServings.get(new ResourceID(name, ns));
 
     // 1. Upstream's webhook rules, and what we cannot honour: nothing is created or changed.
     //    Upstream's defaults are applied once, here; validation and conversion read the result.
     DefaultedLeaderWorkerSet defaulted = DefaultedLeaderWorkerSet.of(lws);
     Optional<Problem> problem = Optional.empty();
-    List<Violation> violations = new ArrayList<>(previousSubGroupPolicy(existing)
-        .map(previous -> LwsValidator.validateUpdate(withSubGroupPolicy(lws, previous.orElse(null)), defaulted))
-        .orElseGet(() -> LwsValidator.validate(defaulted)));
+    List<Violation> violations =
+        new ArrayList<>(
+            previousSubGroupPolicy(existing)
+                .map(
+                    previous ->
+                        LwsValidator.validateUpdate(
+                            withSubGroupPolicy(lws, previous.orElse(null)), defaulted))
+                .orElseGet(() -> LwsValidator.validate(defaulted)));
     violations.addAll(LwsValidator.unsupported(defaulted));
     if (!violations.isEmpty()) {
-      problem = Optional.of(new Problem(LwsKeys.Events.INVALID_SPEC,
-          "invalid spec: " + violations.stream().map(Violation::toString).collect(Collectors.joining("; "))));
+      problem =
+          Optional.of(
+              new Problem(
+                  LwsKeys.Events.INVALID_SPEC,
+                  "invalid spec: "
+                      + violations.stream()
+                          .map(Violation::toString)
+                          .collect(Collectors.joining("; "))));
     } else if (existing.isPresent() && !OwnerRefs.isControlledBy(existing.get(), lws)) {
-      problem = Optional.of(new Problem(LwsKeys.Events.MODEL_SERVING_CONFLICT,
-          "ModelServing " + ns + "/" + name + " exists and is not controlled by this LeaderWorkerSet;"
-              + " it is left alone: delete or rename it to let the LeaderWorkerSet run"));
+      problem =
+          Optional.of(
+              new Problem(
+                  LwsKeys.Events.MODEL_SERVING_CONFLICT,
+                  "ModelServing "
+                      + ns
+                      + "/"
+                      + name
+                      + " exists and is not controlled by this LeaderWorkerSet;"
+                      + " it is left alone: delete or rename it to let the LeaderWorkerSet run"));
     }
 
     // 2. The ModelServing was scaled by someone else (Kthena's autoscaler, an HPA on it) while the
     //    LWS kept its replicas: write that into the LWS, so that `kubectl get lws` shows it as
     //    DESIRED. The LWS update brings us back, and the sync below then has nothing to change.
-    if (problem.isEmpty() && !takeoverInProgress(lws) && existing.filter(ms -> OwnerRefs.isControlledBy(ms, lws)).isPresent()) {
+    if (problem.isEmpty()
+        && !takeoverInProgress(lws)
+        && existing.filter(ms -> OwnerRefs.isControlledBy(ms, lws)).isPresent()) {
       OptionalInt scaled = LwsToModelServing.replicasToReport(lws, existing);
       if (scaled.isPresent() && reportReplicas(context.getClient(), lws, scaled.getAsInt())) {
         return UpdateControl.noUpdate();
@@ -159,33 +192,67 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     }
 
     // 3. Apply the converted ModelServing when it changed. An LWS the upstream controller ran is
-    //    taken over first (UpstreamTakeover): its ModelServing holds back until the pods are adopted.
+    //    taken over first (UpstreamTakeover): its ModelServing holds back until the pods are
+    // adopted.
     boolean applied = false;
     UpstreamTakeoverShell.Step takeover = UpstreamTakeoverShell.Step.NONE;
     if (problem.isEmpty()) {
       ModelServing desired = LwsToModelServing.convert(defaulted, existing);
-      desired.getMetadata().getAnnotations().put(ACCEPTED_SUBGROUP, subGroupAnnotation(lws.getSpec().getLeaderWorkerTemplate().getSubGroupPolicy()));
-      takeover = this.takeover.step(context.getClient(), lws, existing, upstreamStatefulSets(context, lws), desired, clock.instant());
+      desired
+          .getMetadata()
+          .getAnnotations()
+          .put(
+              ACCEPTED_SUBGROUP,
+              subGroupAnnotation(lws.getSpec().getLeaderWorkerTemplate().getSubGroupPolicy()));
+      takeover =
+          this.takeover.step(
+              context.getClient(),
+              lws,
+              existing,
+              upstreamStatefulSets(context, lws),
+              desired,
+              clock.instant());
       switch (takeover.kind()) {
         case STAND_ASIDE, WAIT -> {
           return takeoverStatus(lws, takeover);
         }
-        case ORPHAN -> desired.getMetadata().getAnnotations().put(Annotations.LWS_TAKEOVER, Annotations.LWS_TAKEOVER_ADOPTING);
-        default -> { }
+        case ORPHAN ->
+            desired
+                .getMetadata()
+                .getAnnotations()
+                .put(Annotations.LWS_TAKEOVER, Annotations.LWS_TAKEOVER_ADOPTING);
+        default -> {}
       }
-      String hash = Revisions.hash(SERIALIZATION.convertValue(desired, com.fasterxml.jackson.databind.JsonNode.class));
+      String hash =
+          Revisions.hash(
+              SERIALIZATION.convertValue(desired, com.fasterxml.jackson.databind.JsonNode.class));
       desired.getMetadata().getAnnotations().put(APPLIED_HASH, hash);
-      String appliedHash = existing.map(ms -> ms.getMetadata().getAnnotations()).map(a -> a.get(APPLIED_HASH)).orElse(null);
+      String appliedHash =
+          existing
+              .map(ms -> ms.getMetadata().getAnnotations())
+              .map(a -> a.get(APPLIED_HASH))
+              .orElse(null);
       if (problem.isEmpty()) {
-        problem = ensureVolumeClaims(context.getClient(), lws, claimGroups(desired.getSpec().getReplicas(), lwsPods(context, existing, lws)),
-            context.getSecondaryResources(PersistentVolumeClaim.class), metrics);
+        problem =
+            ensureVolumeClaims(
+                context.getClient(),
+                lws,
+                claimGroups(desired.getSpec().getReplicas(), lwsPods(context, existing, lws)),
+                context.getSecondaryResources(PersistentVolumeClaim.class),
+                metrics);
       }
       if (problem.isEmpty() && !hash.equals(appliedHash)) {
         try {
           metrics.apiWrite("apply", "modelservings");
-          context.getClient().resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+          context
+              .getClient()
+              .resource(desired)
+              .fieldManager(FIELD_MANAGER)
+              .forceConflicts()
+              .serverSideApply();
           applied = true;
-          log.info("{}/{}: {} ModelServing", ns, name, existing.isPresent() ? "updated" : "created");
+          log.info(
+              "{}/{}: {} ModelServing", ns, name, existing.isPresent() ? "updated" : "created");
           announceRevision(lws, existing, desired);
           if (existing.isEmpty()) {
             events.normal(lws, LwsKeys.Events.GROUPS_PROGRESSING, "Created ModelServing " + name);
@@ -194,8 +261,14 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
           if (e.getCode() < 400 || e.getCode() >= 500 || e.getCode() == 409 || e.getCode() == 429) {
             throw e;
           }
-          problem = Optional.of(new Problem(LwsKeys.Events.FAILED_CREATE, "cannot apply ModelServing " + name + ": "
-              + (e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage())));
+          problem =
+              Optional.of(
+                  new Problem(
+                      LwsKeys.Events.FAILED_CREATE,
+                      "cannot apply ModelServing "
+                          + name
+                          + ": "
+                          + (e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage())));
         }
       }
     }
@@ -209,18 +282,43 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     //    A ModelServing status that has not caught up with its spec (or with what was just applied)
     //    says nothing about this generation yet: its own status update brings us back.
     Optional<ModelServing> owned = existing.filter(ms -> OwnerRefs.isControlledBy(ms, lws));
-    boolean stale = applied || owned.map(ms -> ms.getStatus() == null
-        || !Objects.equals(ms.getStatus().getObservedGeneration(), ms.getMetadata().getGeneration())).orElse(false);
+    boolean stale =
+        applied
+            || owned
+                .map(
+                    ms ->
+                        ms.getStatus() == null
+                            || !Objects.equals(
+                                ms.getStatus().getObservedGeneration(),
+                                ms.getMetadata().getGeneration()))
+                .orElse(false);
     if (problem.isEmpty() && stale) {
-      return takeover.kind() == UpstreamTakeoverShell.Kind.ADOPTED ? takeoverStatus(lws, takeover) : UpdateControl.noUpdate();
+      return takeover.kind() == UpstreamTakeoverShell.Kind.ADOPTED
+          ? takeoverStatus(lws, takeover)
+          : UpdateControl.noUpdate();
     }
     List<String> ignoredFields = LwsUnknownFields.ignored(lws);
-    LeaderWorkerSetStatus status = LwsStatusFromModelServing.compute(lws, owned, groupCounts(lws, owned, lwsPods(context, owned, lws)),
-        problem, ignoredFields, clock.instant());
-    if (problem.isEmpty() && takeoverInProgress(lws) && isTrue(status, LwsKeys.Conditions.AVAILABLE)) {
-      String done = "taken over from the upstream LWS controller: every group runs under this controller, and no"
-          + " StatefulSet or ControllerRevision of upstream's is left";
-      LwsStatusFromModelServing.putCondition(status, LwsKeys.Conditions.UPSTREAM_TAKEOVER, "False", LwsKeys.Conditions.REASON_TAKEOVER_COMPLETED, done, clock.instant());
+    LeaderWorkerSetStatus status =
+        LwsStatusFromModelServing.compute(
+            lws,
+            owned,
+            groupCounts(lws, owned, lwsPods(context, owned, lws)),
+            problem,
+            ignoredFields,
+            clock.instant());
+    if (problem.isEmpty()
+        && takeoverInProgress(lws)
+        && isTrue(status, LwsKeys.Conditions.AVAILABLE)) {
+      String done =
+          "taken over from the upstream LWS controller: every group runs under this controller, and no"
+              + " StatefulSet or ControllerRevision of upstream's is left";
+      LwsStatusFromModelServing.putCondition(
+          status,
+          LwsKeys.Conditions.UPSTREAM_TAKEOVER,
+          "False",
+          LwsKeys.Conditions.REASON_TAKEOVER_COMPLETED,
+          done,
+          clock.instant());
       log.info("{}/{}: {}", ns, name, done);
       events.normal(lws, LwsKeys.Events.TAKEOVER_COMPLETED, done);
     }
@@ -229,7 +327,10 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
       events.warning(lws, problem.get().reason(), problem.get().message());
     }
     if (!ignoredFields.isEmpty()) {
-      Problem ignored = new Problem(LwsKeys.Conditions.REASON_FIELDS_IGNORED, LwsStatusFromModelServing.ignoredFieldsMessage(ignoredFields));
+      Problem ignored =
+          new Problem(
+              LwsKeys.Conditions.REASON_FIELDS_IGNORED,
+              LwsStatusFromModelServing.ignoredFieldsMessage(ignoredFields));
       if (!sameProblem(lws.getStatus(), ignored)) {
         log.warn("{}/{}: {}", ns, name, ignored.message());
         events.warning(lws, ignored.reason(), ignored.message());
@@ -246,42 +347,73 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     return UpdateControl.patchStatus(patch);
   }
 
-  private static List<StatefulSet> upstreamStatefulSets(Context<LeaderWorkerSet> context, LeaderWorkerSet lws) {
-    return UpstreamTakeover.upstreamStatefulSets(lws.getMetadata().getName(), context.getSecondaryResources(StatefulSet.class).stream()
-        .filter(s -> lws.getMetadata().getNamespace().equals(s.getMetadata().getNamespace())).toList());
+  private static List<StatefulSet> upstreamStatefulSets(
+      Context<LeaderWorkerSet> context, LeaderWorkerSet lws) {
+    return UpstreamTakeover.upstreamStatefulSets(
+        lws.getMetadata().getName(),
+        context.getSecondaryResources(StatefulSet.class).stream()
+            .filter(s -> lws.getMetadata().getNamespace().equals(s.getMetadata().getNamespace()))
+            .toList());
   }
 
   /**
    * The LWS status during a takeover: what it was (upstream's counts stay true while its pods run
    * untouched) plus the takeover condition; a new reason for standing aside is also a Warning.
    */
-  private UpdateControl<LeaderWorkerSet> takeoverStatus(LeaderWorkerSet lws, UpstreamTakeoverShell.Step step) {
+  private UpdateControl<LeaderWorkerSet> takeoverStatus(
+      LeaderWorkerSet lws, UpstreamTakeoverShell.Step step) {
     boolean asideNow = step.kind() == UpstreamTakeoverShell.Kind.STAND_ASIDE;
-    LeaderWorkerSetStatus status = SERIALIZATION.clone(lws.getStatus() == null ? new LeaderWorkerSetStatus() : lws.getStatus());
-    String reason = asideNow ? LwsKeys.Conditions.REASON_UPSTREAM_CONTROLLER_ACTIVE : LwsKeys.Conditions.REASON_TAKEOVER_IN_PROGRESS;
+    LeaderWorkerSetStatus status =
+        SERIALIZATION.clone(
+            lws.getStatus() == null ? new LeaderWorkerSetStatus() : lws.getStatus());
+    String reason =
+        asideNow
+            ? LwsKeys.Conditions.REASON_UPSTREAM_CONTROLLER_ACTIVE
+            : LwsKeys.Conditions.REASON_TAKEOVER_IN_PROGRESS;
     if (asideNow && !sameProblem(lws.getStatus(), new Problem(reason, step.message()))) {
-      log.warn("{}/{}: {}", lws.getMetadata().getNamespace(), lws.getMetadata().getName(), step.message());
+      log.warn(
+          "{}/{}: {}",
+          lws.getMetadata().getNamespace(),
+          lws.getMetadata().getName(),
+          step.message());
       events.warning(lws, reason, step.message());
     }
-    LwsStatusFromModelServing.putCondition(status, LwsKeys.Conditions.UPSTREAM_TAKEOVER, asideNow ? "False" : "True", reason, step.message(), clock.instant());
+    LwsStatusFromModelServing.putCondition(
+        status,
+        LwsKeys.Conditions.UPSTREAM_TAKEOVER,
+        asideNow ? "False" : "True",
+        reason,
+        step.message(),
+        clock.instant());
     Duration again = asideNow ? Duration.ofSeconds(5) : Duration.ofSeconds(1);
     if (Objects.equals(status, lws.getStatus())) {
       return UpdateControl.<LeaderWorkerSet>noUpdate().rescheduleAfter(again);
     }
     LeaderWorkerSet patch = new LeaderWorkerSet();
-    patch.setMetadata(new ObjectMetaBuilder().withName(lws.getMetadata().getName()).withNamespace(lws.getMetadata().getNamespace()).build());
+    patch.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(lws.getMetadata().getName())
+            .withNamespace(lws.getMetadata().getNamespace())
+            .build());
     patch.setStatus(status);
     metrics.apiWrite("patch", "leaderworkersets/status");
     return UpdateControl.patchStatus(patch).rescheduleAfter(again);
   }
 
   private static boolean takeoverInProgress(LeaderWorkerSet lws) {
-    return lws.getStatus() != null && lws.getStatus().getConditions() != null && lws.getStatus().getConditions().stream()
-        .anyMatch(c -> LwsKeys.Conditions.UPSTREAM_TAKEOVER.equals(c.getType()) && "True".equals(c.getStatus()));
+    return lws.getStatus() != null
+        && lws.getStatus().getConditions() != null
+        && lws.getStatus().getConditions().stream()
+            .anyMatch(
+                c ->
+                    LwsKeys.Conditions.UPSTREAM_TAKEOVER.equals(c.getType())
+                        && "True".equals(c.getStatus()));
   }
 
   private static boolean isTrue(LeaderWorkerSetStatus status, String type) {
-    return status.getConditions() != null && status.getConditions().stream().anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+    return status.getConditions() != null
+        && status.getConditions().stream()
+            .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   /**
@@ -292,53 +424,90 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
   private boolean reportReplicas(KubernetesClient client, LeaderWorkerSet lws, int replicas) {
     String ns = lws.getMetadata().getNamespace();
     String name = lws.getMetadata().getName();
-    Scale scale = new ScaleBuilder()
-        .withNewMetadata().withName(name).withNamespace(ns).withResourceVersion(lws.getMetadata().getResourceVersion()).endMetadata()
-        .withNewSpec().withReplicas(replicas).endSpec()
-        .build();
+    Scale scale =
+        new ScaleBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(ns)
+            .withResourceVersion(lws.getMetadata().getResourceVersion())
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(replicas)
+            .endSpec()
+            .build();
     try {
       metrics.apiWrite("update", "leaderworkersets/scale");
       client.resources(LeaderWorkerSet.class).inNamespace(ns).withName(name).scale(scale);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404 || e.getCode() == 409) {
-        log.info("{}/{}: the LeaderWorkerSet changed meanwhile; not reporting the ModelServing's {} replicas yet", ns, name, replicas);
+        log.info(
+            "{}/{}: the LeaderWorkerSet changed meanwhile; not reporting the ModelServing's {} replicas yet",
+            ns,
+            name,
+            replicas);
         return false;
       }
       throw e;
     }
-    log.info("{}/{}: spec.replicas {} -> {}: its ModelServing was scaled directly (e.g. by Kthena's autoscaler)",
-        ns, name, lws.getSpec().getReplicas(), replicas);
-    events.normal(lws, "ScaledThroughModelServing", "spec.replicas set to " + replicas + " from ModelServing " + name
-        + ", which was scaled directly (e.g. by Kthena's autoscaler)");
+    log.info(
+        "{}/{}: spec.replicas {} -> {}: its ModelServing was scaled directly (e.g. by Kthena's autoscaler)",
+        ns,
+        name,
+        lws.getSpec().getReplicas(),
+        replicas);
+    events.normal(
+        lws,
+        "ScaledThroughModelServing",
+        "spec.replicas set to "
+            + replicas
+            + " from ModelServing "
+            + name
+            + ", which was scaled directly (e.g. by Kthena's autoscaler)");
     return true;
   }
 
   /** The pods of the LWS's groups, as far as its own ModelServing controls them. */
-  private static List<Pod> lwsPods(Context<LeaderWorkerSet> context, Optional<ModelServing> ms, LeaderWorkerSet lws) {
+  private static List<Pod> lwsPods(
+      Context<LeaderWorkerSet> context, Optional<ModelServing> ms, LeaderWorkerSet lws) {
     Optional<ModelServing> owned = ms.filter(m -> OwnerRefs.isControlledBy(m, lws));
-    return owned.map(m -> OwnerRefs.controlledBy(context.getSecondaryResources(Pod.class), m)).orElse(List.of());
+    return owned
+        .map(m -> OwnerRefs.controlledBy(context.getSecondaryResources(Pod.class), m))
+        .orElse(List.of());
   }
 
   /** Upstream's group tallies (LWS.md §3.12) from the pods, against the current revision. */
-  private static LwsGroups.Counts groupCounts(LeaderWorkerSet raw, Optional<ModelServing> ms, List<Pod> pods) {
+  private static LwsGroups.Counts groupCounts(
+      LeaderWorkerSet raw, Optional<ModelServing> ms, List<Pod> pods) {
     if (ms.isEmpty()) {
       return LwsGroups.Counts.NONE;
     }
     LeaderWorkerSet lws = LwsDefaults.apply(raw);
     var rolling = lws.getSpec().getRolloutStrategy().getRollingUpdateConfiguration();
-    int partition = rolling == null || rolling.getPartition() == null ? 0 : Math.max(0, rolling.getPartition());
-    return LwsGroups.count(LwsGroups.fromPods(pods, LwsToModelServing.revision(lws), lws.getSpec().getLeaderWorkerTemplate().getSize()),
-        lws.getSpec().getReplicas(), partition);
+    int partition =
+        rolling == null || rolling.getPartition() == null ? 0 : Math.max(0, rolling.getPartition());
+    return LwsGroups.count(
+        LwsGroups.fromPods(
+            pods,
+            LwsToModelServing.revision(lws),
+            lws.getSpec().getLeaderWorkerTemplate().getSize()),
+        lws.getSpec().getReplicas(),
+        partition);
   }
 
-  /** Claims are wanted for the desired groups and, as a StatefulSet makes them, for any group whose pods exist (surge). */
+  /**
+   * Claims are wanted for the desired groups and, as a StatefulSet makes them, for any group whose
+   * pods exist (surge).
+   */
   static Set<Integer> claimGroups(int replicas, List<Pod> pods) {
     Set<Integer> groups = new TreeSet<>();
     for (int g = 0; g < replicas; g++) {
       groups.add(g);
     }
     for (Pod pod : pods) {
-      String index = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(LwsKeys.Labels.GROUP_INDEX);
+      String index =
+          pod.getMetadata().getLabels() == null
+              ? null
+              : pod.getMetadata().getLabels().get(LwsKeys.Labels.GROUP_INDEX);
       if (index != null && index.matches("[0-9]{1,9}")) {
         groups.add(Integer.parseInt(index));
       }
@@ -350,13 +519,18 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
    * Creates missing per-pod claims (those in the informer cache exist); with {@code whenScaled:
    * Delete} removes those of groups no longer wanted.
    */
-  private static Optional<Problem> ensureVolumeClaims(KubernetesClient client, LeaderWorkerSet lws, Set<Integer> groups,
-      Set<PersistentVolumeClaim> existing, ControllerMetrics metrics) {
+  private static Optional<Problem> ensureVolumeClaims(
+      KubernetesClient client,
+      LeaderWorkerSet lws,
+      Set<Integer> groups,
+      Set<PersistentVolumeClaim> existing,
+      ControllerMetrics metrics) {
     List<PersistentVolumeClaim> desired = LwsVolumeClaims.desired(lws, groups);
     if (desired.isEmpty()) {
       return Optional.empty();
     }
-    Set<String> names = existing.stream().map(c -> c.getMetadata().getName()).collect(Collectors.toSet());
+    Set<String> names =
+        existing.stream().map(c -> c.getMetadata().getName()).collect(Collectors.toSet());
     for (PersistentVolumeClaim claim : desired) {
       if (names.contains(claim.getMetadata().getName())) {
         continue;
@@ -369,8 +543,13 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
           continue;
         }
         if (e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 429) {
-          return Optional.of(new Problem(LwsKeys.Events.FAILED_CREATE, "cannot create PersistentVolumeClaim " + claim.getMetadata().getName() + ": "
-              + (e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage())));
+          return Optional.of(
+              new Problem(
+                  LwsKeys.Events.FAILED_CREATE,
+                  "cannot create PersistentVolumeClaim "
+                      + claim.getMetadata().getName()
+                      + ": "
+                      + (e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage())));
         }
         throw e;
       }
@@ -378,7 +557,9 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     if (LwsVolumeClaims.deleteWhenScaled(lws)) {
       for (PersistentVolumeClaim claim : existing) {
         String index = claim.getMetadata().getLabels().get(LwsKeys.Labels.GROUP_INDEX);
-        if (index != null && index.matches("[0-9]{1,9}") && !groups.contains(Integer.parseInt(index))
+        if (index != null
+            && index.matches("[0-9]{1,9}")
+            && !groups.contains(Integer.parseInt(index))
             && claim.getMetadata().getDeletionTimestamp() == null) {
           metrics.apiWrite("delete", "persistentvolumeclaims");
           client.resource(claim).delete();
@@ -392,18 +573,32 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
    * As upstream's CreatingRevision Event: the first ModelServing of an LWS, or one whose template
    * revision changed, starts a new revision.
    */
-  private void announceRevision(LeaderWorkerSet lws, Optional<ModelServing> existing, ModelServing desired) {
+  private void announceRevision(
+      LeaderWorkerSet lws, Optional<ModelServing> existing, ModelServing desired) {
     String revision = templateRevision(desired);
     if (existing.isEmpty()) {
-      events.normal(lws, LwsKeys.Events.CREATING_REVISION, "Creating revision with key " + revision + " for a newly created LeaderWorkerSet");
+      events.normal(
+          lws,
+          LwsKeys.Events.CREATING_REVISION,
+          "Creating revision with key " + revision + " for a newly created LeaderWorkerSet");
     } else if (!Objects.equals(templateRevision(existing.get()), revision)) {
-      events.normal(lws, LwsKeys.Events.CREATING_REVISION, "Creating revision with key " + revision + " for updated LWS");
+      events.normal(
+          lws,
+          LwsKeys.Events.CREATING_REVISION,
+          "Creating revision with key " + revision + " for updated LWS");
     }
   }
 
   private static String templateRevision(ModelServing ms) {
     try {
-      return ms.getSpec().getTemplate().getRoles().get(0).getEntryTemplate().getMetadata().getLabels().get(LwsKeys.Labels.TEMPLATE_REVISION_HASH);
+      return ms.getSpec()
+          .getTemplate()
+          .getRoles()
+          .get(0)
+          .getEntryTemplate()
+          .getMetadata()
+          .getLabels()
+          .get(LwsKeys.Labels.TEMPLATE_REVISION_HASH);
     } catch (NullPointerException | IndexOutOfBoundsException e) {
       return null;
     }
@@ -420,31 +615,54 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
       return;
     }
     status.getConditions().stream()
-        .filter(c -> "True".equals(c.getStatus()) && !before.contains(c.getType() + "/" + c.getReason()))
+        .filter(
+            c ->
+                "True".equals(c.getStatus()) && !before.contains(c.getType() + "/" + c.getReason()))
         .findFirst()
-        .ifPresent(c -> events.normal(lws, c.getReason(), c.getMessage() + ", with " + status.getReadyReplicas()
-            + " groups ready of total " + lws.getSpec().getReplicas() + " groups"));
+        .ifPresent(
+            c ->
+                events.normal(
+                    lws,
+                    c.getReason(),
+                    c.getMessage()
+                        + ", with "
+                        + status.getReadyReplicas()
+                        + " groups ready of total "
+                        + lws.getSpec().getReplicas()
+                        + " groups"));
   }
 
   private static Set<String> trueConditions(LeaderWorkerSetStatus status) {
     if (status == null || status.getConditions() == null) {
       return Set.of();
     }
-    return status.getConditions().stream().filter(c -> "True".equals(c.getStatus()))
-        .map(c -> c.getType() + "/" + c.getReason()).collect(Collectors.toSet());
+    return status.getConditions().stream()
+        .filter(c -> "True".equals(c.getStatus()))
+        .map(c -> c.getType() + "/" + c.getReason())
+        .collect(Collectors.toSet());
   }
 
   private static boolean sameProblem(LeaderWorkerSetStatus status, Problem problem) {
-    return status != null && status.getConditions() != null
-        && status.getConditions().stream().anyMatch(c -> problem.reason().equals(c.getReason()) && problem.message().equals(c.getMessage()));
+    return status != null
+        && status.getConditions() != null
+        && status.getConditions().stream()
+            .anyMatch(
+                c ->
+                    problem.reason().equals(c.getReason())
+                        && problem.message().equals(c.getMessage()));
   }
 
   /** The subGroupPolicy accepted before, when this LWS already has its ModelServing. */
-  private static Optional<Optional<SubGroupPolicy>> previousSubGroupPolicy(Optional<ModelServing> existing) {
+  private static Optional<Optional<SubGroupPolicy>> previousSubGroupPolicy(
+      Optional<ModelServing> existing) {
     return existing
         .map(ms -> ms.getMetadata().getAnnotations())
         .map(a -> a.get(ACCEPTED_SUBGROUP))
-        .map(json -> "none".equals(json) ? Optional.empty() : Optional.of(SERIALIZATION.unmarshal(json, SubGroupPolicy.class)));
+        .map(
+            json ->
+                "none".equals(json)
+                    ? Optional.empty()
+                    : Optional.of(SERIALIZATION.unmarshal(json, SubGroupPolicy.class)));
   }
 
   private static String subGroupAnnotation(SubGroupPolicy policy) {

@@ -27,13 +27,17 @@ import org.slf4j.LoggerFactory;
  * (and this replica leads) an operator with the {@link LeaderWorkerSetReconciler} runs; when the
  * CRD is removed it stops. A start that fails (e.g. RBAC not granted yet) is retried with backoff
  * and reported by {@link #problem()} until it succeeds. JOSDK cannot add controllers to a started
- * operator, so LWS support has its own operator instance, started and stopped on one thread so
- * that transitions never overlap.
+ * operator, so LWS support has its own operator instance, started and stopped on one thread so that
+ * transitions never overlap.
  */
 public final class LeaderWorkerSetSupport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaderWorkerSetSupport.class);
-  private static final GenericRetry RETRY = new GenericRetry().setInitialInterval(1_000).setIntervalMultiplier(2)
-      .setMaxInterval(30_000).withoutMaxAttempts();
+  private static final GenericRetry RETRY =
+      new GenericRetry()
+          .setInitialInterval(1_000)
+          .setIntervalMultiplier(2)
+          .setMaxInterval(30_000)
+          .withoutMaxAttempts();
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -47,10 +51,12 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
   private boolean established;
   private RetryExecution retry;
   private ScheduledFuture<?> nextAttempt;
+
   /** Why LWS support is not running although it should, for readiness; null when fine. */
   private volatile String failure;
 
-  public LeaderWorkerSetSupport(KubernetesClient client, Clock clock, int threads, ControllerMetrics metrics) {
+  public LeaderWorkerSetSupport(
+      KubernetesClient client, Clock clock, int threads, ControllerMetrics metrics) {
     this.client = client;
     this.clock = clock;
     this.threads = threads;
@@ -58,46 +64,56 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
   }
 
   private static ScheduledThreadPoolExecutor lifecycleThread() {
-    ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> new Thread(r, "lws-support"));
-    e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // a pending retry does not delay the stop
+    ScheduledThreadPoolExecutor e =
+        new ScheduledThreadPoolExecutor(1, r -> new Thread(r, "lws-support"));
+    e.setExecuteExistingDelayedTasksAfterShutdownPolicy(
+        false); // a pending retry does not delay the stop
     return e;
   }
 
   /** Watches the CRD (read-only, also on a standby replica). */
   public void start() {
     crdInformer =
-        client.apiextensions().v1().customResourceDefinitions()
+        client
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
             .withName(LeaderWorkerSet.CRD_NAME)
-            .inform(new ResourceEventHandler<>() {
-              @Override
-              public void onAdd(CustomResourceDefinition crd) {
-                changed(crd);
-              }
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(CustomResourceDefinition crd) {
+                    changed(crd);
+                  }
 
-              @Override
-              public void onUpdate(CustomResourceDefinition old, CustomResourceDefinition crd) {
-                changed(crd);
-              }
+                  @Override
+                  public void onUpdate(CustomResourceDefinition old, CustomResourceDefinition crd) {
+                    changed(crd);
+                  }
 
-              @Override
-              public void onDelete(CustomResourceDefinition crd, boolean finalStateUnknown) {
-                lifecycle.execute(() -> {
-                  established = false;
-                  stopOperator("the LeaderWorkerSet CRD was removed");
+                  @Override
+                  public void onDelete(CustomResourceDefinition crd, boolean finalStateUnknown) {
+                    lifecycle.execute(
+                        () -> {
+                          established = false;
+                          stopOperator("the LeaderWorkerSet CRD was removed");
+                        });
+                  }
                 });
-              }
-            });
     if (crdInformer.getStore().list().isEmpty()) {
-      log.info("LeaderWorkerSet support is off: the CRD {} is not installed; it starts when the CRD appears", LeaderWorkerSet.CRD_NAME);
+      log.info(
+          "LeaderWorkerSet support is off: the CRD {} is not installed; it starts when the CRD appears",
+          LeaderWorkerSet.CRD_NAME);
     }
   }
 
   /** This replica may write from now on: LWS support runs whenever the CRD is established. */
   public void lead() {
-    lifecycle.execute(() -> {
-      leading = true;
-      startOperator();
-    });
+    lifecycle.execute(
+        () -> {
+          leading = true;
+          startOperator();
+        });
   }
 
   /** Why LWS support should run but does not, if so. */
@@ -120,14 +136,15 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
   private void changed(CustomResourceDefinition crd) {
     boolean deleting = crd.getMetadata().getDeletionTimestamp() != null;
     boolean nowEstablished = ServedApis.established(crd);
-    lifecycle.execute(() -> {
-      established = nowEstablished;
-      if (nowEstablished) {
-        startOperator();
-      } else if (deleting) {
-        stopOperator("the LeaderWorkerSet CRD is being removed");
-      }
-    });
+    lifecycle.execute(
+        () -> {
+          established = nowEstablished;
+          if (nowEstablished) {
+            startOperator();
+          } else if (deleting) {
+            stopOperator("the LeaderWorkerSet CRD is being removed");
+          }
+        });
   }
 
   private void startOperator() {
@@ -138,12 +155,21 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
       nextAttempt.cancel(false);
       nextAttempt = null;
     }
-    Operator o = new Operator(c -> c.withKubernetesClient(client).withCloseClientOnStop(false)
-        .withConcurrentReconciliationThreads(threads).withMetrics(metrics.operatorMetrics()));
+    Operator o =
+        new Operator(
+            c ->
+                c.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withConcurrentReconciliationThreads(threads)
+                    .withMetrics(metrics.operatorMetrics()));
     try {
-      o.register(new LeaderWorkerSetReconciler(clock, new EventRecorder(client, clock, metrics), metrics),
-          c -> c.withReconciliationMaxInterval(Duration.ofMinutes(5))
-              .withGenerationAware(false).withOnUpdateFilter(new SpecOrMetadataChanged<>()).withRetry(ReconcileRetry.forever()));
+      o.register(
+          new LeaderWorkerSetReconciler(clock, new EventRecorder(client, clock, metrics), metrics),
+          c ->
+              c.withReconciliationMaxInterval(Duration.ofMinutes(5))
+                  .withGenerationAware(false)
+                  .withOnUpdateFilter(new SpecOrMetadataChanged<>())
+                  .withRetry(ReconcileRetry.forever()));
       o.start();
     } catch (RuntimeException e) {
       try {
@@ -155,7 +181,12 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
         retry = RETRY.initExecution();
       }
       long delay = retry.nextDelay().orElse(RETRY.getMaxInterval());
-      failure = "LeaderWorkerSet support cannot start: " + rootMessage(e) + "; retrying in " + Duration.ofMillis(delay).toSeconds() + "s";
+      failure =
+          "LeaderWorkerSet support cannot start: "
+              + rootMessage(e)
+              + "; retrying in "
+              + Duration.ofMillis(delay).toSeconds()
+              + "s";
       log.error("{}", failure);
       nextAttempt = lifecycle.schedule(this::startOperator, delay, TimeUnit.MILLISECONDS);
       return;

@@ -2,32 +2,32 @@ package dev.modelserving.controller.reconciler;
 
 import dev.modelserving.api.lws.v1.LeaderWorkerSet;
 import dev.modelserving.api.v1alpha1.ModelServing;
-import dev.modelserving.controller.conversion.LwsRolloutEvents;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Conditions;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
 import dev.modelserving.api.v1alpha1.ModelServingStatus;
+import dev.modelserving.api.volcano.v1beta1.PodGroup;
+import dev.modelserving.controller.conversion.LwsRolloutEvents;
+import dev.modelserving.controller.gang.GangCondition;
+import dev.modelserving.controller.gang.VolcanoPodGroups;
 import dev.modelserving.controller.kube.EventRecorder;
 import dev.modelserving.controller.kube.OwnerRefs;
 import dev.modelserving.controller.metrics.ControllerMetrics;
-import dev.modelserving.controller.gang.GangCondition;
-import dev.modelserving.controller.gang.VolcanoPodGroups;
 import dev.modelserving.controller.plan.Plan;
+import dev.modelserving.controller.plan.ServingGroupPlanner;
 import dev.modelserving.controller.plugin.HookRequest;
 import dev.modelserving.controller.plugin.PluginChain;
 import dev.modelserving.controller.plugin.PluginException;
 import dev.modelserving.controller.podgen.PodNames;
-import dev.modelserving.controller.validation.ModelServingValidator;
-import dev.modelserving.controller.validation.Violation;
-import java.util.stream.Collectors;
-import dev.modelserving.controller.plan.ServingGroupPlanner;
+import dev.modelserving.controller.podgen.TemplateRevisions;
 import dev.modelserving.controller.status.ModelServingStatusAggregator;
 import dev.modelserving.controller.status.ModelServingStatusAggregator.Blocker;
+import dev.modelserving.controller.validation.ModelServingValidator;
+import dev.modelserving.controller.validation.Violation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
-import dev.modelserving.controller.podgen.TemplateRevisions;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -39,17 +39,16 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
-import dev.modelserving.api.volcano.v1beta1.PodGroup;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,10 +68,15 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
   private final PodDisruptionTracker disruptions;
   private final ControllerMetrics metrics;
   private final PodGroupSupport podGroups;
-  /** Passes triggered from outside the informers: the PodGroup CRD came or went, a PodGroup changed. */
-  private final SimpleInboundEventSource<ModelServing> podGroupEvents = new SimpleInboundEventSource<>("podgroups");
 
-  public ModelServingReconciler(Clock clock, EventRecorder events, ControllerMetrics metrics, PodGroupSupport podGroups) {
+  /**
+   * Passes triggered from outside the informers: the PodGroup CRD came or went, a PodGroup changed.
+   */
+  private final SimpleInboundEventSource<ModelServing> podGroupEvents =
+      new SimpleInboundEventSource<>("podgroups");
+
+  public ModelServingReconciler(
+      Clock clock, EventRecorder events, ControllerMetrics metrics, PodGroupSupport podGroups) {
     this.clock = clock;
     this.events = events;
     this.metrics = metrics;
@@ -81,21 +85,24 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
   }
 
   @Override
-  public List<EventSource<?, ModelServing>> prepareEventSources(EventSourceContext<ModelServing> context) {
+  public List<EventSource<?, ModelServing>> prepareEventSources(
+      EventSourceContext<ModelServing> context) {
     var pods =
         InformerEventSourceConfiguration.from(Pod.class, ModelServing.class)
             .withName("pods")
             .withLabelSelector(Labels.NAME)
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelServing.class, false))
             // Not filters: the hooks only feed the disruption tracker and let every event through.
-            .withOnUpdateFilter((a, b) -> {
-              disruptions.observeUpdate(a, b);
-              return true;
-            })
-            .withOnDeleteFilter((pod, finalStateUnknown) -> {
-              disruptions.observeGone(pod);
-              return true;
-            })
+            .withOnUpdateFilter(
+                (a, b) -> {
+                  disruptions.observeUpdate(a, b);
+                  return true;
+                })
+            .withOnDeleteFilter(
+                (pod, finalStateUnknown) -> {
+                  disruptions.observeGone(pod);
+                  return true;
+                })
             .build();
     var services =
         InformerEventSourceConfiguration.from(Service.class, ModelServing.class)
@@ -111,13 +118,17 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
             .build();
     podGroups.listen(
         () -> {
-          if (podGroupEvents.isRunning()) { // before the start, the first passes look at everything anyway
+          if (podGroupEvents
+              .isRunning()) { // before the start, the first passes look at everything anyway
             context.getPrimaryCache().list().forEach(ms -> propagate(ResourceID.fromResource(ms)));
           }
         },
         pg -> podGroupOwner(pg).ifPresent(this::propagate));
-    return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(services, context),
-        new InformerEventSource<>(revisions, context), podGroupEvents);
+    return List.of(
+        new InformerEventSource<>(pods, context),
+        new InformerEventSource<>(services, context),
+        new InformerEventSource<>(revisions, context),
+        podGroupEvents);
   }
 
   @Override
@@ -131,26 +142,38 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     if (UpstreamTakeoverShell.onHold(ms)) {
       // The LWS reconciler is adopting upstream's pods for it. Lifting the hold changes only an
       // annotation, which brings no event (generation-aware processing): look again.
-      return UpdateControl.<ModelServing>noUpdate().rescheduleAfter(java.time.Duration.ofSeconds(1));
+      return UpdateControl.<ModelServing>noUpdate()
+          .rescheduleAfter(java.time.Duration.ofSeconds(1));
     }
     // 1. What the cluster has: pods and Services controlled by this ModelServing (by UID).
     List<Pod> pods = OwnerRefs.controlledBy(context.getSecondaryResources(Pod.class), ms);
-    List<Service> services = OwnerRefs.controlledBy(context.getSecondaryResources(Service.class), ms);
+    List<Service> services =
+        OwnerRefs.controlledBy(context.getSecondaryResources(Service.class), ms);
 
     // 2. A spec the webhook would refuse, or plugins that cannot be built, change nothing: the
     //    pods that exist stay as they are and the status says why.
     List<Violation> violations = ModelServingValidator.validate(ms);
-    List<ControllerRevision> revisions = OwnerRefs.controlledBy(context.getSecondaryResources(ControllerRevision.class), ms);
+    List<ControllerRevision> revisions =
+        OwnerRefs.controlledBy(context.getSecondaryResources(ControllerRevision.class), ms);
     PluginChain plugins = null;
     Optional<Blocker> blocker = Optional.empty();
     Optional<Blocker> invalid = Optional.empty();
     ModelServing running = ms; // the spec the pods are planned from
     if (!violations.isEmpty()) {
-      invalid = Optional.of(new Blocker(Conditions.REASON_INVALID_SPEC, "invalid spec: " + violations.stream().map(Violation::toString).collect(Collectors.joining("; "))));
+      invalid =
+          Optional.of(
+              new Blocker(
+                  Conditions.REASON_INVALID_SPEC,
+                  "invalid spec: "
+                      + violations.stream()
+                          .map(Violation::toString)
+                          .collect(Collectors.joining("; "))));
       // Upstream's webhook refuses such an edit and the old spec keeps running; here (no webhook,
-      // or /scale past the admission policies) the last accepted spec keeps running and is repaired.
-      Optional<ModelServing> accepted = TemplateRevisions.lastAccepted(ms, TemplateRevisions.rolesByRevision(revisions))
-          .filter(a -> ModelServingValidator.validate(a).isEmpty());
+      // or /scale past the admission policies) the last accepted spec keeps running and is
+      // repaired.
+      Optional<ModelServing> accepted =
+          TemplateRevisions.lastAccepted(ms, TemplateRevisions.rolesByRevision(revisions))
+              .filter(a -> ModelServingValidator.validate(a).isEmpty());
       if (accepted.isEmpty()) {
         blocker = invalid;
       } else {
@@ -161,7 +184,9 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       try {
         plugins = PluginChain.build(running);
       } catch (PluginException e) {
-        blocker = Optional.of(new Blocker(Conditions.REASON_PLUGIN_ERROR, e.field() + ": " + e.getMessage()));
+        blocker =
+            Optional.of(
+                new Blocker(Conditions.REASON_PLUGIN_ERROR, e.field() + ": " + e.getMessage()));
       }
     }
     if (blocker.isPresent()) {
@@ -172,18 +197,34 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     ensureRevision(context.getClient(), running, revisions);
     Plan plan =
         ServingGroupPlanner.plan(
-            new ServingGroupPlanner.Input(running, pods, services, disruptions.pending(ms.getMetadata().getUid()), clock.instant(),
+            new ServingGroupPlanner.Input(
+                running,
+                pods,
+                services,
+                disruptions.pending(ms.getMetadata().getUid()),
+                clock.instant(),
                 TemplateRevisions.rolesByRevision(revisions)));
 
     // 4. Make it so: PodGroups first, so that Volcano sees a group's pods with their PodGroup.
     boolean changed = false;
     KubernetesClient client = context.getClient();
     boolean pgServed = podGroups.served();
-    VolcanoPodGroups.Decision gang = VolcanoPodGroups.decide(new VolcanoPodGroups.Input(
-        running, pgServed, podGroups.subGroupPolicySupported(), pods, plan.podsToCreate(), podGroups.inNamespace(ns)));
+    VolcanoPodGroups.Decision gang =
+        VolcanoPodGroups.decide(
+            new VolcanoPodGroups.Input(
+                running,
+                pgServed,
+                podGroups.subGroupPolicySupported(),
+                pods,
+                plan.podsToCreate(),
+                podGroups.inNamespace(ns)));
     for (PodGroup pg : gang.apply()) {
       metrics.apiWrite("patch", "podgroups");
-      client.resource(pg).fieldManager(LeaderWorkerSetReconciler.FIELD_MANAGER).forceConflicts().serverSideApply();
+      client
+          .resource(pg)
+          .fieldManager(LeaderWorkerSetReconciler.FIELD_MANAGER)
+          .forceConflicts()
+          .serverSideApply();
       changed = true;
     }
     for (Pod pod : plan.podsToDelete()) {
@@ -192,19 +233,32 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     }
     for (Service service : plan.servicesToDelete()) {
       metrics.apiWrite("delete", "services");
-      changed |= !client.services().inNamespace(ns).withName(service.getMetadata().getName()).delete().isEmpty();
+      changed |=
+          !client
+              .services()
+              .inNamespace(ns)
+              .withName(service.getMetadata().getName())
+              .delete()
+              .isEmpty();
     }
-    java.util.Map<String, Optional<io.fabric8.kubernetes.api.model.Node>> nodes = new java.util.HashMap<>();
+    java.util.Map<String, Optional<io.fabric8.kubernetes.api.model.Node>> nodes =
+        new java.util.HashMap<>();
     for (Pod pod : plan.podsToCreate()) {
       try {
         plugins.onPodCreate(hookRequest(running, pod));
       } catch (PluginException e) {
-        blocker = Optional.of(new Blocker(Conditions.REASON_PLUGIN_ERROR, e.field() + ": " + e.getMessage()));
+        blocker =
+            Optional.of(
+                new Blocker(Conditions.REASON_PLUGIN_ERROR, e.field() + ": " + e.getMessage()));
         break;
       }
       Map<String, String> gangAnnotations = VolcanoPodGroups.podAnnotations(running, pod, pgServed);
       if (!gangAnnotations.isEmpty()) {
-        Map<String, String> annotations = new java.util.LinkedHashMap<>(pod.getMetadata().getAnnotations() == null ? Map.of() : pod.getMetadata().getAnnotations());
+        Map<String, String> annotations =
+            new java.util.LinkedHashMap<>(
+                pod.getMetadata().getAnnotations() == null
+                    ? Map.of()
+                    : pod.getMetadata().getAnnotations());
         annotations.putAll(gangAnnotations);
         pod.getMetadata().setAnnotations(annotations);
       }
@@ -242,8 +296,16 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       }
     }
     deleteUnusedRevisions(client, running, revisions, pods);
-    // The status is about what runs: while the spec is invalid, the last accepted one (same metadata).
-    return finish(running, pods, invalid.isPresent() ? invalid : blocker, plan, changed, plan.requeueAfter(), gang.status());
+    // The status is about what runs: while the spec is invalid, the last accepted one (same
+    // metadata).
+    return finish(
+        running,
+        pods,
+        invalid.isPresent() ? invalid : blocker,
+        plan,
+        changed,
+        plan.requeueAfter(),
+        gang.status());
   }
 
   /** This process acts from now on (it leads): pod deletions from now on are judged. */
@@ -253,28 +315,41 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
 
   /**
    * Deletes exactly the pod the plan was computed from: the resourceVersion precondition refuses
-   * (409) when the pod changed since, or a pod of the same name replaced it; the newer state
-   * brings its own event and pass. Returns whether the pod was deleted.
+   * (409) when the pod changed since, or a pod of the same name replaced it; the newer state brings
+   * its own event and pass. Returns whether the pod was deleted.
    */
   private boolean deleteExactly(KubernetesClient client, Pod pod) {
     metrics.apiWrite("delete", "pods");
     try {
-      return !client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-          .lockResourceVersion(pod.getMetadata().getResourceVersion()).delete().isEmpty();
+      return !client
+          .pods()
+          .inNamespace(pod.getMetadata().getNamespace())
+          .withName(pod.getMetadata().getName())
+          .lockResourceVersion(pod.getMetadata().getResourceVersion())
+          .delete()
+          .isEmpty();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409 || e.getCode() == 404) {
-        log.debug("{}/{}: pod {} changed before its deletion: {}", pod.getMetadata().getNamespace(),
-            pod.getMetadata().getName(), pod.getMetadata().getName(), e.getMessage());
+        log.debug(
+            "{}/{}: pod {} changed before its deletion: {}",
+            pod.getMetadata().getNamespace(),
+            pod.getMetadata().getName(),
+            pod.getMetadata().getName(),
+            e.getMessage());
         return false;
       }
       throw e;
     }
   }
 
-  /** Stores the current template as a ControllerRevision, once, so groups can be rebuilt from it. */
-  private void ensureRevision(KubernetesClient client, ModelServing ms, List<ControllerRevision> revisions) {
+  /**
+   * Stores the current template as a ControllerRevision, once, so groups can be rebuilt from it.
+   */
+  private void ensureRevision(
+      KubernetesClient client, ModelServing ms, List<ControllerRevision> revisions) {
     ControllerRevision wanted = TemplateRevisions.build(ms);
-    if (revisions.stream().anyMatch(r -> r.getMetadata().getName().equals(wanted.getMetadata().getName()))) {
+    if (revisions.stream()
+        .anyMatch(r -> r.getMetadata().getName().equals(wanted.getMetadata().getName()))) {
       return;
     }
     metrics.apiWrite("create", "controllerrevisions");
@@ -288,7 +363,11 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
   }
 
   /** Revisions no pod runs any more, other than the update and current ones, are deleted. */
-  private void deleteUnusedRevisions(KubernetesClient client, ModelServing ms, List<ControllerRevision> revisions, List<Pod> pods) {
+  private void deleteUnusedRevisions(
+      KubernetesClient client,
+      ModelServing ms,
+      List<ControllerRevision> revisions,
+      List<Pod> pods) {
     for (ControllerRevision revision : TemplateRevisions.unused(ms, revisions, pods)) {
       metrics.apiWrite("delete", "controllerrevisions");
       client.resource(revision).delete();
@@ -297,14 +376,25 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
 
   /** Status (written only when it differs), then Events, which describe what was done. */
   private UpdateControl<ModelServing> finish(
-      ModelServing ms, List<Pod> pods, Optional<Blocker> blocker, Plan plan, boolean changed, Optional<java.time.Duration> requeue,
+      ModelServing ms,
+      List<Pod> pods,
+      Optional<Blocker> blocker,
+      Plan plan,
+      boolean changed,
+      Optional<java.time.Duration> requeue,
       Optional<VolcanoPodGroups.GangStatus> gang) {
     String ns = ms.getMetadata().getNamespace();
     String name = ms.getMetadata().getName();
-    ModelServingStatus status = ModelServingStatusAggregator.compute(ms, pods, blocker, clock.instant(),
-        plan == null ? Optional.empty() : plan.rolloutStep());
+    ModelServingStatus status =
+        ModelServingStatusAggregator.compute(
+            ms,
+            pods,
+            blocker,
+            clock.instant(),
+            plan == null ? Optional.empty() : plan.rolloutStep());
     if (plan != null) {
-      long generation = ms.getMetadata().getGeneration() == null ? 0 : ms.getMetadata().getGeneration();
+      long generation =
+          ms.getMetadata().getGeneration() == null ? 0 : ms.getMetadata().getGeneration();
       GangCondition.merge(status, ms.getStatus(), gang, generation, clock.instant());
       if (GangCondition.changed(ms.getStatus(), gang)) {
         VolcanoPodGroups.GangStatus g = gang.get();
@@ -328,13 +418,15 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     }
 
     if (changed && plan != null) {
-      plan.notes().forEach(n -> {
-        if (n.warning()) {
-          events.warning(ms, n.reason(), n.message());
-        } else {
-          events.normal(ms, n.reason(), n.message());
-        }
-      });
+      plan.notes()
+          .forEach(
+              n -> {
+                if (n.warning()) {
+                  events.warning(ms, n.reason(), n.message());
+                } else {
+                  events.normal(ms, n.reason(), n.message());
+                }
+              });
     }
     if (blocker.isPresent() && !sameBlocker(ms.getStatus(), blocker.get())) {
       log.warn("{}/{}: {}", ns, name, blocker.get().message());
@@ -353,18 +445,23 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     }
   }
 
-  /** The ModelServing a PodGroup belongs to: its controller (Kthena shape) or the LWS named in its labels. */
+  /**
+   * The ModelServing a PodGroup belongs to: its controller (Kthena shape) or the LWS named in its
+   * labels.
+   */
   private static Optional<ResourceID> podGroupOwner(PodGroup pg) {
     String ns = pg.getMetadata().getNamespace();
     if (pg.getMetadata().getOwnerReferences() != null) {
       for (var ref : pg.getMetadata().getOwnerReferences()) {
-        if (Boolean.TRUE.equals(ref.getController()) && ModelServing.class.getSimpleName().equals(ref.getKind())) {
+        if (Boolean.TRUE.equals(ref.getController())
+            && ModelServing.class.getSimpleName().equals(ref.getKind())) {
           return Optional.of(new ResourceID(ref.getName(), ns));
         }
       }
     }
     var labels = pg.getMetadata().getLabels();
-    String lws = labels == null ? null : labels.get(dev.modelserving.api.lws.v1.LwsKeys.Labels.NAME);
+    String lws =
+        labels == null ? null : labels.get(dev.modelserving.api.lws.v1.LwsKeys.Labels.NAME);
     return lws == null ? Optional.empty() : Optional.of(new ResourceID(lws, ns));
   }
 
@@ -374,33 +471,70 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
    * creates workers only once the entry pod is scheduled). The node is read when workers are made,
    * once per node and pass ({@code nodes}). Returns why the pod cannot be pinned.
    */
-  private static Optional<String> pinToEntryTopology(KubernetesClient client, ModelServing ms, Pod pod, List<Pod> pods,
+  private static Optional<String> pinToEntryTopology(
+      KubernetesClient client,
+      ModelServing ms,
+      Pod pod,
+      List<Pod> pods,
       java.util.Map<String, Optional<io.fabric8.kubernetes.api.model.Node>> nodes) {
     var annotations = ms.getMetadata().getAnnotations();
-    String topology = annotations == null ? null : annotations.get(dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.WORKER_TOPOLOGY);
+    String topology =
+        annotations == null
+            ? null
+            : annotations.get(
+                dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.WORKER_TOPOLOGY);
     var labels = pod.getMetadata().getLabels();
-    if (topology == null || topology.isEmpty() || Labels.ENTRY_TRUE.equals(labels.get(Labels.ENTRY))) {
+    if (topology == null
+        || topology.isEmpty()
+        || Labels.ENTRY_TRUE.equals(labels.get(Labels.ENTRY))) {
       return Optional.empty();
     }
-    Optional<Pod> entry = pods.stream()
-        .filter(p -> p.getMetadata().getLabels() != null && Labels.ENTRY_TRUE.equals(p.getMetadata().getLabels().get(Labels.ENTRY))
-            && Objects.equals(labels.get(Labels.GROUP_NAME), p.getMetadata().getLabels().get(Labels.GROUP_NAME))
-            && Objects.equals(labels.get(Labels.ROLE_ID), p.getMetadata().getLabels().get(Labels.ROLE_ID))
-            && !dev.modelserving.controller.plan.PodHealth.isTerminating(p))
-        .findFirst();
+    Optional<Pod> entry =
+        pods.stream()
+            .filter(
+                p ->
+                    p.getMetadata().getLabels() != null
+                        && Labels.ENTRY_TRUE.equals(p.getMetadata().getLabels().get(Labels.ENTRY))
+                        && Objects.equals(
+                            labels.get(Labels.GROUP_NAME),
+                            p.getMetadata().getLabels().get(Labels.GROUP_NAME))
+                        && Objects.equals(
+                            labels.get(Labels.ROLE_ID),
+                            p.getMetadata().getLabels().get(Labels.ROLE_ID))
+                        && !dev.modelserving.controller.plan.PodHealth.isTerminating(p))
+            .findFirst();
     String nodeName = entry.map(p -> p.getSpec().getNodeName()).orElse(null);
-    String what = "cannot pin worker pod " + pod.getMetadata().getName() + " to the " + topology + " domain of its entry pod";
+    String what =
+        "cannot pin worker pod "
+            + pod.getMetadata().getName()
+            + " to the "
+            + topology
+            + " domain of its entry pod";
     if (nodeName == null) {
       return Optional.of(what + ": the entry pod is not scheduled");
     }
-    var node = nodes.computeIfAbsent(nodeName, n -> Optional.ofNullable(client.nodes().withName(n).get())).orElse(null);
-    String value = node == null || node.getMetadata().getLabels() == null ? null : node.getMetadata().getLabels().get(topology);
+    var node =
+        nodes
+            .computeIfAbsent(nodeName, n -> Optional.ofNullable(client.nodes().withName(n).get()))
+            .orElse(null);
+    String value =
+        node == null || node.getMetadata().getLabels() == null
+            ? null
+            : node.getMetadata().getLabels().get(topology);
     if (value == null) {
-      return Optional.of(what + " " + entry.get().getMetadata().getName() + ": node " + nodeName
-          + (node == null ? " does not exist" : " has no label " + topology));
+      return Optional.of(
+          what
+              + " "
+              + entry.get().getMetadata().getName()
+              + ": node "
+              + nodeName
+              + (node == null ? " does not exist" : " has no label " + topology));
     }
-    java.util.Map<String, String> selector = new java.util.LinkedHashMap<>(
-        pod.getSpec().getNodeSelector() == null ? java.util.Map.of() : pod.getSpec().getNodeSelector());
+    java.util.Map<String, String> selector =
+        new java.util.LinkedHashMap<>(
+            pod.getSpec().getNodeSelector() == null
+                ? java.util.Map.of()
+                : pod.getSpec().getNodeSelector());
     selector.put(topology, value);
     pod.getSpec().setNodeSelector(selector);
     return Optional.empty();
@@ -410,7 +544,8 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
    * Upstream's rollout and recovery Events (partition moved, surge groups deleted, group
    * recreated), on the LWS that owns this ModelServing.
    */
-  private void announceLwsRollout(ModelServing ms, ModelServingStatus status, Plan plan, boolean changed) {
+  private void announceLwsRollout(
+      ModelServing ms, ModelServingStatus status, Plan plan, boolean changed) {
     Optional<LeaderWorkerSet> lws = owningLeaderWorkerSet(ms);
     if (lws.isEmpty()) {
       return;
@@ -420,28 +555,49 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     for (Pod pod : plan.podsToDelete()) {
       var labels = pod.getMetadata().getLabels();
       if (labels != null && Labels.ENTRY_TRUE.equals(labels.get(Labels.ENTRY))) {
-        PodNames.ordinalAfter(ms.getMetadata().getName(), labels.get(Labels.GROUP_NAME)).ifPresent(g -> {
-          if (g >= desired) {
-            surgeDeleted.add(g);
-          }
-        });
+        PodNames.ordinalAfter(ms.getMetadata().getName(), labels.get(Labels.GROUP_NAME))
+            .ifPresent(
+                g -> {
+                  if (g >= desired) {
+                    surgeDeleted.add(g);
+                  }
+                });
       }
     }
-    // Upstream's pod controller: "Worker pod <pod> failed, deleted leader pod <leader> to recreate group <g>".
+    // Upstream's pod controller: "Worker pod <pod> failed, deleted leader pod <leader> to recreate
+    // group <g>".
     if (changed) {
       for (Plan.Note note : plan.notes()) {
         String prefix = ms.getMetadata().getName() + "-";
-        if (dev.modelserving.api.v1alpha1.ModelServingKeys.EventReasons.RECREATING_SERVING_GROUP.equals(note.reason()) && note.pod() != null && note.pod().startsWith(prefix)) {
+        if (dev.modelserving.api.v1alpha1.ModelServingKeys.EventReasons.RECREATING_SERVING_GROUP
+                .equals(note.reason())
+            && note.pod() != null
+            && note.pod().startsWith(prefix)) {
           String group = note.pod().substring(prefix.length()).split("-")[0];
-          events.normal(lws.get(), dev.modelserving.api.lws.v1.LwsKeys.Events.RECREATE_GROUP, "Worker pod " + note.pod()
-              + " failed, deleted leader pod " + prefix + group + " to recreate group " + group);
+          events.normal(
+              lws.get(),
+              dev.modelserving.api.lws.v1.LwsKeys.Events.RECREATE_GROUP,
+              "Worker pod "
+                  + note.pod()
+                  + " failed, deleted leader pod "
+                  + prefix
+                  + group
+                  + " to recreate group "
+                  + group);
         }
       }
     }
     ModelServingStatus previous = ms.getStatus();
-    boolean newRevision = previous != null && !Objects.equals(previous.getUpdateRevision(), status.getUpdateRevision());
-    for (LwsRolloutEvents.Event e : LwsRolloutEvents.of(lws.get().getMetadata().getName(),
-        previous == null ? null : previous.getRolloutPartition(), newRevision, plan.rolloutStep(), surgeDeleted)) {
+    boolean newRevision =
+        previous != null
+            && !Objects.equals(previous.getUpdateRevision(), status.getUpdateRevision());
+    for (LwsRolloutEvents.Event e :
+        LwsRolloutEvents.of(
+            lws.get().getMetadata().getName(),
+            previous == null ? null : previous.getRolloutPartition(),
+            newRevision,
+            plan.rolloutStep(),
+            surgeDeleted)) {
       events.normal(lws.get(), e.reason(), e.message());
     }
   }
@@ -452,14 +608,22 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       return Optional.empty();
     }
     return ms.getMetadata().getOwnerReferences().stream()
-        .filter(ref -> Boolean.TRUE.equals(ref.getController()) && LeaderWorkerSet.KIND.equals(ref.getKind()))
+        .filter(
+            ref ->
+                Boolean.TRUE.equals(ref.getController())
+                    && LeaderWorkerSet.KIND.equals(ref.getKind()))
         .findFirst()
-        .map(ref -> {
-          LeaderWorkerSet lws = new LeaderWorkerSet();
-          lws.setMetadata(new ObjectMetaBuilder().withName(ref.getName()).withNamespace(ms.getMetadata().getNamespace())
-              .withUid(ref.getUid()).build());
-          return lws;
-        });
+        .map(
+            ref -> {
+              LeaderWorkerSet lws = new LeaderWorkerSet();
+              lws.setMetadata(
+                  new ObjectMetaBuilder()
+                      .withName(ref.getName())
+                      .withNamespace(ms.getMetadata().getNamespace())
+                      .withUid(ref.getUid())
+                      .build());
+              return lws;
+            });
   }
 
   private static HookRequest hookRequest(ModelServing ms, Pod pod) {
@@ -469,12 +633,17 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     String roleId = labels.get(Labels.ROLE_ID);
     int groupOrdinal = PodNames.ordinalAfter(msName, group).orElse(-1);
     int worker = Integer.parseInt(labels.get(Labels.WORKER_INDEX));
-    return new HookRequest(ms, group, groupOrdinal, labels.get(Labels.ROLE), roleId, worker == 0, worker, pod);
+    return new HookRequest(
+        ms, group, groupOrdinal, labels.get(Labels.ROLE), roleId, worker == 0, worker, pod);
   }
 
-  /** Creates {@code object}; an existing one is fine. Returns the reason when the API refuses it. */
+  /**
+   * Creates {@code object}; an existing one is fine. Returns the reason when the API refuses it.
+   */
   private Optional<String> create(KubernetesClient client, HasMetadata object) {
-    metrics.apiWrite("create", object instanceof Pod ? "pods" : object instanceof PodGroup ? "podgroups" : "services");
+    metrics.apiWrite(
+        "create",
+        object instanceof Pod ? "pods" : object instanceof PodGroup ? "podgroups" : "services");
     try {
       HasMetadata made = client.resource(object).create();
       if (made instanceof Pod pod) {
@@ -488,7 +657,11 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       if (e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 429) {
         // The spec produced an object the API server rejects: tell the user, do not retry hot.
         String what = object.getKind() + " " + object.getMetadata().getName();
-        return Optional.of("cannot create " + what + ": " + (e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage()));
+        return Optional.of(
+            "cannot create "
+                + what
+                + ": "
+                + (e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage()));
       }
       throw e;
     }
@@ -498,6 +671,9 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     return status != null
         && status.getConditions() != null
         && status.getConditions().stream()
-            .anyMatch(c -> blocker.reason().equals(c.getReason()) && blocker.message().equals(c.getMessage()));
+            .anyMatch(
+                c ->
+                    blocker.reason().equals(c.getReason())
+                        && blocker.message().equals(c.getMessage()));
   }
 }

@@ -27,10 +27,13 @@ final class PodDisruptionTracker {
   private static final Duration KEEP = Duration.ofMinutes(15);
 
   private final Clock clock;
+
   /** UIDs of pods this controller is deleting, with when it asked. */
   private final Map<String, Instant> ownDeletions = new ConcurrentHashMap<>();
+
   /** UIDs of pods this controller created, with when the API server answered. */
   private final Map<String, Instant> ownCreations = new ConcurrentHashMap<>();
+
   /**
    * Pod UID to the disruption it caused, per ModelServing UID: a ModelServing deleted and created
    * again under the same name must not inherit the deletions of its predecessor's pods.
@@ -54,7 +57,10 @@ final class PodDisruptionTracker {
     ownDeletions.put(pod.getMetadata().getUid(), clock.instant());
   }
 
-  /** Call with the API server's answer to a pod creation: pods made since a loss are no older than it. */
+  /**
+   * Call with the API server's answer to a pod creation: pods made since a loss are no older than
+   * it.
+   */
   void created(Pod pod) {
     if (pod != null && pod.getMetadata().getUid() != null) {
       ownCreations.put(pod.getMetadata().getUid(), clock.instant());
@@ -74,7 +80,10 @@ final class PodDisruptionTracker {
   void observeGone(Pod pod) {
     String uid = pod.getMetadata().getUid();
     Instant since = judgingSince;
-    if (uid == null || ownDeletions.containsKey(uid) || since == null || deletionRequestedAt(pod).isBefore(since)) {
+    if (uid == null
+        || ownDeletions.containsKey(uid)
+        || since == null
+        || deletionRequestedAt(pod).isBefore(since)) {
       return;
     }
     Optional<String> owner = modelServingOwnerUid(pod);
@@ -91,7 +100,14 @@ final class PodDisruptionTracker {
     }
     byModelServing
         .computeIfAbsent(owner.get(), k -> new ConcurrentHashMap<>())
-        .putIfAbsent(uid, new Disruption(group.getAsInt(), role, roleOrdinal.getAsInt(), pod.getMetadata().getName(), clock.instant()));
+        .putIfAbsent(
+            uid,
+            new Disruption(
+                group.getAsInt(),
+                role,
+                roleOrdinal.getAsInt(),
+                pod.getMetadata().getName(),
+                clock.instant()));
   }
 
   /** Disruptions recorded for a ModelServing (by UID); old ones are dropped. */
@@ -105,7 +121,9 @@ final class PodDisruptionTracker {
   }
 
   private java.util.Set<String> createdSince(Instant at) {
-    return ownCreations.entrySet().stream().filter(e -> !e.getValue().isBefore(at)).map(Map.Entry::getKey)
+    return ownCreations.entrySet().stream()
+        .filter(e -> !e.getValue().isBefore(at))
+        .map(Map.Entry::getKey)
         .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
@@ -142,7 +160,11 @@ final class PodDisruptionTracker {
     }
     return refs.stream()
         .filter(r -> Boolean.TRUE.equals(r.getController()))
-        .filter(r -> ModelServing.KIND.equals(r.getKind()) && r.getApiVersion() != null && r.getApiVersion().startsWith(ModelServing.GROUP + "/"))
+        .filter(
+            r ->
+                ModelServing.KIND.equals(r.getKind())
+                    && r.getApiVersion() != null
+                    && r.getApiVersion().startsWith(ModelServing.GROUP + "/"))
         .map(OwnerReference::getUid)
         .findFirst();
   }

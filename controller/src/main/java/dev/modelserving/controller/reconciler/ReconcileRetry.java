@@ -11,6 +11,10 @@ public final class ReconcileRetry {
   private ReconcileRetry() {}
 
   public static GenericRetry forever() {
-    return new GenericRetry().setInitialInterval(500).setIntervalMultiplier(2).setMaxInterval(30_000).withoutMaxAttempts();
+    return new GenericRetry()
+        .setInitialInterval(500)
+        .setIntervalMultiplier(2)
+        .setMaxInterval(30_000)
+        .withoutMaxAttempts();
   }
 }

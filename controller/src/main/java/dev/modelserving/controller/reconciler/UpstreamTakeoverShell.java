@@ -57,7 +57,9 @@ final class UpstreamTakeoverShell {
     ADOPTED
   }
 
-  /** {@code message} goes into the LWS condition {@link UpstreamTakeover#CONDITION} (when not NONE). */
+  /**
+   * {@code message} goes into the LWS condition {@link UpstreamTakeover#CONDITION} (when not NONE).
+   */
   record Step(Kind kind, String message, List<StatefulSet> statefulSets) {
     static final Step NONE = new Step(Kind.NONE, "", List.of());
   }
@@ -74,40 +76,83 @@ final class UpstreamTakeoverShell {
    * Which step the takeover of {@code lws} is at. {@code statefulSets} are upstream's (from the
    * cache); {@code existing} is the LWS's ModelServing, if any. Adoption happens here.
    */
-  Step step(KubernetesClient client, LeaderWorkerSet lws, Optional<ModelServing> existing, List<StatefulSet> statefulSets,
-      ModelServing desired, Instant now) {
-    boolean onHold = existing.filter(ms -> OwnerRefs.isControlledBy(ms, lws)).map(UpstreamTakeoverShell::onHold).orElse(false);
+  Step step(
+      KubernetesClient client,
+      LeaderWorkerSet lws,
+      Optional<ModelServing> existing,
+      List<StatefulSet> statefulSets,
+      ModelServing desired,
+      Instant now) {
+    boolean onHold =
+        existing
+            .filter(ms -> OwnerRefs.isControlledBy(ms, lws))
+            .map(UpstreamTakeoverShell::onHold)
+            .orElse(false);
     if (statefulSets.isEmpty() && !onHold) {
       return Step.NONE;
     }
     String name = lws.getMetadata().getName();
     if (!statefulSets.isEmpty()) {
-      List<StatefulSet> live = statefulSets.stream().filter(s -> s.getMetadata().getDeletionTimestamp() == null).toList();
+      List<StatefulSet> live =
+          statefulSets.stream()
+              .filter(s -> s.getMetadata().getDeletionTimestamp() == null)
+              .toList();
       if (live.isEmpty()) {
-        return new Step(Kind.WAIT, "orphaning the upstream StatefulSets " + names(statefulSets) + "; the pods keep running", statefulSets);
+        return new Step(
+            Kind.WAIT,
+            "orphaning the upstream StatefulSets "
+                + names(statefulSets)
+                + "; the pods keep running",
+            statefulSets);
       }
-      List<String> webhooks = UpstreamTakeover.upstreamWebhooks(
-          client.admissionRegistration().v1().mutatingWebhookConfigurations().list().getItems(),
-          client.admissionRegistration().v1().validatingWebhookConfigurations().list().getItems());
-      Optional<String> active = UpstreamTakeover.upstreamActive(webhooks, live, LeaderWorkerSetReconciler.FIELD_MANAGER, now);
+      List<String> webhooks =
+          UpstreamTakeover.upstreamWebhooks(
+              client.admissionRegistration().v1().mutatingWebhookConfigurations().list().getItems(),
+              client
+                  .admissionRegistration()
+                  .v1()
+                  .validatingWebhookConfigurations()
+                  .list()
+                  .getItems());
+      Optional<String> active =
+          UpstreamTakeover.upstreamActive(
+              webhooks, live, LeaderWorkerSetReconciler.FIELD_MANAGER, now);
       if (active.isPresent()) {
         return new Step(Kind.STAND_ASIDE, active.get(), statefulSets);
       }
-      return new Step(Kind.ORPHAN, "orphaning the upstream StatefulSets " + names(statefulSets)
-          + " (deleted with propagationPolicy Orphan); the pods keep running", UpstreamTakeover.orphanOrder(name, live));
+      return new Step(
+          Kind.ORPHAN,
+          "orphaning the upstream StatefulSets "
+              + names(statefulSets)
+              + " (deleted with propagationPolicy Orphan); the pods keep running",
+          UpstreamTakeover.orphanOrder(name, live));
     }
     // On hold and no StatefulSets left: adopt once the garbage collector has let go of every pod.
     String ns = lws.getMetadata().getNamespace();
-    List<Pod> pods = client.pods().inNamespace(ns).withLabel(LwsKeys.Labels.NAME, name).list().getItems();
-    List<String> held = pods.stream().filter(UpstreamTakeover::ownedByStatefulSet).map(p -> p.getMetadata().getName()).toList();
+    List<Pod> pods =
+        client.pods().inNamespace(ns).withLabel(LwsKeys.Labels.NAME, name).list().getItems();
+    List<String> held =
+        pods.stream()
+            .filter(UpstreamTakeover::ownedByStatefulSet)
+            .map(p -> p.getMetadata().getName())
+            .toList();
     if (!held.isEmpty()) {
-      return new Step(Kind.WAIT, "waiting for the garbage collector to orphan pods " + held, List.of());
+      return new Step(
+          Kind.WAIT, "waiting for the garbage collector to orphan pods " + held, List.of());
     }
     ModelServing ms = existing.get();
     desired.getMetadata().setUid(ms.getMetadata().getUid());
-    List<ControllerRevision> upstreamRevisions = client.apps().controllerRevisions().inNamespace(ns)
-        .withLabel(LwsKeys.Labels.NAME, name).list().getItems().stream()
-        .filter(r -> !OwnerRefs.isControlledBy(r, ms)).toList();
+    List<ControllerRevision> upstreamRevisions =
+        client
+            .apps()
+            .controllerRevisions()
+            .inNamespace(ns)
+            .withLabel(LwsKeys.Labels.NAME, name)
+            .list()
+            .getItems()
+            .stream()
+            .filter(r -> !OwnerRefs.isControlledBy(r, ms))
+            .toList();
     Set<String> currentKeys = UpstreamTakeover.currentRevisionKeys(lws, upstreamRevisions);
     List<Adoption> adoptions = new ArrayList<>();
     Set<Integer> groups = new TreeSet<>();
@@ -117,14 +162,21 @@ final class UpstreamTakeoverShell {
       }
       Optional<int[]> slot = UpstreamTakeover.slot(name, pod.getMetadata().getName());
       if (slot.isEmpty()) {
-        log.warn("{}/{}: pod {} carries the LWS name label but no name of this LWS; left alone", ns, name, pod.getMetadata().getName());
+        log.warn(
+            "{}/{}: pod {} carries the LWS name label but no name of this LWS; left alone",
+            ns,
+            name,
+            pod.getMetadata().getName());
         continue;
       }
       Pod want;
       try {
         want = UpstreamTakeover.desiredPod(desired, slot.get()[0], slot.get()[1]);
       } catch (PluginException e) {
-        return new Step(Kind.WAIT, "cannot build the pods of this LeaderWorkerSet: " + e.getMessage(), List.of());
+        return new Step(
+            Kind.WAIT,
+            "cannot build the pods of this LeaderWorkerSet: " + e.getMessage(),
+            List.of());
       }
       Adoption adoption = UpstreamTakeover.adopt(pod, want, currentKeys);
       adoptPod(client, adoption, desired);
@@ -138,27 +190,58 @@ final class UpstreamTakeoverShell {
     }
     long upToDate = adoptions.stream().filter(Adoption::upToDate).count();
     TreeMap<Integer, List<String>> replace = UpstreamTakeover.groupsToReplace(name, adoptions);
-    var rolling = lws.getSpec().getRolloutStrategy() == null ? null : lws.getSpec().getRolloutStrategy().getRollingUpdateConfiguration();
-    String message = "adopted " + adoptions.size() + " pods: " + upToDate + " run the current template and are kept without a restart"
-        + (replace.isEmpty() ? "" : "; groups " + replace.keySet() + " run another template and are replaced group by group within the"
-            + " rollout budget (maxUnavailable " + text(rolling == null ? null : rolling.getMaxUnavailable(), "1")
-            + ", maxSurge " + text(rolling == null ? null : rolling.getMaxSurge(), "0") + ")"
-            + ": " + replace.values().stream().map(l -> l.get(0)).collect(Collectors.joining("; ")))
-        + "; upstream's " + upstreamRevisions.size() + " ControllerRevisions deleted";
+    var rolling =
+        lws.getSpec().getRolloutStrategy() == null
+            ? null
+            : lws.getSpec().getRolloutStrategy().getRollingUpdateConfiguration();
+    String message =
+        "adopted "
+            + adoptions.size()
+            + " pods: "
+            + upToDate
+            + " run the current template and are kept without a restart"
+            + (replace.isEmpty()
+                ? ""
+                : "; groups "
+                    + replace.keySet()
+                    + " run another template and are replaced group by group within the"
+                    + " rollout budget (maxUnavailable "
+                    + text(rolling == null ? null : rolling.getMaxUnavailable(), "1")
+                    + ", maxSurge "
+                    + text(rolling == null ? null : rolling.getMaxSurge(), "0")
+                    + ")"
+                    + ": "
+                    + replace.values().stream()
+                        .map(l -> l.get(0))
+                        .collect(Collectors.joining("; ")))
+            + "; upstream's "
+            + upstreamRevisions.size()
+            + " ControllerRevisions deleted";
     log.info("{}/{}: {}", ns, name, message);
     events.normal(lws, LwsKeys.Events.TAKEOVER_ADOPTED, message);
     return new Step(Kind.ADOPTED, message, List.of());
   }
 
-  /** Orphans upstream's StatefulSets: the pods stay, their owner references go (garbage collector). */
+  /**
+   * Orphans upstream's StatefulSets: the pods stay, their owner references go (garbage collector).
+   */
   void orphan(KubernetesClient client, LeaderWorkerSet lws, Step step) {
     for (StatefulSet s : step.statefulSets()) {
       metrics.apiWrite("delete", "statefulsets");
-      client.apps().statefulSets().inNamespace(s.getMetadata().getNamespace()).withName(s.getMetadata().getName())
-          .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.ORPHAN).delete();
+      client
+          .apps()
+          .statefulSets()
+          .inNamespace(s.getMetadata().getNamespace())
+          .withName(s.getMetadata().getName())
+          .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.ORPHAN)
+          .delete();
     }
-    log.info("{}/{}: {}", lws.getMetadata().getNamespace(), lws.getMetadata().getName(), step.message());
-    events.normal(lws, LwsKeys.Events.TAKEOVER_STARTED, "taking over from the upstream LWS controller: " + step.message());
+    log.info(
+        "{}/{}: {}", lws.getMetadata().getNamespace(), lws.getMetadata().getName(), step.message());
+    events.normal(
+        lws,
+        LwsKeys.Events.TAKEOVER_STARTED,
+        "taking over from the upstream LWS controller: " + step.message());
   }
 
   /** Whether {@code ms} holds its pods back for adoption ({@link Annotations#LWS_TAKEOVER}). */
@@ -167,12 +250,18 @@ final class UpstreamTakeoverShell {
     return a != null && Annotations.LWS_TAKEOVER_ADOPTING.equals(a.get(Annotations.LWS_TAKEOVER));
   }
 
-  /** Ownership to the ModelServing, exactly our labels (StatefulSet ones dropped), our annotations added. */
+  /**
+   * Ownership to the ModelServing, exactly our labels (StatefulSet ones dropped), our annotations
+   * added.
+   */
   private void adoptPod(KubernetesClient client, Adoption adoption, ModelServing ms) {
     Pod live = adoption.live();
     Map<String, Object> labels = new LinkedHashMap<>(adoption.labels());
     if (live.getMetadata().getLabels() != null) {
-      live.getMetadata().getLabels().keySet().forEach(k -> labels.putIfAbsent(k, null)); // null removes it
+      live.getMetadata()
+          .getLabels()
+          .keySet()
+          .forEach(k -> labels.putIfAbsent(k, null)); // null removes it
     }
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put("resourceVersion", live.getMetadata().getResourceVersion());
@@ -180,17 +269,27 @@ final class UpstreamTakeoverShell {
     metadata.put("annotations", adoption.annotations());
     metadata.put("ownerReferences", List.of(ServingGroupPods.ownerReference(ms)));
     metrics.apiWrite("patch", "pods");
-    client.pods().inNamespace(live.getMetadata().getNamespace()).withName(live.getMetadata().getName())
-        .patch(PatchContext.of(PatchType.JSON_MERGE), SERIALIZATION.asJson(Map.of("metadata", metadata)));
+    client
+        .pods()
+        .inNamespace(live.getMetadata().getNamespace())
+        .withName(live.getMetadata().getName())
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            SERIALIZATION.asJson(Map.of("metadata", metadata)));
   }
 
-  /** The headless Services ours would create that upstream made: same name (DNS names stay), ours from now on. */
+  /**
+   * The headless Services ours would create that upstream made: same name (DNS names stay), ours
+   * from now on.
+   */
   private void adoptServices(KubernetesClient client, ModelServing ms, Set<Integer> groups) {
     PodNaming naming = PodNaming.of(ms);
     String role = ms.getSpec().getTemplate().getRoles().get(0).getName();
     Map<String, Service> wanted = new TreeMap<>();
     int top = groups.isEmpty() ? 0 : ((TreeSet<Integer>) groups).last();
-    for (int g = 0; g <= Math.max(top, ms.getSpec().getReplicas() == null ? 0 : ms.getSpec().getReplicas() - 1); g++) {
+    for (int g = 0;
+        g <= Math.max(top, ms.getSpec().getReplicas() == null ? 0 : ms.getSpec().getReplicas() - 1);
+        g++) {
       Service s = ServingGroupPods.buildHeadlessService(ms, g, role, 0);
       wanted.putIfAbsent(s.getMetadata().getName(), s);
       if (!naming.uniquePerReplica()) {
@@ -198,7 +297,12 @@ final class UpstreamTakeoverShell {
       }
     }
     for (Service want : wanted.values()) {
-      Service live = client.services().inNamespace(ms.getMetadata().getNamespace()).withName(want.getMetadata().getName()).get();
+      Service live =
+          client
+              .services()
+              .inNamespace(ms.getMetadata().getNamespace())
+              .withName(want.getMetadata().getName())
+              .get();
       if (live == null || OwnerRefs.isControlledBy(live, ms)) {
         continue;
       }
@@ -210,13 +314,23 @@ final class UpstreamTakeoverShell {
       if (live.getSpec().getSelector() != null) {
         live.getSpec().getSelector().keySet().forEach(k -> selector.putIfAbsent(k, null));
       }
-      Map<String, Object> patch = Map.of(
-          "metadata", Map.of("resourceVersion", live.getMetadata().getResourceVersion(), "labels", labels,
-              "ownerReferences", List.of(ServingGroupPods.ownerReference(ms))),
-          "spec", Map.of("selector", selector, "publishNotReadyAddresses", true));
+      Map<String, Object> patch =
+          Map.of(
+              "metadata",
+                  Map.of(
+                      "resourceVersion",
+                      live.getMetadata().getResourceVersion(),
+                      "labels",
+                      labels,
+                      "ownerReferences",
+                      List.of(ServingGroupPods.ownerReference(ms))),
+              "spec", Map.of("selector", selector, "publishNotReadyAddresses", true));
       // A conflict (changed meanwhile) fails the reconcile; its retry reads the Service again.
       metrics.apiWrite("patch", "services");
-      client.services().inNamespace(live.getMetadata().getNamespace()).withName(live.getMetadata().getName())
+      client
+          .services()
+          .inNamespace(live.getMetadata().getNamespace())
+          .withName(live.getMetadata().getName())
           .patch(PatchContext.of(PatchType.JSON_MERGE), SERIALIZATION.asJson(patch));
     }
   }

@@ -51,17 +51,21 @@ public final class ModelServingStatusAggregator {
   }
 
   /**
-   * As above; {@code rolloutStep} is the LeaderWorkerSet rolling-update step of this pass, kept
-   * in the status for the next one (absent: the stored values are carried over).
+   * As above; {@code rolloutStep} is the LeaderWorkerSet rolling-update step of this pass, kept in
+   * the status for the next one (absent: the stored values are carried over).
    */
   public static ModelServingStatus compute(
-      ModelServing ms, Collection<Pod> pods, Optional<Blocker> blocker, Instant now,
+      ModelServing ms,
+      Collection<Pod> pods,
+      Optional<Blocker> blocker,
+      Instant now,
       Optional<dev.modelserving.controller.plan.LwsRollout.Result> rolloutStep) {
     ModelServingStatus status = computeStatus(ms, pods, blocker, now);
     ModelServingStatus previous = ms.getStatus();
     if (rolloutStep.isPresent()) {
       status.setRolloutPartition(rolloutStep.get().partition());
-      status.setRolloutReplicas(ms.getSpec().getReplicas() == null ? 1 : ms.getSpec().getReplicas());
+      status.setRolloutReplicas(
+          ms.getSpec().getReplicas() == null ? 1 : ms.getSpec().getReplicas());
     } else if (previous != null) {
       status.setRolloutPartition(previous.getRolloutPartition());
       status.setRolloutReplicas(previous.getRolloutReplicas());
@@ -74,7 +78,8 @@ public final class ModelServingStatusAggregator {
     String msName = ms.getMetadata().getName();
     List<Role> roles = ms.getSpec().getTemplate().getRoles();
     String updateRevision = Revisions.ofRoles(roles);
-    ModelServingStatus previous = ms.getStatus() == null ? new ModelServingStatus() : ms.getStatus();
+    ModelServingStatus previous =
+        ms.getStatus() == null ? new ModelServingStatus() : ms.getStatus();
 
     Map<Integer, List<Pod>> groups = new TreeMap<>();
     for (Pod pod : pods) {
@@ -91,8 +96,10 @@ public final class ModelServingStatusAggregator {
     Map<String, Integer> groupsByRevision = new TreeMap<>();
     Map<String, String> roleHashes = new TreeMap<>();
     roles.forEach(r -> roleHashes.put(r.getName(), Revisions.ofRole(r)));
-    boolean roleRollout = ms.getSpec().getRolloutStrategy() != null
-        && ms.getSpec().getRolloutStrategy().getType() == dev.modelserving.api.v1alpha1.RolloutStrategy.Type.RoleRollingUpdate;
+    boolean roleRollout =
+        ms.getSpec().getRolloutStrategy() != null
+            && ms.getSpec().getRolloutStrategy().getType()
+                == dev.modelserving.api.v1alpha1.RolloutStrategy.Type.RoleRollingUpdate;
     List<String> notReady = new ArrayList<>();
     for (var entry : groups.entrySet()) {
       List<Pod> groupPods = entry.getValue();
@@ -108,15 +115,26 @@ public final class ModelServingStatusAggregator {
       }
       // Updated: what the rollout would leave alone. Role rollouts compare each pod's role
       // template hash; group rollouts the group revision.
-      boolean current = roleRollout
-          ? groupPods.stream().allMatch(p -> roleHashes.containsKey(label(p, Labels.ROLE))
-              && roleHashes.get(label(p, Labels.ROLE)).equals(label(p, Labels.ROLE_TEMPLATE_HASH)))
-          : revisions.size() == 1 && revisions.contains(updateRevision);
+      boolean current =
+          roleRollout
+              ? groupPods.stream()
+                  .allMatch(
+                      p ->
+                          roleHashes.containsKey(label(p, Labels.ROLE))
+                              && roleHashes
+                                  .get(label(p, Labels.ROLE))
+                                  .equals(label(p, Labels.ROLE_TEMPLATE_HASH)))
+              : revisions.size() == 1 && revisions.contains(updateRevision);
       if (current) {
         updated++;
       }
     }
-    String currentRevision = currentRevision(previous.getCurrentRevision(), updateRevision, groupsByRevision, updated == groups.size());
+    String currentRevision =
+        currentRevision(
+            previous.getCurrentRevision(),
+            updateRevision,
+            groupsByRevision,
+            updated == groups.size());
 
     ModelServingStatus status = new ModelServingStatus();
     status.setObservedGeneration(ms.getMetadata().getGeneration());
@@ -134,38 +152,86 @@ public final class ModelServingStatusAggregator {
     int partition = partition(ms, desired);
     boolean updating = updated < Math.min(Math.max(0, desired - partition), groups.size());
     boolean converged = available == desired && groups.size() == desired && !updating;
-    long generation = ms.getMetadata().getGeneration() == null ? 0 : ms.getMetadata().getGeneration();
+    long generation =
+        ms.getMetadata().getGeneration() == null ? 0 : ms.getMetadata().getGeneration();
     Condition availableCondition =
         enoughReady
-            ? condition(Conditions.AVAILABLE, true, Conditions.REASON_ALL_GROUPS_READY, Conditions.MESSAGE_ALL_GROUPS_READY, generation)
-            : condition(Conditions.AVAILABLE, false, Conditions.REASON_GROUPS_NOT_READY,
-                available + " of " + desired + " serving groups are ready", generation);
+            ? condition(
+                Conditions.AVAILABLE,
+                true,
+                Conditions.REASON_ALL_GROUPS_READY,
+                Conditions.MESSAGE_ALL_GROUPS_READY,
+                generation)
+            : condition(
+                Conditions.AVAILABLE,
+                false,
+                Conditions.REASON_GROUPS_NOT_READY,
+                available + " of " + desired + " serving groups are ready",
+                generation);
     Condition progressing;
     if (blocker.isPresent()) {
-      progressing = condition(Conditions.PROGRESSING, false, blocker.get().reason(), blocker.get().message(), generation);
+      progressing =
+          condition(
+              Conditions.PROGRESSING,
+              false,
+              blocker.get().reason(),
+              blocker.get().message(),
+              generation);
     } else if (converged) {
-      progressing = condition(Conditions.PROGRESSING, false, Conditions.REASON_ALL_GROUPS_READY, Conditions.MESSAGE_ALL_GROUPS_READY, generation);
+      progressing =
+          condition(
+              Conditions.PROGRESSING,
+              false,
+              Conditions.REASON_ALL_GROUPS_READY,
+              Conditions.MESSAGE_ALL_GROUPS_READY,
+              generation);
     } else {
-      progressing = condition(Conditions.PROGRESSING, true, Conditions.REASON_GROUPS_PROGRESSING,
-          progressMessage(groups.size(), desired, notReady, pods), generation);
+      progressing =
+          condition(
+              Conditions.PROGRESSING,
+              true,
+              Conditions.REASON_GROUPS_PROGRESSING,
+              progressMessage(groups.size(), desired, notReady, pods),
+              generation);
     }
     List<Condition> conditions = new ArrayList<>();
     conditions.add(keepTransitionTime(previous, availableCondition, now));
     conditions.add(keepTransitionTime(previous, progressing, now));
     // UpdateInProgress appears with the first rollout and then stays, True or False.
-    boolean hadUpdate = previous.getConditions() != null
-        && previous.getConditions().stream().anyMatch(c -> Conditions.UPDATE_IN_PROGRESS.equals(c.getType()));
+    boolean hadUpdate =
+        previous.getConditions() != null
+            && previous.getConditions().stream()
+                .anyMatch(c -> Conditions.UPDATE_IN_PROGRESS.equals(c.getType()));
     if (updating || hadUpdate) {
-      conditions.add(keepTransitionTime(previous, updating
-          ? condition(Conditions.UPDATE_IN_PROGRESS, true, Conditions.REASON_GROUPS_UPDATING,
-              updated + " of " + desired + " serving groups are updated"
-                  + (partition > 0 ? " (groups below ordinal " + partition + " keep their revision)" : ""), generation)
-          : condition(Conditions.UPDATE_IN_PROGRESS, false, Conditions.REASON_UPDATE_COMPLETE, Conditions.MESSAGE_ALL_GROUPS_UPDATED, generation), now));
+      conditions.add(
+          keepTransitionTime(
+              previous,
+              updating
+                  ? condition(
+                      Conditions.UPDATE_IN_PROGRESS,
+                      true,
+                      Conditions.REASON_GROUPS_UPDATING,
+                      updated
+                          + " of "
+                          + desired
+                          + " serving groups are updated"
+                          + (partition > 0
+                              ? " (groups below ordinal " + partition + " keep their revision)"
+                              : ""),
+                      generation)
+                  : condition(
+                      Conditions.UPDATE_IN_PROGRESS,
+                      false,
+                      Conditions.REASON_UPDATE_COMPLETE,
+                      Conditions.MESSAGE_ALL_GROUPS_UPDATED,
+                      generation),
+              now));
     }
     // Conditions of other types are carried over untouched.
     if (previous.getConditions() != null) {
       for (Condition c : previous.getConditions()) {
-        if (!Conditions.AVAILABLE.equals(c.getType()) && !Conditions.PROGRESSING.equals(c.getType())
+        if (!Conditions.AVAILABLE.equals(c.getType())
+            && !Conditions.PROGRESSING.equals(c.getType())
             && !Conditions.UPDATE_IN_PROGRESS.equals(c.getType())) {
           conditions.add(c);
         }
@@ -178,10 +244,13 @@ public final class ModelServingStatusAggregator {
   /** The ServingGroupRollingUpdate partition: groups below this ordinal keep their revision. */
   static int partition(ModelServing ms, int desired) {
     var strategy = ms.getSpec().getRolloutStrategy();
-    if (strategy == null || strategy.getRollingUpdateConfiguration() == null || strategy.getRollingUpdateConfiguration().getPartition() == null) {
+    if (strategy == null
+        || strategy.getRollingUpdateConfiguration() == null
+        || strategy.getRollingUpdateConfiguration().getPartition() == null) {
       return 0;
     }
-    return dev.modelserving.controller.validation.IntOrPercent.parse(strategy.getRollingUpdateConfiguration().getPartition())
+    return dev.modelserving.controller.validation.IntOrPercent.parse(
+            strategy.getRollingUpdateConfiguration().getPartition())
         .map(v -> v.scale(desired, dev.modelserving.controller.validation.IntOrPercent.Rounding.UP))
         .orElse(0);
   }
@@ -202,8 +271,11 @@ public final class ModelServingStatusAggregator {
     return true;
   }
 
-  /** Keeps the stored current revision while groups still use it; the update revision once all do. */
-  static String currentRevision(String previous, String update, Map<String, Integer> groupsByRevision, boolean allUpdated) {
+  /**
+   * Keeps the stored current revision while groups still use it; the update revision once all do.
+   */
+  static String currentRevision(
+      String previous, String update, Map<String, Integer> groupsByRevision, boolean allUpdated) {
     if (allUpdated || groupsByRevision.isEmpty()) {
       return update;
     }
@@ -212,7 +284,8 @@ public final class ModelServingStatusAggregator {
     }
     return groupsByRevision.entrySet().stream()
         .filter(e -> !e.getKey().equals(update))
-        .max(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+        .max(
+            Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
         .map(Map.Entry::getKey)
         .orElse(update);
   }
@@ -226,15 +299,31 @@ public final class ModelServingStatusAggregator {
             .orElse(roles.isEmpty() ? "" : roles.get(0).getName());
     // As Kthena: the entry pod of the role's first replica, so the selector matches one pod per
     // serving group (an HPA divides by what it counts). Keys sorted, as Kubernetes prints them.
-    return Labels.ENTRY + "=" + Labels.ENTRY_TRUE + "," + Labels.NAME + "=" + msName + "," + Labels.ROLE + "=" + role
-        + "," + Labels.ROLE_ID + "=" + PodNames.roleId(role, 0);
+    return Labels.ENTRY
+        + "="
+        + Labels.ENTRY_TRUE
+        + ","
+        + Labels.NAME
+        + "="
+        + msName
+        + ","
+        + Labels.ROLE
+        + "="
+        + role
+        + ","
+        + Labels.ROLE_ID
+        + "="
+        + PodNames.roleId(role, 0);
   }
 
-  private static String progressMessage(int existing, int desired, List<String> notReady, Collection<Pod> pods) {
+  private static String progressMessage(
+      int existing, int desired, List<String> notReady, Collection<Pod> pods) {
     StringBuilder message = new StringBuilder();
     message.append(existing).append(" of ").append(desired).append(" serving groups exist");
     if (!notReady.isEmpty()) {
-      message.append("; not ready: ").append(String.join(", ", notReady.subList(0, Math.min(5, notReady.size()))));
+      message
+          .append("; not ready: ")
+          .append(String.join(", ", notReady.subList(0, Math.min(5, notReady.size()))));
       if (notReady.size() > 5) {
         message.append(" and ").append(notReady.size() - 5).append(" more");
       }
@@ -243,17 +332,30 @@ public final class ModelServingStatusAggregator {
     pods.stream()
         .filter(p -> !PodHealth.isTerminating(p))
         .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName()))
-        .forEach(p -> PodHealth.unschedulableMessage(p).ifPresent(m -> unschedulable.add("pod " + p.getMetadata().getName() + " cannot be scheduled: " + m)));
+        .forEach(
+            p ->
+                PodHealth.unschedulableMessage(p)
+                    .ifPresent(
+                        m ->
+                            unschedulable.add(
+                                "pod "
+                                    + p.getMetadata().getName()
+                                    + " cannot be scheduled: "
+                                    + m)));
     if (!unschedulable.isEmpty()) {
       message.append("; ").append(unschedulable.get(0));
       if (unschedulable.size() > 1) {
-        message.append(" (and ").append(unschedulable.size() - 1).append(" more unschedulable pods)");
+        message
+            .append(" (and ")
+            .append(unschedulable.size() - 1)
+            .append(" more unschedulable pods)");
       }
     }
     return message.toString();
   }
 
-  private static Condition condition(String type, boolean status, String reason, String message, long generation) {
+  private static Condition condition(
+      String type, boolean status, String reason, String message, long generation) {
     Condition c = new Condition();
     c.setType(type);
     c.setStatus(status ? "True" : "False");
@@ -263,11 +365,14 @@ public final class ModelServingStatusAggregator {
     return c;
   }
 
-  private static Condition keepTransitionTime(ModelServingStatus previous, Condition next, Instant now) {
+  private static Condition keepTransitionTime(
+      ModelServingStatus previous, Condition next, Instant now) {
     String time = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     if (previous.getConditions() != null) {
       for (Condition old : previous.getConditions()) {
-        if (old.getType().equals(next.getType()) && old.getStatus().equals(next.getStatus()) && old.getLastTransitionTime() != null) {
+        if (old.getType().equals(next.getType())
+            && old.getStatus().equals(next.getStatus())
+            && old.getLastTransitionTime() != null) {
           time = old.getLastTransitionTime();
         }
       }

@@ -85,9 +85,17 @@ public final class ModelServingValidator {
     }
     var roles = spec.getTemplate().getRoles();
     if (roles.size() != 1) {
-      add("spec.template.roles", "LeaderWorkerSet pod naming (annotation modelserving.dev/pod-naming) needs exactly one role, got %d", roles.size());
-    } else if (roles.get(0) != null && roles.get(0).getReplicas() != null && roles.get(0).getReplicas() != 1) {
-      add("spec.template.roles[0].replicas", "LeaderWorkerSet pod naming (annotation modelserving.dev/pod-naming) needs exactly one role replica, got %d", roles.get(0).getReplicas());
+      add(
+          "spec.template.roles",
+          "LeaderWorkerSet pod naming (annotation modelserving.dev/pod-naming) needs exactly one role, got %d",
+          roles.size());
+    } else if (roles.get(0) != null
+        && roles.get(0).getReplicas() != null
+        && roles.get(0).getReplicas() != 1) {
+      add(
+          "spec.template.roles[0].replicas",
+          "LeaderWorkerSet pod naming (annotation modelserving.dev/pod-naming) needs exactly one role replica, got %d",
+          roles.get(0).getReplicas());
     }
   }
 
@@ -98,7 +106,8 @@ public final class ModelServingValidator {
       add("metadata.name", "metadata.name is required; it begins the name of every generated pod");
       return;
     }
-    // metadata.name only starts the generated names ("<ms>-<g>-..."), so a trailing '-' is harmless.
+    // metadata.name only starts the generated names ("<ms>-<g>-..."), so a trailing '-' is
+    // harmless.
     if (!NameRules.isDns1035Prefix(name)) {
       add(
           "metadata.name",
@@ -268,8 +277,10 @@ public final class ModelServingValidator {
     Integer replicas = spec.getReplicas();
     Optional<IntOrPercent> maxSurge =
         checkIntOrPercent(ROLLING_UPDATE + ".maxSurge", "maxSurge", config.getMaxSurge());
-    boolean surges = maxSurge.isPresent() && replicas != null
-        && maxSurge.get().scale(replicas, IntOrPercent.Rounding.UP) > 0;
+    boolean surges =
+        maxSurge.isPresent()
+            && replicas != null
+            && maxSurge.get().scale(replicas, IntOrPercent.Rounding.UP) > 0;
     // With 0 serving groups there is nothing to roll, so a percentage may well round to 0 then;
     // with a surge, new groups come up before old ones go, so 0 unavailable is fine.
     if (maxUnavailable.isPresent() && replicas != null && replicas > 0 && !surges) {

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * {@code make bench}: how long one reconcile's pure work takes for a large ModelServing (planning
  * from nothing, planning in steady state, computing status), reported as a ratio to a baseline
  * measured in the same JVM: serialising the same pods to JSON, which every API write costs anyway.
- * Writes the table to {@code target/bench.txt} and {@code target/bench.json}. No timing is asserted.
+ * Writes the table to {@code target/bench.txt} and {@code target/bench.json}. No timing is
+ * asserted.
  */
 @Tag("bench")
 class PlannerBenchmarkTest {
@@ -32,7 +33,9 @@ class PlannerBenchmarkTest {
 
   @Test
   void planAndStatusForALargeModelServing() throws Exception {
-    ModelServing ms = JSON.unmarshal("""
+    ModelServing ms =
+        JSON.unmarshal(
+            """
         apiVersion: workload.serving.volcano.sh/v1alpha1
         kind: ModelServing
         metadata: {name: bench, namespace: bench, uid: bench-uid}
@@ -50,35 +53,62 @@ class PlannerBenchmarkTest {
               workerReplicas: 3
               entryTemplate: {spec: {containers: [{name: c, image: "vllm:latest"}]}}
               workerTemplate: {spec: {containers: [{name: c, image: "vllm:latest"}]}}
-        """, ModelServing.class);
+        """,
+            ModelServing.class);
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
-    Plan fresh = ServingGroupPlanner.plan(new ServingGroupPlanner.Input(ms, List.of(), List.of(), List.of(), now));
+    Plan fresh =
+        ServingGroupPlanner.plan(
+            new ServingGroupPlanner.Input(ms, List.of(), List.of(), List.of(), now));
     List<Pod> running = new ArrayList<>();
     for (Pod pod : fresh.podsToCreate()) {
       Pod live = JSON.clone(pod);
       live.getMetadata().setUid(live.getMetadata().getName());
       live.getMetadata().setCreationTimestamp(now.toString());
-      live.setStatus(new PodStatusBuilder().withPhase("Running")
-          .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True").build()).build());
+      live.setStatus(
+          new PodStatusBuilder()
+              .withPhase("Running")
+              .withConditions(
+                  new PodConditionBuilder().withType("Ready").withStatus("True").build())
+              .build());
       running.add(live);
     }
     int pods = running.size();
 
     Map<String, Double> micros = new LinkedHashMap<>();
-    micros.put("baseline: serialise " + pods + " pods to JSON", time(() -> running.stream().mapToInt(p -> JSON.asJson(p).length()).sum()));
-    micros.put("plan from nothing (" + pods + " pods to create)", time(() -> ServingGroupPlanner.plan(new ServingGroupPlanner.Input(ms, List.of(), List.of(), List.of(), now))));
-    micros.put("plan in steady state (nothing to do)", time(() -> ServingGroupPlanner.plan(new ServingGroupPlanner.Input(ms, running, fresh.servicesToCreate(), List.of(), now))));
-    micros.put("status from " + pods + " pods", time(() -> ModelServingStatusAggregator.compute(ms, running, Optional.empty(), now)));
+    micros.put(
+        "baseline: serialise " + pods + " pods to JSON",
+        time(() -> running.stream().mapToInt(p -> JSON.asJson(p).length()).sum()));
+    micros.put(
+        "plan from nothing (" + pods + " pods to create)",
+        time(
+            () ->
+                ServingGroupPlanner.plan(
+                    new ServingGroupPlanner.Input(ms, List.of(), List.of(), List.of(), now))));
+    micros.put(
+        "plan in steady state (nothing to do)",
+        time(
+            () ->
+                ServingGroupPlanner.plan(
+                    new ServingGroupPlanner.Input(
+                        ms, running, fresh.servicesToCreate(), List.of(), now))));
+    micros.put(
+        "status from " + pods + " pods",
+        time(() -> ModelServingStatusAggregator.compute(ms, running, Optional.empty(), now)));
 
     double baseline = micros.values().iterator().next();
-    StringBuilder table = new StringBuilder(String.format("%-48s %12s %8s%n", "work (ModelServing with 100 groups)", "µs/op", "ratio"));
+    StringBuilder table =
+        new StringBuilder(
+            String.format(
+                "%-48s %12s %8s%n", "work (ModelServing with 100 groups)", "µs/op", "ratio"));
     StringBuilder json = new StringBuilder("{\n  \"pods\": " + pods + ",\n  \"results\": [\n");
     int i = 0;
     for (var e : micros.entrySet()) {
       double ratio = e.getValue() / baseline;
       table.append(String.format("%-48s %12.1f %8.2f%n", e.getKey(), e.getValue(), ratio));
-      json.append(String.format("    {\"work\": \"%s\", \"microsPerOp\": %.1f, \"ratioToBaseline\": %.3f}%s%n",
-          e.getKey(), e.getValue(), ratio, ++i < micros.size() ? "," : ""));
+      json.append(
+          String.format(
+              "    {\"work\": \"%s\", \"microsPerOp\": %.1f, \"ratioToBaseline\": %.3f}%s%n",
+              e.getKey(), e.getValue(), ratio, ++i < micros.size() ? "," : ""));
     }
     json.append("  ]\n}\n");
 

@@ -30,10 +30,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@code modelserving convert} on every upstream LWS example and on the Kthena guide's example:
- * the printed text against golden files (regenerate with {@code -Dgolden.update=true}, then
- * review {@code git diff}), and, independently of the goldens, the pod facts LWS users rely on
- * (LWS.md §2, PRODUCT.md §3).
+ * {@code modelserving convert} on every upstream LWS example and on the Kthena guide's example: the
+ * printed text against golden files (regenerate with {@code -Dgolden.update=true}, then review
+ * {@code git diff}), and, independently of the goldens, the pod facts LWS users rely on (LWS.md §2,
+ * PRODUCT.md §3).
  */
 class ConversionPreviewGoldenTest {
   /** The Kthena LWS guide's example, re-indented (the guide's copy lost its indentation). */
@@ -42,9 +42,11 @@ class ConversionPreviewGoldenTest {
   /** (golden path, manifest): golden files mirror upstream's docs/examples tree. */
   static Stream<Arguments> examples() {
     Path upstream = UpstreamFiles.lws().resolve("docs/examples");
-    Stream<Arguments> fromUpstream = UpstreamFiles.lwsExamples().stream()
-        .map(p -> Arguments.of(goldenName(upstream.relativize(p).toString()), p));
-    return Stream.concat(fromUpstream, Stream.of(Arguments.of("kthena-guide/llama-multinode.txt", GUIDE_EXAMPLE)));
+    Stream<Arguments> fromUpstream =
+        UpstreamFiles.lwsExamples().stream()
+            .map(p -> Arguments.of(goldenName(upstream.relativize(p).toString()), p));
+    return Stream.concat(
+        fromUpstream, Stream.of(Arguments.of("kthena-guide/llama-multinode.txt", GUIDE_EXAMPLE)));
   }
 
   private static String goldenName(String relative) {
@@ -60,14 +62,16 @@ class ConversionPreviewGoldenTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("examples")
   void outputMatchesGolden(String golden, Path manifest) throws IOException {
-    ConversionPreview.Result result = ConversionPreview.render(Files.readString(manifest, StandardCharsets.UTF_8));
+    ConversionPreview.Result result =
+        ConversionPreview.render(Files.readString(manifest, StandardCharsets.UTF_8));
     Golden.assertMatches("convert/" + golden, printable(result));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("examples")
   void examplesConvertWithoutErrors(String golden, Path manifest) throws IOException {
-    ConversionPreview.Result result = ConversionPreview.render(Files.readString(manifest, StandardCharsets.UTF_8));
+    ConversionPreview.Result result =
+        ConversionPreview.render(Files.readString(manifest, StandardCharsets.UTF_8));
     assertThat(result.errors()).isEmpty();
     assertThat(result.output()).contains("kind: \"ModelServing\"");
   }
@@ -84,7 +88,9 @@ class ConversionPreviewGoldenTest {
           expected.add(l + "-" + g + "-" + w);
         }
       }
-      assertThat(p.pods()).extracting(pod -> pod.getMetadata().getName()).containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(p.pods())
+          .extracting(pod -> pod.getMetadata().getName())
+          .containsExactlyInAnyOrderElementsOf(expected);
     }
   }
 
@@ -94,7 +100,9 @@ class ConversionPreviewGoldenTest {
     for (Preview p : previews(manifest)) {
       String l = p.lws().getMetadata().getName();
       String ns = p.lws().getMetadata().getNamespace();
-      boolean unique = LwsDefaults.apply(p.lws()).getSpec().getNetworkConfig().getSubdomainPolicy() == SubdomainPolicy.UNIQUE_PER_REPLICA;
+      boolean unique =
+          LwsDefaults.apply(p.lws()).getSpec().getNetworkConfig().getSubdomainPolicy()
+              == SubdomainPolicy.UNIQUE_PER_REPLICA;
       for (Pod pod : p.pods()) {
         int g = groupIndex(pod);
         String leader = l + "-" + g;
@@ -104,14 +112,16 @@ class ConversionPreviewGoldenTest {
           containers.addAll(pod.getSpec().getInitContainers());
         }
         for (Container c : containers) {
-          assertThat(c.getEnv()).as("env of %s/%s", pod.getMetadata().getName(), c.getName())
+          assertThat(c.getEnv())
+              .as("env of %s/%s", pod.getMetadata().getName(), c.getName())
               .extracting(e -> e.getName() + "=" + e.getValue())
               .startsWith(
                   LwsKeys.EnvVars.LWS_LEADER_ADDRESS + "=" + address,
                   LwsKeys.EnvVars.LWS_GROUP_SIZE + "=" + size(p.lws()),
                   LwsKeys.EnvVars.LWS_WORKER_INDEX + "=" + workerIndex(pod));
           // The guide's workers use Kthena's variable; it must point at the same leader.
-          assertThat(c.getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
+          assertThat(c.getEnv())
+              .extracting(EnvVar::getName, EnvVar::getValue)
               .contains(org.assertj.core.groups.Tuple.tuple("ENTRY_ADDRESS", address));
         }
       }
@@ -130,22 +140,27 @@ class ConversionPreviewGoldenTest {
         int g = groupIndex(pod);
         int w = workerIndex(pod);
         assertThat(name).isEqualTo(w == 0 ? l + "-" + g : l + "-" + g + "-" + w);
-        assertThat(pod.getMetadata().getLabels()).as("labels of %s", name).contains(
-            Map.entry(LwsKeys.Labels.NAME, l),
-            Map.entry("leaderworkerset.x-k8s.io/name", l),
-            Map.entry(LwsKeys.Labels.GROUP_INDEX, Integer.toString(g)),
-            Map.entry(LwsKeys.Labels.GROUP_KEY, sha1(ns + "/" + l + "-" + g)),
-            Map.entry(LwsKeys.Labels.TEMPLATE_REVISION_HASH, revision),
-            // What upstream's pods get from their StatefulSets: the leader is ordinal g of the
-            // leader StatefulSet, a worker ordinal w of its group's (ordinals start at 1).
-            Map.entry("statefulset.kubernetes.io/pod-name", name),
-            Map.entry("apps.kubernetes.io/pod-index", Integer.toString(w == 0 ? g : w)));
-        assertThat(pod.getMetadata().getAnnotations()).as("annotations of %s", name)
+        assertThat(pod.getMetadata().getLabels())
+            .as("labels of %s", name)
+            .contains(
+                Map.entry(LwsKeys.Labels.NAME, l),
+                Map.entry("leaderworkerset.x-k8s.io/name", l),
+                Map.entry(LwsKeys.Labels.GROUP_INDEX, Integer.toString(g)),
+                Map.entry(LwsKeys.Labels.GROUP_KEY, sha1(ns + "/" + l + "-" + g)),
+                Map.entry(LwsKeys.Labels.TEMPLATE_REVISION_HASH, revision),
+                // What upstream's pods get from their StatefulSets: the leader is ordinal g of the
+                // leader StatefulSet, a worker ordinal w of its group's (ordinals start at 1).
+                Map.entry("statefulset.kubernetes.io/pod-name", name),
+                Map.entry("apps.kubernetes.io/pod-index", Integer.toString(w == 0 ? g : w)));
+        assertThat(pod.getMetadata().getAnnotations())
+            .as("annotations of %s", name)
             .containsEntry(LwsKeys.Annotations.SIZE, Integer.toString(size(p.lws())));
         if (w == 0) {
-          assertThat(pod.getMetadata().getAnnotations()).doesNotContainKey(LwsKeys.Annotations.LEADER_NAME);
+          assertThat(pod.getMetadata().getAnnotations())
+              .doesNotContainKey(LwsKeys.Annotations.LEADER_NAME);
         } else {
-          assertThat(pod.getMetadata().getAnnotations()).containsEntry(LwsKeys.Annotations.LEADER_NAME, l + "-" + g);
+          assertThat(pod.getMetadata().getAnnotations())
+              .containsEntry(LwsKeys.Annotations.LEADER_NAME, l + "-" + g);
         }
       }
     }
@@ -160,11 +175,20 @@ class ConversionPreviewGoldenTest {
   @Test
   void guideExampleWorkerReachesTheLeaderThroughEntryAddress() throws Exception {
     Preview p = previews(GUIDE_EXAMPLE).get(0);
-    Pod worker = p.pods().stream().filter(pod -> pod.getMetadata().getName().equals("llama-multinode-0-1")).findFirst().orElseThrow();
-    assertThat(worker.getSpec().getContainers().get(0).getCommand()).last().asString().contains("$(ENTRY_ADDRESS)");
-    assertThat(worker.getSpec().getContainers().get(0).getEnv()).extracting(EnvVar::getName)
+    Pod worker =
+        p.pods().stream()
+            .filter(pod -> pod.getMetadata().getName().equals("llama-multinode-0-1"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(worker.getSpec().getContainers().get(0).getCommand())
+        .last()
+        .asString()
+        .contains("$(ENTRY_ADDRESS)");
+    assertThat(worker.getSpec().getContainers().get(0).getEnv())
+        .extracting(EnvVar::getName)
         .containsSubsequence("LWS_LEADER_ADDRESS", "ENTRY_ADDRESS", "HUGGING_FACE_HUB_TOKEN");
-    assertThat(worker.getMetadata().getLabels()).contains(Map.entry("role", "worker"), Map.entry("model", "llama-405b"));
+    assertThat(worker.getMetadata().getLabels())
+        .contains(Map.entry("role", "worker"), Map.entry("model", "llama-405b"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -172,13 +196,20 @@ class ConversionPreviewGoldenTest {
   void everyVolumeMountHasAVolume(String golden, Path manifest) throws Exception {
     for (Preview p : previews(manifest)) {
       for (Pod pod : p.pods()) {
-        List<String> volumes = pod.getSpec().getVolumes() == null ? List.of()
-            : pod.getSpec().getVolumes().stream().map(Volume::getName).toList();
+        List<String> volumes =
+            pod.getSpec().getVolumes() == null
+                ? List.of()
+                : pod.getSpec().getVolumes().stream().map(Volume::getName).toList();
         for (Container c : pod.getSpec().getContainers()) {
           if (c.getVolumeMounts() != null) {
-            c.getVolumeMounts().forEach(m -> assertThat(volumes)
-                .as("volume of mount %s in %s/%s", m.getName(), pod.getMetadata().getName(), c.getName())
-                .contains(m.getName()));
+            c.getVolumeMounts()
+                .forEach(
+                    m ->
+                        assertThat(volumes)
+                            .as(
+                                "volume of mount %s in %s/%s",
+                                m.getName(), pod.getMetadata().getName(), c.getName())
+                            .contains(m.getName()));
           }
         }
       }
@@ -187,7 +218,9 @@ class ConversionPreviewGoldenTest {
 
   @Test
   void tpuVariablesWithSubGroups() throws Exception {
-    LeaderWorkerSet lws = LwsPreviewPods.leaderWorkerSets("""
+    LeaderWorkerSet lws =
+        LwsPreviewPods.leaderWorkerSets(
+                """
         apiVersion: leaderworkerset.x-k8s.io/v1
         kind: LeaderWorkerSet
         metadata:
@@ -205,17 +238,24 @@ class ConversionPreviewGoldenTest {
                   resources:
                     limits:
                       google.com/tpu: "4"
-        """).get(0);
-    Pod leader = LwsPreviewPods.preview(lws).pods().stream()
-        .filter(pod -> pod.getMetadata().getName().equals("tpu-0")).findFirst().orElseThrow();
-    assertThat(leader.getSpec().getContainers().get(0).getEnv()).extracting(EnvVar::getName, EnvVar::getValue).contains(
-        org.assertj.core.groups.Tuple.tuple("TPU_WORKER_HOSTNAMES", "tpu-0.tpu,tpu-0-1.tpu"),
-        org.assertj.core.groups.Tuple.tuple("TPU_WORKER_ID", "0"));
+        """)
+            .get(0);
+    Pod leader =
+        LwsPreviewPods.preview(lws).pods().stream()
+            .filter(pod -> pod.getMetadata().getName().equals("tpu-0"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(leader.getSpec().getContainers().get(0).getEnv())
+        .extracting(EnvVar::getName, EnvVar::getValue)
+        .contains(
+            org.assertj.core.groups.Tuple.tuple("TPU_WORKER_HOSTNAMES", "tpu-0.tpu,tpu-0-1.tpu"),
+            org.assertj.core.groups.Tuple.tuple("TPU_WORKER_ID", "0"));
   }
 
   // ---- error output ----
 
-  private static final String VALID = """
+  private static final String VALID =
+      """
       apiVersion: leaderworkerset.x-k8s.io/v1
       kind: LeaderWorkerSet
       metadata:
@@ -243,7 +283,9 @@ class ConversionPreviewGoldenTest {
   @Test
   void sizeZeroIsAnErrorNamingTheField() {
     ConversionPreview.Result result = ConversionPreview.render(VALID.formatted("0", "0"));
-    assertThat(result.errors()).singleElement().asString()
+    assertThat(result.errors())
+        .singleElement()
+        .asString()
         .startsWith("LeaderWorkerSet vllm: spec.leaderWorkerTemplate.size: ")
         .contains("size must be equal or greater than 1");
     assertThat(result.output()).doesNotContain("kind: \"ModelServing\"");
@@ -252,23 +294,34 @@ class ConversionPreviewGoldenTest {
   @Test
   void badMaxSurgeIsAnErrorNamingTheField() {
     ConversionPreview.Result result = ConversionPreview.render(VALID.formatted("2", "'150%'"));
-    assertThat(result.errors()).singleElement().asString()
-        .startsWith("LeaderWorkerSet vllm: spec.rolloutStrategy.rollingUpdateConfiguration.maxSurge: ")
+    assertThat(result.errors())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "LeaderWorkerSet vllm: spec.rolloutStrategy.rollingUpdateConfiguration.maxSurge: ")
         .contains("100%");
   }
 
   @Test
   void invalidAndValidLwsInOneFile() {
     // Each document stands alone: the valid one is printed, the invalid one reported.
-    String both = VALID.formatted("0", "0").replace("name: vllm", "name: broken") + "---\n" + VALID.formatted("2", "0");
+    String both =
+        VALID.formatted("0", "0").replace("name: vllm", "name: broken")
+            + "---\n"
+            + VALID.formatted("2", "0");
     ConversionPreview.Result result = ConversionPreview.render(both);
-    assertThat(result.errors()).singleElement().asString().startsWith("LeaderWorkerSet broken: spec.leaderWorkerTemplate.size");
+    assertThat(result.errors())
+        .singleElement()
+        .asString()
+        .startsWith("LeaderWorkerSet broken: spec.leaderWorkerTemplate.size");
     assertThat(result.output()).contains("name: \"vllm\"").doesNotContain("name: \"broken\"");
   }
 
   @Test
   void fileWithoutLwsIsAnError() {
-    ConversionPreview.Result result = ConversionPreview.render("""
+    ConversionPreview.Result result =
+        ConversionPreview.render(
+            """
         apiVersion: v1
         kind: Service
         metadata:
@@ -283,8 +336,12 @@ class ConversionPreviewGoldenTest {
 
   @Test
   void unparseableYamlIsAClearError() {
-    ConversionPreview.Result result = ConversionPreview.render("kind: LeaderWorkerSet\nspec: [unclosed\n");
-    assertThat(result.errors()).singleElement().asString().startsWith("cannot read the manifest as Kubernetes YAML: ");
+    ConversionPreview.Result result =
+        ConversionPreview.render("kind: LeaderWorkerSet\nspec: [unclosed\n");
+    assertThat(result.errors())
+        .singleElement()
+        .asString()
+        .startsWith("cannot read the manifest as Kubernetes YAML: ");
     assertThat(result.output()).isEmpty();
   }
 
@@ -300,13 +357,18 @@ class ConversionPreviewGoldenTest {
   /** The render result as one text: output, then the errors, so goldens record both. */
   private static String printable(ConversionPreview.Result result) {
     StringBuilder text = new StringBuilder(result.output());
-    text.append("# errors (").append(result.errors().size()).append(")").append(result.errors().isEmpty() ? "" : ":").append('\n');
+    text.append("# errors (")
+        .append(result.errors().size())
+        .append(")")
+        .append(result.errors().isEmpty() ? "" : ":")
+        .append('\n');
     result.errors().forEach(e -> text.append("#   ").append(e).append('\n'));
     return text.toString();
   }
 
   private static List<Preview> previews(Path manifest) throws Exception {
-    List<LeaderWorkerSet> all = LwsPreviewPods.leaderWorkerSets(Files.readString(manifest, StandardCharsets.UTF_8));
+    List<LeaderWorkerSet> all =
+        LwsPreviewPods.leaderWorkerSets(Files.readString(manifest, StandardCharsets.UTF_8));
     assertThat(all).as("LeaderWorkerSets in %s", manifest).isNotEmpty();
     List<Preview> previews = new ArrayList<>();
     for (LeaderWorkerSet lws : all) {
@@ -333,7 +395,9 @@ class ConversionPreviewGoldenTest {
 
   static String sha1(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -12,19 +12,28 @@ import org.junit.jupiter.api.Test;
 /** Groups read from pods as upstream's status code counts them (LWS.md §3.12). */
 class LwsGroupsTest {
   private static Pod pod(int g, int w, String revision, boolean ready, Integer sizeAnnotation) {
-    var builder = new PodBuilder().withNewMetadata()
-        .withName(w == 0 ? "l-" + g : "l-" + g + "-" + w)
-        .addToLabels("leaderworkerset.sigs.k8s.io/name", "l")
-        .addToLabels("leaderworkerset.sigs.k8s.io/group-index", Integer.toString(g))
-        .addToLabels("leaderworkerset.sigs.k8s.io/worker-index", Integer.toString(w))
-        .addToLabels("leaderworkerset.sigs.k8s.io/template-revision-hash", revision)
-        .endMetadata()
-        .withNewStatus().withPhase(ready ? "Running" : "Pending")
-        .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
-        .endStatus();
+    var builder =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(w == 0 ? "l-" + g : "l-" + g + "-" + w)
+            .addToLabels("leaderworkerset.sigs.k8s.io/name", "l")
+            .addToLabels("leaderworkerset.sigs.k8s.io/group-index", Integer.toString(g))
+            .addToLabels("leaderworkerset.sigs.k8s.io/worker-index", Integer.toString(w))
+            .addToLabels("leaderworkerset.sigs.k8s.io/template-revision-hash", revision)
+            .endMetadata()
+            .withNewStatus()
+            .withPhase(ready ? "Running" : "Pending")
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus(ready ? "True" : "False")
+            .endCondition()
+            .endStatus();
     Pod pod = builder.build();
     if (sizeAnnotation != null) {
-      pod.getMetadata().setAnnotations(new java.util.HashMap<>(java.util.Map.of("leaderworkerset.sigs.k8s.io/size", sizeAnnotation.toString())));
+      pod.getMetadata()
+          .setAnnotations(
+              new java.util.HashMap<>(
+                  java.util.Map.of("leaderworkerset.sigs.k8s.io/size", sizeAnnotation.toString())));
     }
     return pod;
   }
@@ -44,7 +53,8 @@ class LwsGroupsTest {
     pods.addAll(group(1, "new", true, false));
     pods.addAll(group(2, "old", true, true));
     assertThat(LwsGroups.fromPods(pods, "new", 2))
-        .containsExactly(new Group(0, true, true), new Group(1, false, true), new Group(2, true, false));
+        .containsExactly(
+            new Group(0, true, true), new Group(1, false, true), new Group(2, true, false));
   }
 
   @Test
@@ -53,13 +63,15 @@ class LwsGroupsTest {
     pods.addAll(group(0, "new", true, true, true));
     pods.remove(2);
     pods.add(pod(1, 0, "new", true, 3));
-    assertThat(LwsGroups.fromPods(pods, "new", 3)).containsExactly(new Group(0, false, true), new Group(1, false, false, false));
+    assertThat(LwsGroups.fromPods(pods, "new", 3))
+        .containsExactly(new Group(0, false, true), new Group(1, false, false, false));
   }
 
   @Test
   void anOlderRevisionsSizeComesFromTheLeadersAnnotation() {
     // Group 0 was created with size 2 and keeps it below a partition; the spec now says 3.
-    assertThat(LwsGroups.fromPods(group(0, "old", true, true), "new", 3)).containsExactly(new Group(0, true, false));
+    assertThat(LwsGroups.fromPods(group(0, "old", true, true), "new", 3))
+        .containsExactly(new Group(0, true, false));
   }
 
   @Test
@@ -72,8 +84,17 @@ class LwsGroupsTest {
   @Test
   void tallies() {
     // R=4, P=1; group 4 is a surge group.
-    var counts = LwsGroups.count(List.of(new Group(0, true, false), new Group(1, false, true), new Group(2, true, true),
-        new Group(3, true, true), new Group(4, true, true), new Group(5, false, false, false)), 4, 1);
+    var counts =
+        LwsGroups.count(
+            List.of(
+                new Group(0, true, false),
+                new Group(1, false, true),
+                new Group(2, true, true),
+                new Group(3, true, true),
+                new Group(4, true, true),
+                new Group(5, false, false, false)),
+            4,
+            1);
     assertThat(counts).isEqualTo(new LwsGroups.Counts(6, 4, 4, 3, 3, 3, 2));
     assertThat(counts.updating()).isFalse();
     assertThat(counts.available(4)).isFalse();

@@ -18,7 +18,8 @@ class LwsRolloutEventsTest {
 
   @Test
   void partitionDownByOne() {
-    assertThat(LwsRolloutEvents.of("l", 4, false, step(3, 4), NONE)).containsExactly(new Event("GroupsUpdating", "Updating replica 3"));
+    assertThat(LwsRolloutEvents.of("l", 4, false, step(3, 4), NONE))
+        .containsExactly(new Event("GroupsUpdating", "Updating replica 3"));
   }
 
   @Test
@@ -38,7 +39,9 @@ class LwsRolloutEventsTest {
   void surgeGroupsDeleted() {
     assertThat(LwsRolloutEvents.of("l", 0, false, step(0, 4), new TreeSet<>(java.util.List.of(4))))
         .containsExactly(new Event("GroupsProgressing", "deleting surge replica l-4"));
-    assertThat(LwsRolloutEvents.of("l", 0, false, step(0, 4), new TreeSet<>(java.util.List.of(6, 4, 5))))
+    assertThat(
+            LwsRolloutEvents.of(
+                "l", 0, false, step(0, 4), new TreeSet<>(java.util.List.of(6, 4, 5))))
         .containsExactly(new Event("GroupsProgressing", "deleting surge replicas from l-4 to l-6"));
   }
 }

@@ -33,7 +33,9 @@ class LwsToModelServingTest {
 
   /** "vllm": 2 groups of 3 pods with a leader template, as a user writes it (no defaults). */
   static LeaderWorkerSet lws() {
-    LeaderWorkerSet lws = SERIALIZATION.unmarshal("""
+    LeaderWorkerSet lws =
+        SERIALIZATION.unmarshal(
+            """
         apiVersion: leaderworkerset.x-k8s.io/v1
         kind: LeaderWorkerSet
         metadata:
@@ -64,7 +66,8 @@ class LwsToModelServingTest {
                 containers:
                 - name: worker
                   image: vllm/vllm-openai:v0.8.5
-        """, LeaderWorkerSet.class);
+        """,
+            LeaderWorkerSet.class);
     return lws;
   }
 
@@ -89,14 +92,20 @@ class LwsToModelServingTest {
     assertThat(ms.getMetadata().getNamespace()).isEqualTo("prod");
     assertThat(ms.getMetadata().getLabels()).containsEntry("team", "inference");
     assertThat(ms.getSpec().getReplicas()).isEqualTo(2);
-    assertThat(ms.getSpec().getTemplate().getRoles()).singleElement().satisfies(role -> {
-      assertThat(role.getName()).isEqualTo(LwsToModelServing.ROLE);
-      assertThat(role.getReplicas()).isEqualTo(1);
-      assertThat(role.getWorkerReplicas()).isEqualTo(2);
-      assertThat(role.getEntryTemplate().getMetadata().getLabels()).containsEntry("role", "leader");
-      assertThat(role.getEntryTemplate().getMetadata().getAnnotations()).containsEntry("note", "leader");
-      assertThat(role.getWorkerTemplate().getMetadata().getLabels()).containsEntry("role", "worker");
-    });
+    assertThat(ms.getSpec().getTemplate().getRoles())
+        .singleElement()
+        .satisfies(
+            role -> {
+              assertThat(role.getName()).isEqualTo(LwsToModelServing.ROLE);
+              assertThat(role.getReplicas()).isEqualTo(1);
+              assertThat(role.getWorkerReplicas()).isEqualTo(2);
+              assertThat(role.getEntryTemplate().getMetadata().getLabels())
+                  .containsEntry("role", "leader");
+              assertThat(role.getEntryTemplate().getMetadata().getAnnotations())
+                  .containsEntry("note", "leader");
+              assertThat(role.getWorkerTemplate().getMetadata().getLabels())
+                  .containsEntry("role", "worker");
+            });
     // LWS recreates a group at once; Kthena's default grace would delay it.
     assertThat(ms.getSpec().getTemplate().getRestartGracePeriodSeconds()).isZero();
     assertThat(ms.getMetadata().getAnnotations())
@@ -108,65 +117,107 @@ class LwsToModelServingTest {
   @Test
   void theLwsIsTheControllerOwner() {
     ModelServing ms = convert(l -> {});
-    assertThat(ms.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> {
-      assertThat(ref.getApiVersion()).isEqualTo("leaderworkerset.x-k8s.io/v1");
-      assertThat(ref.getKind()).isEqualTo("LeaderWorkerSet");
-      assertThat(ref.getName()).isEqualTo("vllm");
-      assertThat(ref.getUid()).isEqualTo("6a1c7e52-0000-0000-0000-000000000001");
-      assertThat(ref.getController()).isTrue();
-      assertThat(ref.getBlockOwnerDeletion()).isTrue();
-    });
+    assertThat(ms.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            ref -> {
+              assertThat(ref.getApiVersion()).isEqualTo("leaderworkerset.x-k8s.io/v1");
+              assertThat(ref.getKind()).isEqualTo("LeaderWorkerSet");
+              assertThat(ref.getName()).isEqualTo("vllm");
+              assertThat(ref.getUid()).isEqualTo("6a1c7e52-0000-0000-0000-000000000001");
+              assertThat(ref.getController()).isTrue();
+              assertThat(ref.getBlockOwnerDeletion()).isTrue();
+            });
   }
 
-  /** (row, change to the LWS, annotations expected on the MS — null value = absent, recovery policy). */
+  /**
+   * (row, change to the LWS, annotations expected on the MS — null value = absent, recovery
+   * policy).
+   */
   static Stream<Arguments> policies() {
     return Stream.of(
-        row("defaults: RecreateGroupOnPodRestart, LeaderCreated", l -> {},
-            Map.of(Annotations.RESTART_POLICY, Annotations.RESTART_ANY), absent(Annotations.STARTUP_POLICY),
+        row(
+            "defaults: RecreateGroupOnPodRestart, LeaderCreated",
+            l -> {},
+            Map.of(Annotations.RESTART_POLICY, Annotations.RESTART_ANY),
+            absent(Annotations.STARTUP_POLICY),
             RecoveryPolicy.ServingGroupRecreate),
-        row("startupPolicy LeaderReady waits for the entry pod",
+        row(
+            "startupPolicy LeaderReady waits for the entry pod",
             l -> l.getSpec().setStartupPolicy(StartupPolicyType.LEADER_READY),
-            Map.of(Annotations.STARTUP_POLICY, Annotations.WORKERS_AFTER_ENTRY_READY), Map.of(),
+            Map.of(Annotations.STARTUP_POLICY, Annotations.WORKERS_AFTER_ENTRY_READY),
+            Map.of(),
             RecoveryPolicy.ServingGroupRecreate),
-        row("startupPolicy LeaderCreated sets nothing",
+        row(
+            "startupPolicy LeaderCreated sets nothing",
             l -> l.getSpec().setStartupPolicy(StartupPolicyType.LEADER_CREATED),
-            Map.of(), absent(Annotations.STARTUP_POLICY), RecoveryPolicy.ServingGroupRecreate),
-        row("restartPolicy None leaves failed pods alone",
+            Map.of(),
+            absent(Annotations.STARTUP_POLICY),
+            RecoveryPolicy.ServingGroupRecreate),
+        row(
+            "restartPolicy None leaves failed pods alone",
             l -> template(l).setRestartPolicy(RestartPolicyType.NONE),
-            Map.of(), absent(Annotations.RESTART_POLICY), RecoveryPolicy.None),
-        row("restartPolicy Default is the deprecated None",
+            Map.of(),
+            absent(Annotations.RESTART_POLICY),
+            RecoveryPolicy.None),
+        row(
+            "restartPolicy Default is the deprecated None",
             l -> template(l).setRestartPolicy(RestartPolicyType.DEFAULT),
-            Map.of(), absent(Annotations.RESTART_POLICY), RecoveryPolicy.None),
-        row("restartPolicy RecreateGroupOnPodRestart",
+            Map.of(),
+            absent(Annotations.RESTART_POLICY),
+            RecoveryPolicy.None),
+        row(
+            "restartPolicy RecreateGroupOnPodRestart",
             l -> template(l).setRestartPolicy(RestartPolicyType.RECREATE_GROUP_ON_POD_RESTART),
-            Map.of(Annotations.RESTART_POLICY, Annotations.RESTART_ANY), Map.of(), RecoveryPolicy.ServingGroupRecreate),
-        row("restartPolicy RecreateGroupAfterStart",
+            Map.of(Annotations.RESTART_POLICY, Annotations.RESTART_ANY),
+            Map.of(),
+            RecoveryPolicy.ServingGroupRecreate),
+        row(
+            "restartPolicy RecreateGroupAfterStart",
             l -> template(l).setRestartPolicy(RestartPolicyType.RECREATE_GROUP_AFTER_START),
-            Map.of(Annotations.RESTART_POLICY, Annotations.RESTART_AFTER_START), Map.of(), RecoveryPolicy.ServingGroupRecreate),
-        row("experimental annotation turns RecreateGroupOnPodRestart into AfterStart",
+            Map.of(Annotations.RESTART_POLICY, Annotations.RESTART_AFTER_START),
+            Map.of(),
+            RecoveryPolicy.ServingGroupRecreate),
+        row(
+            "experimental annotation turns RecreateGroupOnPodRestart into AfterStart",
             l -> {
               template(l).setRestartPolicy(RestartPolicyType.RECREATE_GROUP_ON_POD_RESTART);
-              l.getMetadata().setAnnotations(Map.of(LwsKeys.Annotations.EXPERIMENTAL_RECREATE_GROUP_AFTER_START, ""));
+              l.getMetadata()
+                  .setAnnotations(
+                      Map.of(LwsKeys.Annotations.EXPERIMENTAL_RECREATE_GROUP_AFTER_START, ""));
             },
-            Map.of(Annotations.RESTART_POLICY, Annotations.RESTART_AFTER_START), Map.of(), RecoveryPolicy.ServingGroupRecreate),
-        row("experimental annotation does not revive restartPolicy None",
+            Map.of(Annotations.RESTART_POLICY, Annotations.RESTART_AFTER_START),
+            Map.of(),
+            RecoveryPolicy.ServingGroupRecreate),
+        row(
+            "experimental annotation does not revive restartPolicy None",
             l -> {
               template(l).setRestartPolicy(RestartPolicyType.NONE);
-              l.getMetadata().setAnnotations(Map.of(LwsKeys.Annotations.EXPERIMENTAL_RECREATE_GROUP_AFTER_START, "true"));
+              l.getMetadata()
+                  .setAnnotations(
+                      Map.of(LwsKeys.Annotations.EXPERIMENTAL_RECREATE_GROUP_AFTER_START, "true"));
             },
-            Map.of(), absent(Annotations.RESTART_POLICY), RecoveryPolicy.None),
-        row("UniquePerReplica: one Service per group",
+            Map.of(),
+            absent(Annotations.RESTART_POLICY),
+            RecoveryPolicy.None),
+        row(
+            "UniquePerReplica: one Service per group",
             l -> {
               NetworkConfig nc = new NetworkConfig();
               nc.setSubdomainPolicy(SubdomainPolicy.UNIQUE_PER_REPLICA);
               l.getSpec().setNetworkConfig(nc);
             },
-            Map.of(Annotations.SUBDOMAIN_POLICY, Annotations.SUBDOMAIN_UNIQUE_PER_REPLICA), Map.of(),
+            Map.of(Annotations.SUBDOMAIN_POLICY, Annotations.SUBDOMAIN_UNIQUE_PER_REPLICA),
+            Map.of(),
             RecoveryPolicy.ServingGroupRecreate));
   }
 
-  private static Arguments row(String name, Consumer<LeaderWorkerSet> change, Map<String, String> present,
-      Map<String, String> absent, RecoveryPolicy recovery) {
+  private static Arguments row(
+      String name,
+      Consumer<LeaderWorkerSet> change,
+      Map<String, String> present,
+      Map<String, String> absent,
+      RecoveryPolicy recovery) {
     return Arguments.of(name, change, present, absent.keySet(), recovery);
   }
 
@@ -176,8 +227,12 @@ class LwsToModelServingTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("policies")
-  void policiesBecomeAnnotationsAndRecovery(String name, Consumer<LeaderWorkerSet> change,
-      Map<String, String> present, java.util.Set<String> absent, RecoveryPolicy recovery) {
+  void policiesBecomeAnnotationsAndRecovery(
+      String name,
+      Consumer<LeaderWorkerSet> change,
+      Map<String, String> present,
+      java.util.Set<String> absent,
+      RecoveryPolicy recovery) {
     ModelServing ms = convert(change);
     assertThat(ms.getMetadata().getAnnotations()).containsAllEntriesOf(present);
     assertThat(ms.getMetadata().getAnnotations()).doesNotContainKeys(absent.toArray(String[]::new));
@@ -188,9 +243,13 @@ class LwsToModelServingTest {
   void withoutLeaderTemplateTheWorkerTemplateIsTheEntry() {
     ModelServing ms = convert(l -> template(l).setLeaderTemplate(null));
     Role role = role(ms);
-    assertThat(role.getEntryTemplate().getSpec().getContainers()).extracting("name").containsExactly("worker");
+    assertThat(role.getEntryTemplate().getSpec().getContainers())
+        .extracting("name")
+        .containsExactly("worker");
     assertThat(role.getEntryTemplate().getMetadata().getLabels()).containsEntry("role", "worker");
-    assertThat(role.getEntryTemplate()).usingRecursiveComparison().isEqualTo(role.getWorkerTemplate());
+    assertThat(role.getEntryTemplate())
+        .usingRecursiveComparison()
+        .isEqualTo(role.getWorkerTemplate());
   }
 
   @Test
@@ -200,7 +259,10 @@ class LwsToModelServingTest {
 
   // ---- replicas: one-way sync that does not fight the autoscaler ----
 
-  /** The MS as the cluster has it: converted earlier from {@code lwsReplicas}, then scaled to {@code msReplicas}. */
+  /**
+   * The MS as the cluster has it: converted earlier from {@code lwsReplicas}, then scaled to {@code
+   * msReplicas}.
+   */
   private static ModelServing existing(String syncedAnnotation, int msReplicas) {
     ModelServing ms = convert(l -> {});
     Map<String, String> annotations = new HashMap<>(ms.getMetadata().getAnnotations());
@@ -225,31 +287,51 @@ class LwsToModelServingTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("replicaSync")
-  void replicasFollowTheLwsOnlyWhenItChanged(String name, String synced, int msReplicas, int lwsReplicas, int expected) {
+  void replicasFollowTheLwsOnlyWhenItChanged(
+      String name, String synced, int msReplicas, int lwsReplicas, int expected) {
     LeaderWorkerSet lws = lws();
     lws.getSpec().setReplicas(lwsReplicas);
-    Optional<ModelServing> current = msReplicas < 0 ? Optional.empty() : Optional.of(existing(synced, msReplicas));
+    Optional<ModelServing> current =
+        msReplicas < 0 ? Optional.empty() : Optional.of(existing(synced, msReplicas));
     ModelServing ms = LwsToModelServing.convert(lws, current);
     assertThat(ms.getSpec().getReplicas()).isEqualTo(expected);
     // The annotation always records the LWS value, so the next change is seen.
-    assertThat(ms.getMetadata().getAnnotations()).containsEntry(Annotations.LWS_SYNCED_REPLICAS, Integer.toString(lwsReplicas));
+    assertThat(ms.getMetadata().getAnnotations())
+        .containsEntry(Annotations.LWS_SYNCED_REPLICAS, Integer.toString(lwsReplicas));
   }
 
   static Stream<Arguments> replicasToReportBack() {
     return Stream.of(
-        Arguments.of("ModelServing scaled (Kthena's autoscaler), LWS unchanged: report 5 to the LWS", "2", 5, 2, OptionalInt.of(5)),
+        Arguments.of(
+            "ModelServing scaled (Kthena's autoscaler), LWS unchanged: report 5 to the LWS",
+            "2",
+            5,
+            2,
+            OptionalInt.of(5)),
         Arguments.of("nothing scaled", "2", 2, 2, OptionalInt.empty()),
-        Arguments.of("LWS scaled since last sync: the LWS wins, nothing to report", "2", 5, 3, OptionalInt.empty()),
-        Arguments.of("no annotation (never synced by us): nothing to report", null, 5, 2, OptionalInt.empty()),
+        Arguments.of(
+            "LWS scaled since last sync: the LWS wins, nothing to report",
+            "2",
+            5,
+            3,
+            OptionalInt.empty()),
+        Arguments.of(
+            "no annotation (never synced by us): nothing to report",
+            null,
+            5,
+            2,
+            OptionalInt.empty()),
         Arguments.of("ModelServing scaled to zero is reported too", "2", 0, 2, OptionalInt.of(0)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("replicasToReportBack")
-  void aScaleOfTheModelServingIsReportedToTheLws(String name, String synced, int msReplicas, int lwsReplicas, OptionalInt expected) {
+  void aScaleOfTheModelServingIsReportedToTheLws(
+      String name, String synced, int msReplicas, int lwsReplicas, OptionalInt expected) {
     LeaderWorkerSet lws = lws();
     lws.getSpec().setReplicas(lwsReplicas);
-    assertThat(LwsToModelServing.replicasToReport(lws, Optional.of(existing(synced, msReplicas)))).isEqualTo(expected);
+    assertThat(LwsToModelServing.replicasToReport(lws, Optional.of(existing(synced, msReplicas))))
+        .isEqualTo(expected);
   }
 
   @Test
@@ -261,37 +343,75 @@ class LwsToModelServingTest {
 
   static Stream<Arguments> revisionChanges() {
     return Stream.of(
-        Arguments.of("worker image", (Consumer<LeaderWorkerSet>) l -> template(l).getWorkerTemplate().getSpec().getContainers().get(0).setImage("vllm/vllm-openai:v0.9.0"), true),
-        Arguments.of("leader label", (Consumer<LeaderWorkerSet>) l -> template(l).getLeaderTemplate().getMetadata().getLabels().put("tier", "gold"), true),
+        Arguments.of(
+            "worker image",
+            (Consumer<LeaderWorkerSet>)
+                l ->
+                    template(l)
+                        .getWorkerTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .setImage("vllm/vllm-openai:v0.9.0"),
+            true),
+        Arguments.of(
+            "leader label",
+            (Consumer<LeaderWorkerSet>)
+                l -> template(l).getLeaderTemplate().getMetadata().getLabels().put("tier", "gold"),
+            true),
         Arguments.of("size", (Consumer<LeaderWorkerSet>) l -> template(l).setSize(4), true),
-        Arguments.of("restartPolicy (inside leaderWorkerTemplate, as upstream)", (Consumer<LeaderWorkerSet>) l -> template(l).setRestartPolicy(RestartPolicyType.NONE), true),
-        Arguments.of("networkConfig UniquePerReplica", (Consumer<LeaderWorkerSet>) l -> {
-          NetworkConfig nc = new NetworkConfig();
-          nc.setSubdomainPolicy(SubdomainPolicy.UNIQUE_PER_REPLICA);
-          l.getSpec().setNetworkConfig(nc);
-        }, true),
-        Arguments.of("networkConfig explicit Shared (same as absent)", (Consumer<LeaderWorkerSet>) l -> {
-          NetworkConfig nc = new NetworkConfig();
-          nc.setSubdomainPolicy(SubdomainPolicy.SHARED);
-          l.getSpec().setNetworkConfig(nc);
-        }, false),
-        Arguments.of("replicas", (Consumer<LeaderWorkerSet>) l -> l.getSpec().setReplicas(7), false),
-        Arguments.of("startupPolicy", (Consumer<LeaderWorkerSet>) l -> l.getSpec().setStartupPolicy(StartupPolicyType.LEADER_READY), false),
-        Arguments.of("rolloutStrategy", (Consumer<LeaderWorkerSet>) l -> {
-          var strategy = new dev.modelserving.api.lws.v1.RolloutStrategy();
-          var config = new dev.modelserving.api.lws.v1.RollingUpdateConfiguration();
-          config.setMaxUnavailable(new IntOrString(2));
-          config.setMaxSurge(new IntOrString("50%"));
-          config.setPartition(1);
-          strategy.setRollingUpdateConfiguration(config);
-          l.getSpec().setRolloutStrategy(strategy);
-        }, false),
-        Arguments.of("LWS metadata labels", (Consumer<LeaderWorkerSet>) l -> l.getMetadata().getLabels().put("team", "other"), false));
+        Arguments.of(
+            "restartPolicy (inside leaderWorkerTemplate, as upstream)",
+            (Consumer<LeaderWorkerSet>) l -> template(l).setRestartPolicy(RestartPolicyType.NONE),
+            true),
+        Arguments.of(
+            "networkConfig UniquePerReplica",
+            (Consumer<LeaderWorkerSet>)
+                l -> {
+                  NetworkConfig nc = new NetworkConfig();
+                  nc.setSubdomainPolicy(SubdomainPolicy.UNIQUE_PER_REPLICA);
+                  l.getSpec().setNetworkConfig(nc);
+                },
+            true),
+        Arguments.of(
+            "networkConfig explicit Shared (same as absent)",
+            (Consumer<LeaderWorkerSet>)
+                l -> {
+                  NetworkConfig nc = new NetworkConfig();
+                  nc.setSubdomainPolicy(SubdomainPolicy.SHARED);
+                  l.getSpec().setNetworkConfig(nc);
+                },
+            false),
+        Arguments.of(
+            "replicas", (Consumer<LeaderWorkerSet>) l -> l.getSpec().setReplicas(7), false),
+        Arguments.of(
+            "startupPolicy",
+            (Consumer<LeaderWorkerSet>)
+                l -> l.getSpec().setStartupPolicy(StartupPolicyType.LEADER_READY),
+            false),
+        Arguments.of(
+            "rolloutStrategy",
+            (Consumer<LeaderWorkerSet>)
+                l -> {
+                  var strategy = new dev.modelserving.api.lws.v1.RolloutStrategy();
+                  var config = new dev.modelserving.api.lws.v1.RollingUpdateConfiguration();
+                  config.setMaxUnavailable(new IntOrString(2));
+                  config.setMaxSurge(new IntOrString("50%"));
+                  config.setPartition(1);
+                  strategy.setRollingUpdateConfiguration(config);
+                  l.getSpec().setRolloutStrategy(strategy);
+                },
+            false),
+        Arguments.of(
+            "LWS metadata labels",
+            (Consumer<LeaderWorkerSet>) l -> l.getMetadata().getLabels().put("team", "other"),
+            false));
   }
 
   @ParameterizedTest(name = "{0} → changes revision: {2}")
   @MethodSource("revisionChanges")
-  void revisionLabelChangesWithPodShapingFieldsOnly(String name, Consumer<LeaderWorkerSet> change, boolean changes) {
+  void revisionLabelChangesWithPodShapingFieldsOnly(
+      String name, Consumer<LeaderWorkerSet> change, boolean changes) {
     String before = revisionLabel(convert(l -> {}));
     ModelServing after = convert(change);
     assertThat(revisionLabel(after)).matches("[bcdfghjklmnpqrstvwxz2456789]+");
@@ -302,22 +422,28 @@ class LwsToModelServingTest {
   }
 
   private static String revisionLabel(ModelServing ms) {
-    return role(ms).getEntryTemplate().getMetadata().getLabels().get(LwsKeys.Labels.TEMPLATE_REVISION_HASH);
+    return role(ms)
+        .getEntryTemplate()
+        .getMetadata()
+        .getLabels()
+        .get(LwsKeys.Labels.TEMPLATE_REVISION_HASH);
   }
 
   // ---- rollout and plugin ----
 
   @Test
   void maxUnavailableZeroWithASurgeIsKeptAndTheSurgeIsMapped() {
-    ModelServing ms = convert(l -> {
-      var strategy = new dev.modelserving.api.lws.v1.RolloutStrategy();
-      var config = new dev.modelserving.api.lws.v1.RollingUpdateConfiguration();
-      config.setMaxUnavailable(new IntOrString(0));
-      config.setMaxSurge(new IntOrString(1));
-      config.setPartition(1);
-      strategy.setRollingUpdateConfiguration(config);
-      l.getSpec().setRolloutStrategy(strategy);
-    });
+    ModelServing ms =
+        convert(
+            l -> {
+              var strategy = new dev.modelserving.api.lws.v1.RolloutStrategy();
+              var config = new dev.modelserving.api.lws.v1.RollingUpdateConfiguration();
+              config.setMaxUnavailable(new IntOrString(0));
+              config.setMaxSurge(new IntOrString(1));
+              config.setPartition(1);
+              strategy.setRollingUpdateConfiguration(config);
+              l.getSpec().setRolloutStrategy(strategy);
+            });
     var rolling = ms.getSpec().getRolloutStrategy().getRollingUpdateConfiguration();
     assertThat(rolling.getMaxUnavailable()).isEqualTo(new IntOrString(0));
     assertThat(rolling.getMaxSurge()).isEqualTo(new IntOrString(1));
@@ -326,14 +452,25 @@ class LwsToModelServingTest {
 
   @Test
   void podIdentityPluginCarriesWhatPodsNeed() {
-    ModelServing ms = convert(l -> l.getMetadata().setAnnotations(Map.of(LwsKeys.Annotations.EXCLUSIVE_TOPOLOGY, "topology.kubernetes.io/zone")));
-    assertThat(ms.getSpec().getPlugins()).singleElement().satisfies(plugin -> {
-      assertThat(plugin.getName()).isEqualTo("lws-pod-identity");
-      assertThat(plugin.getConfig().path("lwsName").asText()).isEqualTo("vllm");
-      assertThat(plugin.getConfig().path("size").asInt()).isEqualTo(3);
-      assertThat(plugin.getConfig().path("subdomainPolicy").asText()).isEqualTo("Shared");
-      assertThat(plugin.getConfig().path("exclusiveTopology").asText()).isEqualTo("topology.kubernetes.io/zone");
-    });
+    ModelServing ms =
+        convert(
+            l ->
+                l.getMetadata()
+                    .setAnnotations(
+                        Map.of(
+                            LwsKeys.Annotations.EXCLUSIVE_TOPOLOGY,
+                            "topology.kubernetes.io/zone")));
+    assertThat(ms.getSpec().getPlugins())
+        .singleElement()
+        .satisfies(
+            plugin -> {
+              assertThat(plugin.getName()).isEqualTo("lws-pod-identity");
+              assertThat(plugin.getConfig().path("lwsName").asText()).isEqualTo("vllm");
+              assertThat(plugin.getConfig().path("size").asInt()).isEqualTo(3);
+              assertThat(plugin.getConfig().path("subdomainPolicy").asText()).isEqualTo("Shared");
+              assertThat(plugin.getConfig().path("exclusiveTopology").asText())
+                  .isEqualTo("topology.kubernetes.io/zone");
+            });
   }
 
   @Test

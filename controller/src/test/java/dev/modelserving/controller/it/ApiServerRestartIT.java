@@ -26,8 +26,13 @@ class ApiServerRestartIT {
     // The script finds the cluster by its state directory and ports: both from the kubeconfig.
     Path state = LocalCluster.kubeconfig().getParent();
     int apiPort = URI.create(LocalCluster.client().getConfiguration().getMasterUrl()).getPort();
-    List<String> command = new java.util.ArrayList<>(List.of("env", "LOCAL_CLUSTER_DIR=" + state,
-        "LOCAL_CLUSTER_PORT_BASE=" + (apiPort - 443), Helm.repo().resolve("hack/local-cluster.sh").toString()));
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                "env",
+                "LOCAL_CLUSTER_DIR=" + state,
+                "LOCAL_CLUSTER_PORT_BASE=" + (apiPort - 443),
+                Helm.repo().resolve("hack/local-cluster.sh").toString()));
     command.addAll(List.of(args));
     Kubectl.Result r = Processes.run(command, null);
     assertThat(r.exitCode()).as("%s: %s", command, r.output()).isZero();
@@ -55,27 +60,40 @@ class ApiServerRestartIT {
       modelServings().inNamespace(ns.name()).withName("steady").scale(3);
       localCluster("stop", "kube-apiserver");
       try {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-            .until(() -> readyz(port).startsWith("503 not watching (is the API server reachable?)"));
-        assertThat(StartFailureIT.get(port, "/healthz").statusCode()).as("/healthz during the outage").isEqualTo(200);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () -> readyz(port).startsWith("503 not watching (is the API server reachable?)"));
+        assertThat(StartFailureIT.get(port, "/healthz").statusCode())
+            .as("/healthz during the outage")
+            .isEqualTo(200);
         controller.awaitLogLine("not ready: not watching", Duration.ofSeconds(10));
         assertThat(controller.isAlive()).isTrue();
       } finally {
         localCluster("start", "kube-apiserver");
       }
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> readyz(port).equals("200 ok"));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(300))
+          .until(() -> readyz(port).equals("200 ok"));
       controller.awaitLogLine("ready: ok", Duration.ofSeconds(10));
 
       ms.getSpec().setReplicas(3);
       awaitAvailable(ns.name(), "steady", 3, expectedPodNames(ms));
-      assertThat(podUids(ns.name(), "steady")).as("the pods from before the outage stay").containsAllEntriesOf(before);
+      assertThat(podUids(ns.name(), "steady"))
+          .as("the pods from before the outage stay")
+          .containsAllEntriesOf(before);
 
       // Watches work again: a deleted pod comes back, a scale-down is carried out.
       client().pods().inNamespace(ns.name()).withName("steady-0-r-0-1").delete();
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        String uid = podUids(ns.name(), "steady").get("steady-0-r-0-1");
-        return uid != null && !uid.equals(before.get("steady-0-r-0-1"));
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                String uid = podUids(ns.name(), "steady").get("steady-0-r-0-1");
+                return uid != null && !uid.equals(before.get("steady-0-r-0-1"));
+              });
       awaitAvailable(ns.name(), "steady", 3, expectedPodNames(ms));
       modelServings().inNamespace(ns.name()).withName("steady").scale(1);
       ms.getSpec().setReplicas(1);

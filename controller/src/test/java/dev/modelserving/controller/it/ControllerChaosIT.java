@@ -39,43 +39,76 @@ class ControllerChaosIT {
   private int lwsVersion = 1;
 
   private static String version(Pod pod) {
-    return pod.getSpec().getContainers().get(0).getEnv().stream().filter(e -> e.getName().equals("VERSION"))
-        .map(EnvVar::getValue).findFirst().orElse("");
+    return pod.getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getName().equals("VERSION"))
+        .map(EnvVar::getValue)
+        .findFirst()
+        .orElse("");
   }
 
   /** One random change to either object: a scale up or down, or a new template. */
   private void change(Random random) {
-    List<IntConsumer> changes = List.of(
-        n -> {
-          msReplicas = 1 + random.nextInt(4);
-          modelServings().inNamespace(ns.name()).withName("chaos-ms").scale(msReplicas);
-        },
-        n -> {
-          lwsReplicas = 1 + random.nextInt(4);
-          Edits.edit(Lws.lwss().inNamespace(ns.name()).withName("chaos-lws"), l -> {
-            l.getSpec().setReplicas(lwsReplicas);
-            return l;
-          });
-        },
-        n -> {
-          msVersion++;
-          Edits.edit(modelServings().inNamespace(ns.name()).withName("chaos-ms"), m -> {
-            m.getSpec().getTemplate().getRoles().forEach(r ->
-                r.getEntryTemplate().getSpec().getContainers().get(0).getEnv().get(0).setValue(String.valueOf(msVersion)));
-            return m;
-          });
-        },
-        n -> {
-          lwsVersion++;
-          Edits.edit(Lws.lwss().inNamespace(ns.name()).withName("chaos-lws"), l -> {
-            l.getSpec().getLeaderWorkerTemplate().getWorkerTemplate().getSpec().getContainers().get(0).getEnv().get(0)
-                .setValue(String.valueOf(lwsVersion));
-            return l;
-          });
-        });
+    List<IntConsumer> changes =
+        List.of(
+            n -> {
+              msReplicas = 1 + random.nextInt(4);
+              modelServings().inNamespace(ns.name()).withName("chaos-ms").scale(msReplicas);
+            },
+            n -> {
+              lwsReplicas = 1 + random.nextInt(4);
+              Edits.edit(
+                  Lws.lwss().inNamespace(ns.name()).withName("chaos-lws"),
+                  l -> {
+                    l.getSpec().setReplicas(lwsReplicas);
+                    return l;
+                  });
+            },
+            n -> {
+              msVersion++;
+              Edits.edit(
+                  modelServings().inNamespace(ns.name()).withName("chaos-ms"),
+                  m -> {
+                    m.getSpec()
+                        .getTemplate()
+                        .getRoles()
+                        .forEach(
+                            r ->
+                                r.getEntryTemplate()
+                                    .getSpec()
+                                    .getContainers()
+                                    .get(0)
+                                    .getEnv()
+                                    .get(0)
+                                    .setValue(String.valueOf(msVersion)));
+                    return m;
+                  });
+            },
+            n -> {
+              lwsVersion++;
+              Edits.edit(
+                  Lws.lwss().inNamespace(ns.name()).withName("chaos-lws"),
+                  l -> {
+                    l.getSpec()
+                        .getLeaderWorkerTemplate()
+                        .getWorkerTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnv()
+                        .get(0)
+                        .setValue(String.valueOf(lwsVersion));
+                    return l;
+                  });
+            });
     int which = random.nextInt(changes.size());
     changes.get(which).accept(which);
-    log.info("chaos: change {} -> ms replicas {} v{}, lws replicas {} v{}", which, msReplicas, msVersion, lwsReplicas, lwsVersion);
+    log.info(
+        "chaos: change {} -> ms replicas {} v{}, lws replicas {} v{}",
+        which,
+        msReplicas,
+        msVersion,
+        lwsReplicas,
+        lwsVersion);
   }
 
   @Test
@@ -83,17 +116,30 @@ class ControllerChaosIT {
     long seed = Long.getLong("chaos.seed", System.nanoTime());
     log.info("chaos seed {} (replay with -Dchaos.seed={})", seed, seed);
     Random random = new Random(seed);
-    String entry = "{\"containers\": [{\"name\": \"c\", \"image\": \"registry.k8s.io/pause:3.10\", \"env\": [{\"name\": \"VERSION\", \"value\": \"1\"}]}]}";
-    ModelServing ms = ModelServingYaml.of("chaos-ms", msReplicas, "", ModelServingYaml.role("a", 1, 1, entry), ModelServingYaml.role("b", 2, 0, entry));
+    String entry =
+        "{\"containers\": [{\"name\": \"c\", \"image\": \"registry.k8s.io/pause:3.10\", \"env\": [{\"name\": \"VERSION\", \"value\": \"1\"}]}]}";
+    ModelServing ms =
+        ModelServingYaml.of(
+            "chaos-ms",
+            msReplicas,
+            "",
+            ModelServingYaml.role("a", 1, 1, entry),
+            ModelServingYaml.role("b", 2, 0, entry));
     modelServings().inNamespace(ns.name()).resource(ms).create();
     LeaderWorkerSet lws = Lws.simple("chaos-lws", lwsReplicas, 3, "", "");
-    lws.getSpec().getLeaderWorkerTemplate().getWorkerTemplate().getSpec().getContainers().get(0)
+    lws.getSpec()
+        .getLeaderWorkerTemplate()
+        .getWorkerTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
         .setEnv(new ArrayList<>(List.of(new EnvVar("VERSION", "1", null))));
     Lws.lwss().inNamespace(ns.name()).resource(lws).create();
 
     for (int kill = 1; kill <= KILLS; kill++) {
       // Killed at any moment of its life: while its caches sync, while it acts, while it is idle.
-      try (ControllerProcess controller = ControllerProcess.launch("ControllerChaosIT-" + kill, List.of("--http-port=0"))) {
+      try (ControllerProcess controller =
+          ControllerProcess.launch("ControllerChaosIT-" + kill, List.of("--http-port=0"))) {
         change(random);
         if (random.nextBoolean()) {
           change(random);
@@ -105,8 +151,13 @@ class ControllerChaosIT {
         }
         long lifetime = whileStarting ? 500 + random.nextInt(2500) : 200 + random.nextInt(2300);
         Thread.sleep(lifetime);
-        log.info("chaos: kill {} {} ms later ({})", kill, lifetime,
-            controller.logLines().stream().anyMatch(l -> l.contains("waiting for work")) ? "running" : "starting");
+        log.info(
+            "chaos: kill {} {} ms later ({})",
+            kill,
+            lifetime,
+            controller.logLines().stream().anyMatch(l -> l.contains("waiting for work"))
+                ? "running"
+                : "starting");
         controller.kill();
       }
       change(random); // while it is down
@@ -115,52 +166,80 @@ class ControllerChaosIT {
     try (ControllerProcess last = ControllerProcess.start("ControllerChaosIT-last")) {
       assertThat(get(ns.name(), "chaos-ms").getSpec().getReplicas()).isEqualTo(msReplicas);
       Lws.awaitReady(ns.name(), "chaos-lws", lwsReplicas, 3);
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
-        ModelServing live = get(ns.name(), "chaos-ms");
-        assertThat(live.getStatus().getUpdatedReplicas()).isEqualTo(msReplicas);
-        assertThat(live.getStatus().getCurrentRevision()).isEqualTo(live.getStatus().getUpdateRevision());
-        List<Pod> all = client().pods().inNamespace(ns.name()).list().getItems();
-        assertThat(all).as("no pod terminating or left over").allSatisfy(p -> assertThat(p.getMetadata().getDeletionTimestamp()).isNull());
-        assertThat(condition(live, "Available")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
-        assertThat(live.getStatus().getReplicas()).isEqualTo(msReplicas);
-        assertThat(live.getStatus().getAvailableReplicas()).isEqualTo(msReplicas);
-        // Kthena keeps the groups a scale-down did not pick (not-ready ones go first), so the
-        // ordinals need not be 0..n-1: exactly msReplicas groups, each with all its pods.
-        Set<String> groups = new TreeSet<>();
-        all.stream().filter(p -> p.getMetadata().getName().startsWith("chaos-ms-"))
-            .forEach(p -> groups.add(p.getMetadata().getLabels().get("modelserving.volcano.sh/group-name")));
-        assertThat(groups).as("serving groups").hasSize(msReplicas);
-        Set<String> expected = new TreeSet<>();
-        for (String group : groups) {
-          for (String pod : expectedPodNames(live)) {
-            if (pod.startsWith("chaos-ms-0-")) {
-              expected.add(group + pod.substring("chaos-ms-0".length()));
-            }
-          }
-        }
-        expected.addAll(Lws.podNames("chaos-lws", lwsReplicas, 3));
-        assertThat(all.stream().map(p -> p.getMetadata().getName()).sorted().toList()).as("every pod in the namespace")
-            .containsExactlyElementsOf(expected);
-        String msUid = live.getMetadata().getUid();
-        for (Pod p : all) {
-          OwnerReference owner = p.getMetadata().getOwnerReferences().stream().filter(o -> Boolean.TRUE.equals(o.getController()))
-              .findFirst().orElseThrow(() -> new AssertionError("pod " + p.getMetadata().getName() + " has no controller"));
-          boolean msPod = p.getMetadata().getName().startsWith("chaos-ms-");
-          if (msPod) {
-            assertThat(owner.getUid()).isEqualTo(msUid);
-            assertThat(p.getMetadata().getLabels().get("modelserving.volcano.sh/revision")).isEqualTo(live.getStatus().getUpdateRevision());
-            if ("true".equals(p.getMetadata().getLabels().get("modelserving.volcano.sh/entry"))) {
-              assertThat(version(p)).as("template of %s", p.getMetadata().getName()).isEqualTo(String.valueOf(msVersion));
-            }
-          } else {
-            assertThat(owner.getName()).isEqualTo("chaos-lws");
-            assertThat(version(p)).as("template of %s", p.getMetadata().getName()).isEqualTo(String.valueOf(lwsVersion));
-          }
-        }
-        LeaderWorkerSet liveLws = Lws.get(ns.name(), "chaos-lws");
-        assertThat(liveLws.getStatus().getReplicas()).isEqualTo(lwsReplicas);
-        assertThat(liveLws.getStatus().getUpdatedReplicas()).isEqualTo(lwsReplicas);
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(300))
+          .untilAsserted(
+              () -> {
+                ModelServing live = get(ns.name(), "chaos-ms");
+                assertThat(live.getStatus().getUpdatedReplicas()).isEqualTo(msReplicas);
+                assertThat(live.getStatus().getCurrentRevision())
+                    .isEqualTo(live.getStatus().getUpdateRevision());
+                List<Pod> all = client().pods().inNamespace(ns.name()).list().getItems();
+                assertThat(all)
+                    .as("no pod terminating or left over")
+                    .allSatisfy(p -> assertThat(p.getMetadata().getDeletionTimestamp()).isNull());
+                assertThat(condition(live, "Available"))
+                    .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+                assertThat(live.getStatus().getReplicas()).isEqualTo(msReplicas);
+                assertThat(live.getStatus().getAvailableReplicas()).isEqualTo(msReplicas);
+                // Kthena keeps the groups a scale-down did not pick (not-ready ones go first), so
+                // the
+                // ordinals need not be 0..n-1: exactly msReplicas groups, each with all its pods.
+                Set<String> groups = new TreeSet<>();
+                all.stream()
+                    .filter(p -> p.getMetadata().getName().startsWith("chaos-ms-"))
+                    .forEach(
+                        p ->
+                            groups.add(
+                                p.getMetadata()
+                                    .getLabels()
+                                    .get("modelserving.volcano.sh/group-name")));
+                assertThat(groups).as("serving groups").hasSize(msReplicas);
+                Set<String> expected = new TreeSet<>();
+                for (String group : groups) {
+                  for (String pod : expectedPodNames(live)) {
+                    if (pod.startsWith("chaos-ms-0-")) {
+                      expected.add(group + pod.substring("chaos-ms-0".length()));
+                    }
+                  }
+                }
+                expected.addAll(Lws.podNames("chaos-lws", lwsReplicas, 3));
+                assertThat(all.stream().map(p -> p.getMetadata().getName()).sorted().toList())
+                    .as("every pod in the namespace")
+                    .containsExactlyElementsOf(expected);
+                String msUid = live.getMetadata().getUid();
+                for (Pod p : all) {
+                  OwnerReference owner =
+                      p.getMetadata().getOwnerReferences().stream()
+                          .filter(o -> Boolean.TRUE.equals(o.getController()))
+                          .findFirst()
+                          .orElseThrow(
+                              () ->
+                                  new AssertionError(
+                                      "pod " + p.getMetadata().getName() + " has no controller"));
+                  boolean msPod = p.getMetadata().getName().startsWith("chaos-ms-");
+                  if (msPod) {
+                    assertThat(owner.getUid()).isEqualTo(msUid);
+                    assertThat(p.getMetadata().getLabels().get("modelserving.volcano.sh/revision"))
+                        .isEqualTo(live.getStatus().getUpdateRevision());
+                    if ("true"
+                        .equals(p.getMetadata().getLabels().get("modelserving.volcano.sh/entry"))) {
+                      assertThat(version(p))
+                          .as("template of %s", p.getMetadata().getName())
+                          .isEqualTo(String.valueOf(msVersion));
+                    }
+                  } else {
+                    assertThat(owner.getName()).isEqualTo("chaos-lws");
+                    assertThat(version(p))
+                        .as("template of %s", p.getMetadata().getName())
+                        .isEqualTo(String.valueOf(lwsVersion));
+                  }
+                }
+                LeaderWorkerSet liveLws = Lws.get(ns.name(), "chaos-lws");
+                assertThat(liveLws.getStatus().getReplicas()).isEqualTo(lwsReplicas);
+                assertThat(liveLws.getStatus().getUpdatedReplicas()).isEqualTo(lwsReplicas);
+              });
       assertThat(last.isAlive()).isTrue();
     }
   }

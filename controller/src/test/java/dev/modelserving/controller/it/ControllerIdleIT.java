@@ -25,7 +25,9 @@ class ControllerIdleIT {
 
   @Test
   void sixtySecondsOfIdleProduceNoWrite() throws Exception {
-    ModelServing ms = ModelServingYaml.of("idle", 2, "", ModelServingYaml.role("p", 2, 2), ModelServingYaml.role("d", 1, 0));
+    ModelServing ms =
+        ModelServingYaml.of(
+            "idle", 2, "", ModelServingYaml.role("p", 2, 2), ModelServingYaml.role("d", 1, 0));
     try (ControllerProcess controller = ControllerProcess.start("ControllerIdleIT")) {
       modelServings().inNamespace(ns.name()).resource(ms).create();
       Lws.lwss().inNamespace(ns.name()).resource(Lws.simple("idle-lws", 2, 3, "", "")).create();
@@ -33,18 +35,33 @@ class ControllerIdleIT {
       Lws.awaitReady(ns.name(), "idle-lws", 2, 3);
       Thread.sleep(3_000); // let the last status write and events settle
       List<String> writes = Collections.synchronizedList(new ArrayList<>());
-      // Each watch starts at the resourceVersion of a fresh list, so every event it sees is a write.
+      // Each watch starts at the resourceVersion of a fresh list, so every event it sees is a
+      // write.
       var pods = client().pods().inNamespace(ns.name());
       var services = client().services().inNamespace(ns.name());
       var modelServings = modelServings().inNamespace(ns.name());
       var events = client().v1().events().inNamespace(ns.name());
       var lwss = Lws.lwss().inNamespace(ns.name());
       assertThat(pods.list().getItems()).hasSize(14 + 6);
-      try (Watch a = pods.watch(from(pods.list().getMetadata().getResourceVersion()), recorder("pod", writes));
-          Watch b = services.watch(from(services.list().getMetadata().getResourceVersion()), recorder("service", writes));
-          Watch c = modelServings.watch(from(modelServings.list().getMetadata().getResourceVersion()), recorder("modelserving", writes));
-          Watch d = events.watch(from(events.list().getMetadata().getResourceVersion()), recorder("event", writes));
-          Watch e = lwss.watch(from(lwss.list().getMetadata().getResourceVersion()), recorder("leaderworkerset", writes))) {
+      try (Watch a =
+              pods.watch(
+                  from(pods.list().getMetadata().getResourceVersion()), recorder("pod", writes));
+          Watch b =
+              services.watch(
+                  from(services.list().getMetadata().getResourceVersion()),
+                  recorder("service", writes));
+          Watch c =
+              modelServings.watch(
+                  from(modelServings.list().getMetadata().getResourceVersion()),
+                  recorder("modelserving", writes));
+          Watch d =
+              events.watch(
+                  from(events.list().getMetadata().getResourceVersion()),
+                  recorder("event", writes));
+          Watch e =
+              lwss.watch(
+                  from(lwss.list().getMetadata().getResourceVersion()),
+                  recorder("leaderworkerset", writes))) {
         Thread.sleep(60_000);
       }
       assertThat(writes).as("writes during 60 s of idle").isEmpty();
@@ -59,7 +76,14 @@ class ControllerIdleIT {
     return new Watcher<>() {
       @Override
       public void eventReceived(Action action, T object) {
-        writes.add(action + " " + kind + " " + object.getMetadata().getName() + " rv=" + object.getMetadata().getResourceVersion());
+        writes.add(
+            action
+                + " "
+                + kind
+                + " "
+                + object.getMetadata().getName()
+                + " rv="
+                + object.getMetadata().getResourceVersion());
       }
 
       @Override

@@ -31,7 +31,8 @@ public final class ControllerProcess implements AutoCloseable {
    * Starts {@code modelserving run <extraArgs>} with {@code kubeconfig} and the extra environment
    * variables, and waits until it reports it is ready for work.
    */
-  public static ControllerProcess start(String name, Path kubeconfig, Map<String, String> env, List<String> extraArgs) {
+  public static ControllerProcess start(
+      String name, Path kubeconfig, Map<String, String> env, List<String> extraArgs) {
     ControllerProcess controller = launch(name, kubeconfig, env, extraArgs);
     controller.awaitLogLine("waiting for work", Duration.ofSeconds(60));
     return controller;
@@ -42,8 +43,11 @@ public final class ControllerProcess implements AutoCloseable {
     return launch(name, LocalCluster.kubeconfig(), Map.of(), args);
   }
 
-  /** Starts {@code run <extraArgs>} with {@code kubeconfig} and extra environment; returns at once. */
-  public static ControllerProcess launch(String name, Path kubeconfig, Map<String, String> env, List<String> extraArgs) {
+  /**
+   * Starts {@code run <extraArgs>} with {@code kubeconfig} and extra environment; returns at once.
+   */
+  public static ControllerProcess launch(
+      String name, Path kubeconfig, Map<String, String> env, List<String> extraArgs) {
     try {
       Path jar = Path.of("target/modelserving.jar").toAbsolutePath();
       if (!Files.exists(jar)) {
@@ -54,8 +58,16 @@ public final class ControllerProcess implements AutoCloseable {
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + ".log");
       String java = ProcessHandle.current().info().command().orElse("java");
-      List<String> command = new ArrayList<>(
-          List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "run"));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  java,
+                  "-Xmx256m",
+                  "-XX:+UseSerialGC",
+                  "-XX:TieredStopAtLevel=1",
+                  "-jar",
+                  jar.toString(),
+                  "run"));
       command.addAll(extraArgs);
       ProcessBuilder pb =
           new ProcessBuilder(command)
@@ -76,11 +88,13 @@ public final class ControllerProcess implements AutoCloseable {
         return;
       }
       if (!process.isAlive()) {
-        throw new IllegalStateException("the controller exited (" + process.exitValue() + "); see " + log);
+        throw new IllegalStateException(
+            "the controller exited (" + process.exitValue() + "); see " + log);
       }
       sleep(100);
     }
-    throw new IllegalStateException("the controller did not log \"" + text + "\" within " + timeout + "; see " + log);
+    throw new IllegalStateException(
+        "the controller did not log \"" + text + "\" within " + timeout + "; see " + log);
   }
 
   public List<String> logLines() {
@@ -94,7 +108,11 @@ public final class ControllerProcess implements AutoCloseable {
   /** The port of /healthz, /readyz and /metrics, once the controller logged it. */
   public int httpPort() {
     awaitLogLine("serving /healthz, /readyz and /metrics on port", Duration.ofSeconds(30));
-    String line = logLines().stream().filter(l -> l.contains("serving /healthz, /readyz and /metrics on port")).findFirst().orElseThrow();
+    String line =
+        logLines().stream()
+            .filter(l -> l.contains("serving /healthz, /readyz and /metrics on port"))
+            .findFirst()
+            .orElseThrow();
     return Integer.parseInt(line.substring(line.lastIndexOf(' ') + 1).trim());
   }
 

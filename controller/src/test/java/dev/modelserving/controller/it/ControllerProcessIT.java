@@ -23,12 +23,15 @@ class ControllerProcessIT {
     assertThat(jar).as("packaged controller jar (mvn package)").exists();
     String java = ProcessHandle.current().info().command().orElse("java");
     LocalCluster.client(); // fails early with a clear message when there is no cluster
-    ProcessBuilder pb = new ProcessBuilder(java, "-jar", jar.toString(), "run", "--http-port=0").redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(java, "-jar", jar.toString(), "run", "--http-port=0")
+            .redirectErrorStream(true);
     pb.environment().put("KUBECONFIG", LocalCluster.kubeconfig().toString());
     Process process = pb.start();
     List<String> lines = new ArrayList<>();
     try (BufferedReader out =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       String line;
       while (System.nanoTime() < deadline && (line = out.readLine()) != null) {

@@ -6,8 +6,8 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import java.util.function.UnaryOperator;
 
 /**
- * Read-modify-write of an object the controller writes too (status, labels): a conflict (409)
- * only means the controller got in first, so the edit is retried on the newer version.
+ * Read-modify-write of an object the controller writes too (status, labels): a conflict (409) only
+ * means the controller got in first, so the edit is retried on the newer version.
  */
 final class Edits {
   private Edits() {}

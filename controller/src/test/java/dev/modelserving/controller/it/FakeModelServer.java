@@ -62,7 +62,9 @@ final class FakeModelServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** Sets the gauge {@code name} (e.g. {@code vllm:num_requests_waiting}) to {@code value(podIp)}. */
+  /**
+   * Sets the gauge {@code name} (e.g. {@code vllm:num_requests_waiting}) to {@code value(podIp)}.
+   */
   void gauge(String name, ToDoubleFunction<String> value) {
     gauges.put(name, value);
   }
@@ -104,7 +106,11 @@ final class FakeModelServer implements AutoCloseable {
     } else {
       choice.put("text", "served by " + ip);
     }
-    reply.putObject("usage").put("prompt_tokens", 1).put("completion_tokens", 3).put("total_tokens", 4);
+    reply
+        .putObject("usage")
+        .put("prompt_tokens", 1)
+        .put("completion_tokens", 3)
+        .put("total_tokens", 4);
     exchange.getResponseHeaders().add(SERVED_BY, ip);
     send(exchange, 200, JSON.writeValueAsString(reply));
   }
@@ -116,8 +122,15 @@ final class FakeModelServer implements AutoCloseable {
   private void metrics(HttpExchange exchange) throws IOException {
     String ip = podIp(exchange);
     StringBuilder page = new StringBuilder();
-    gauges.forEach((name, value) -> page.append("# TYPE ").append(name).append(" gauge\n")
-        .append(name).append("{model_name=\"fake\"} ").append(value.applyAsDouble(ip)).append('\n'));
+    gauges.forEach(
+        (name, value) ->
+            page.append("# TYPE ")
+                .append(name)
+                .append(" gauge\n")
+                .append(name)
+                .append("{model_name=\"fake\"} ")
+                .append(value.applyAsDouble(ip))
+                .append('\n'));
     exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
     send(exchange, 200, page.toString());
   }

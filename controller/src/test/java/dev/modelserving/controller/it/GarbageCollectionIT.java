@@ -77,7 +77,8 @@ class GarbageCollectionIT {
     client
         .configMaps()
         .inNamespace(ns.name())
-        .resource(new ConfigMapBuilder().withNewMetadata().withName("bystander").endMetadata().build())
+        .resource(
+            new ConfigMapBuilder().withNewMetadata().withName("bystander").endMetadata().build())
         .create();
 
     client.resource(owner).inNamespace(ns.name()).delete();
@@ -88,7 +89,8 @@ class GarbageCollectionIT {
         .untilAsserted(
             () -> {
               HasMetadata pod = client.pods().inNamespace(ns.name()).withName("owned-pod").get();
-              HasMetadata svc = client.services().inNamespace(ns.name()).withName("owned-svc").get();
+              HasMetadata svc =
+                  client.services().inNamespace(ns.name()).withName("owned-svc").get();
               assertThat(pod).as("owned pod").isNull();
               assertThat(svc).as("owned service").isNull();
             });

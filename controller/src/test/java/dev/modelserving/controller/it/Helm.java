@@ -42,10 +42,22 @@ final class Helm {
     return r.output();
   }
 
-  /** Installs the chart as {@code release} into {@code namespace} (which exists) with extra flags. */
+  /**
+   * Installs the chart as {@code release} into {@code namespace} (which exists) with extra flags.
+   */
   static void install(String release, String namespace, String... flags) {
-    List<String> args = new ArrayList<>(List.of("install", release, chart().toString(), "--namespace", namespace,
-        "--set", "image.repository=example.invalid/modelserving-controller", "--set", "image.tag=it"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "install",
+                release,
+                chart().toString(),
+                "--namespace",
+                namespace,
+                "--set",
+                "image.repository=example.invalid/modelserving-controller",
+                "--set",
+                "image.tag=it"));
     args.addAll(List.of(flags));
     run(args.toArray(String[]::new));
   }

@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The Helm chart: it lints, installs every object it renders, its RBAC is enough for the
- * controller to run an upstream LWS example under the chart's ServiceAccount (out of cluster,
- * impersonating it) and grants nothing the controller does not use, and the plain manifests in
- * deploy/manifests/ are the chart's current rendering.
+ * The Helm chart: it lints, installs every object it renders, its RBAC is enough for the controller
+ * to run an upstream LWS example under the chart's ServiceAccount (out of cluster, impersonating
+ * it) and grants nothing the controller does not use, and the plain manifests in deploy/manifests/
+ * are the chart's current rendering.
  */
 class HelmChartIT {
   static final String RELEASE = "msc-it";
@@ -67,22 +67,49 @@ class HelmChartIT {
     try (InputStream in = Files.newInputStream(file)) {
       rendered = LocalCluster.client().load(in).items();
     }
-    Set<String> expectedKinds = Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding",
-        "Service", "Deployment", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
-    assertThat(rendered.stream().map(HasMetadata::getKind).collect(Collectors.toSet())).isEqualTo(expectedKinds);
+    Set<String> expectedKinds =
+        Set.of(
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Role",
+            "RoleBinding",
+            "Service",
+            "Deployment",
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding");
+    assertThat(rendered.stream().map(HasMetadata::getKind).collect(Collectors.toSet()))
+        .isEqualTo(expectedKinds);
     assertThat(rendered).hasSize(11);
     // kubectl get -f fails when any of them is missing.
-    String got = Kubectl.run("get", "-f", file.toAbsolutePath().toString(), "--namespace", release.name(), "-o", "name");
+    String got =
+        Kubectl.run(
+            "get",
+            "-f",
+            file.toAbsolutePath().toString(),
+            "--namespace",
+            release.name(),
+            "-o",
+            "name");
     assertThat(got.lines().filter(l -> !l.isBlank()).count()).isEqualTo(rendered.size());
     // The CRD from crds/ (installed by the local cluster already; helm skips an existing CRD).
-    assertThat(Kubectl.run("get", "crd", "modelservings.workload.serving.volcano.sh", "-o", "name")).isNotBlank();
+    assertThat(Kubectl.run("get", "crd", "modelservings.workload.serving.volcano.sh", "-o", "name"))
+        .isNotBlank();
 
-    Deployment d = LocalCluster.client().apps().deployments().inNamespace(release.name()).withName(FULLNAME).get();
+    Deployment d =
+        LocalCluster.client()
+            .apps()
+            .deployments()
+            .inNamespace(release.name())
+            .withName(FULLNAME)
+            .get();
     assertThat(d.getSpec().getReplicas()).isEqualTo(1);
     var pod = d.getSpec().getTemplate().getSpec();
     assertThat(pod.getServiceAccountName()).isEqualTo(FULLNAME);
     var c = pod.getContainers().get(0);
-    assertThat(c.getArgs()).containsExactly("run", "--leader-elect", "--http-port=8080", "--log-format=text", "--workers=4");
+    assertThat(c.getArgs())
+        .containsExactly(
+            "run", "--leader-elect", "--http-port=8080", "--log-format=text", "--workers=4");
     assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
@@ -91,15 +118,29 @@ class HelmChartIT {
     assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(c.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
-    assertThat(c.getEnv()).anySatisfy(e -> {
-      assertThat(e.getName()).isEqualTo("POD_NAMESPACE");
-      assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
-    });
+    assertThat(c.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("POD_NAMESPACE");
+              assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                  .isEqualTo("metadata.namespace");
+            });
     assertThat(c.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
     // kwok runs the pods (no image is pulled): the Deployment becomes available.
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(LocalCluster.client().apps().deployments().inNamespace(release.name()).withName(FULLNAME).get()
-            .getStatus().getAvailableReplicas()).isEqualTo(1));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        LocalCluster.client()
+                            .apps()
+                            .deployments()
+                            .inNamespace(release.name())
+                            .withName(FULLNAME)
+                            .get()
+                            .getStatus()
+                            .getAvailableReplicas())
+                    .isEqualTo(1));
   }
 
   /** Every verb the controller uses is granted; verbs and resources it does not use are not. */
@@ -139,7 +180,8 @@ class HelmChartIT {
     for (String verb : List.of("get", "list", "watch", "create", "delete")) {
       expected.put(verb + " controllerrevisions.apps", true);
     }
-    // A scale made on an LWS's ModelServing (Kthena's autoscaler) is reported through the LWS's scale.
+    // A scale made on an LWS's ModelServing (Kthena's autoscaler) is reported through the LWS's
+    // scale.
     expected.put("update leaderworkersets.leaderworkerset.x-k8s.io --subresource=scale", true);
     expected.put("get leaderworkersets.leaderworkerset.x-k8s.io --subresource=scale", false);
     expected.put("update controllerrevisions.apps", false);
@@ -186,12 +228,16 @@ class HelmChartIT {
     // Leases: only in the release namespace, only the controller's Lease for get and update.
     // (kubectl's TYPE/NAME: the Lease named modelserving-controller.)
     assertThat(canI("create leases.coordination.k8s.io", release.name())).isTrue();
-    assertThat(canI("get leases.coordination.k8s.io/modelserving-controller", release.name())).isTrue();
-    assertThat(canI("update leases.coordination.k8s.io/modelserving-controller", release.name())).isTrue();
+    assertThat(canI("get leases.coordination.k8s.io/modelserving-controller", release.name()))
+        .isTrue();
+    assertThat(canI("update leases.coordination.k8s.io/modelserving-controller", release.name()))
+        .isTrue();
     // fabric8's LeaseLock renews with a patch.
-    assertThat(canI("patch leases.coordination.k8s.io/modelserving-controller", release.name())).isTrue();
+    assertThat(canI("patch leases.coordination.k8s.io/modelserving-controller", release.name()))
+        .isTrue();
     assertThat(canI("update leases.coordination.k8s.io/other", release.name())).isFalse();
-    assertThat(canI("delete leases.coordination.k8s.io/modelserving-controller", release.name())).isFalse();
+    assertThat(canI("delete leases.coordination.k8s.io/modelserving-controller", release.name()))
+        .isFalse();
     assertThat(canI("list leases.coordination.k8s.io", release.name())).isFalse();
     assertThat(canI("create leases.coordination.k8s.io", work.name())).isFalse();
   }
@@ -222,12 +268,30 @@ class HelmChartIT {
     String resource = parts[1].substring(0, parts[1].indexOf('.'));
     String group = parts[1].substring(parts[1].indexOf('.') + 1);
     String subresource = parts.length > 2 ? parts[2].substring("--subresource=".length()) : null;
-    var review = new io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder()
-        .withNewSpec().withUser(serviceAccount())
-        .withGroups("system:serviceaccounts", "system:serviceaccounts:" + release.name(), "system:authenticated")
-        .withNewResourceAttributes().withVerb(verb).withGroup(group).withResource(resource).withSubresource(subresource)
-        .withNamespace(namespace).endResourceAttributes().endSpec().build();
-    return LocalCluster.client().authorization().v1().subjectAccessReview().create(review).getStatus().getAllowed();
+    var review =
+        new io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder()
+            .withNewSpec()
+            .withUser(serviceAccount())
+            .withGroups(
+                "system:serviceaccounts",
+                "system:serviceaccounts:" + release.name(),
+                "system:authenticated")
+            .withNewResourceAttributes()
+            .withVerb(verb)
+            .withGroup(group)
+            .withResource(resource)
+            .withSubresource(subresource)
+            .withNamespace(namespace)
+            .endResourceAttributes()
+            .endSpec()
+            .build();
+    return LocalCluster.client()
+        .authorization()
+        .v1()
+        .subjectAccessReview()
+        .create(review)
+        .getStatus()
+        .getAllowed();
   }
 
   /**
@@ -237,17 +301,25 @@ class HelmChartIT {
   @Test
   void controllerRunsUnderTheChartServiceAccount() throws Exception {
     Path kubeconfig = impersonatingKubeconfig();
-    String whoami = Kubectl.exec(kubeconfig, null, "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}").output();
+    String whoami =
+        Kubectl.exec(
+                kubeconfig, null, "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}")
+            .output();
     assertThat(whoami.trim()).isEqualTo(serviceAccount());
-    assertThat(Kubectl.exec(kubeconfig, null, "get", "secrets", "-n", work.name()).output()).contains("Forbidden");
+    assertThat(Kubectl.exec(kubeconfig, null, "get", "secrets", "-n", work.name()).output())
+        .contains("Forbidden");
 
     List<String> args = new ArrayList<>(List.of("--http-port=0"));
     if (controllerSupports("--leader-elect")) {
       args.add("--leader-elect");
     }
-    // fabric8 does not read `as` from a kubeconfig; its own setting for impersonation does the same.
-    Map<String, String> env = Map.of("KUBERNETES_IMPERSONATE_USERNAME", serviceAccount(), "POD_NAMESPACE", release.name());
-    try (ControllerProcess controller = ControllerProcess.start("HelmChartIT", kubeconfig, env, args)) {
+    // fabric8 does not read `as` from a kubeconfig; its own setting for impersonation does the
+    // same.
+    Map<String, String> env =
+        Map.of(
+            "KUBERNETES_IMPERSONATE_USERNAME", serviceAccount(), "POD_NAMESPACE", release.name());
+    try (ControllerProcess controller =
+        ControllerProcess.start("HelmChartIT", kubeconfig, env, args)) {
       var client = LocalCluster.client();
       for (Path file : examples()) {
         List<HasMetadata> items;
@@ -260,33 +332,52 @@ class HelmChartIT {
         }
         for (HasMetadata item : items) {
           if ("LeaderWorkerSet".equals(item.getKind())) {
-            LeaderWorkerSet lws = client.getKubernetesSerialization().convertValue(item, LeaderWorkerSet.class);
+            LeaderWorkerSet lws =
+                client.getKubernetesSerialization().convertValue(item, LeaderWorkerSet.class);
             int replicas = lws.getSpec().getReplicas() == null ? 1 : lws.getSpec().getReplicas();
             Integer size = lws.getSpec().getLeaderWorkerTemplate().getSize();
-            Lws.awaitReady(work.name(), lws.getMetadata().getName(), replicas, size == null ? 1 : size);
+            Lws.awaitReady(
+                work.name(), lws.getMetadata().getName(), replicas, size == null ? 1 : size);
           }
         }
         for (HasMetadata item : items) {
           client.resource(item).inNamespace(work.name()).delete();
         }
-        await().atMost(Duration.ofSeconds(90)).until(() -> client.pods().inNamespace(work.name()).list().getItems().isEmpty());
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .until(() -> client.pods().inNamespace(work.name()).list().getItems().isEmpty());
       }
       // An RBAC denial names the user; other 403s (e.g. a namespace of an earlier test still
       // terminating) are not about the chart's permissions.
-      assertThat(controller.logLines()).as("RBAC denials in the controller log")
+      assertThat(controller.logLines())
+          .as("RBAC denials in the controller log")
           .noneMatch(l -> l.contains("forbidden: User \"" + serviceAccount() + "\""));
       if (args.contains("--leader-elect")) {
-        assertThat(client.leases().inNamespace(release.name()).withName("modelserving-controller").get()).isNotNull();
+        assertThat(
+                client
+                    .leases()
+                    .inNamespace(release.name())
+                    .withName("modelserving-controller")
+                    .get())
+            .isNotNull();
       }
     }
   }
 
   private static List<Path> examples() {
-    List<Path> chosen = UpstreamFiles.lwsExamples().stream()
-        .filter(p -> p.toString().replace('\\', '/').matches(".*/vllm/GPU/lws\\.yaml|.*/sample/lws-volume-claim-templates\\.yaml"))
-        .sorted()
-        .toList();
-    assertThat(chosen).as("upstream examples vllm/GPU/lws.yaml and sample/lws-volume-claim-templates.yaml").hasSize(2);
+    List<Path> chosen =
+        UpstreamFiles.lwsExamples().stream()
+            .filter(
+                p ->
+                    p.toString()
+                        .replace('\\', '/')
+                        .matches(
+                            ".*/vllm/GPU/lws\\.yaml|.*/sample/lws-volume-claim-templates\\.yaml"))
+            .sorted()
+            .toList();
+    assertThat(chosen)
+        .as("upstream examples vllm/GPU/lws.yaml and sample/lws-volume-claim-templates.yaml")
+        .hasSize(2);
     return chosen;
   }
 
@@ -294,7 +385,8 @@ class HelmChartIT {
   private static Path impersonatingKubeconfig() throws Exception {
     var serialization = LocalCluster.client().getKubernetesSerialization();
     @SuppressWarnings("unchecked")
-    Map<String, Object> config = serialization.unmarshal(Files.readString(LocalCluster.kubeconfig()), Map.class);
+    Map<String, Object> config =
+        serialization.unmarshal(Files.readString(LocalCluster.kubeconfig()), Map.class);
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> users = (List<Map<String, Object>>) config.get("users");
     for (Map<String, Object> user : users) {
@@ -310,13 +402,29 @@ class HelmChartIT {
 
   private static boolean controllerSupports(String flag) {
     String java = ProcessHandle.current().info().command().orElse("java");
-    var r = Processes.run(List.of(java, "-jar", Path.of("target/modelserving.jar").toAbsolutePath().toString(), "run", "--help"), null);
+    var r =
+        Processes.run(
+            List.of(
+                java,
+                "-jar",
+                Path.of("target/modelserving.jar").toAbsolutePath().toString(),
+                "run",
+                "--help"),
+            null);
     return r.output().contains(flag);
   }
 
   @Test
   void renderedManifestsAreUpToDate() {
-    var r = Processes.run(List.of("bash", "-c", "HELM=\"$0\" \"$1\" --check", Helm.binary(), Helm.repo().resolve("hack/render-manifests.sh").toString()), null);
+    var r =
+        Processes.run(
+            List.of(
+                "bash",
+                "-c",
+                "HELM=\"$0\" \"$1\" --check",
+                Helm.binary(),
+                Helm.repo().resolve("hack/render-manifests.sh").toString()),
+            null);
     assertThat(r.exitCode()).as("hack/render-manifests.sh --check: %s", r.output()).isZero();
   }
 
@@ -326,8 +434,18 @@ class HelmChartIT {
     String defaults = Helm.run("template", "x", chart);
     assertThat(defaults).doesNotContain("kind: CustomResourceDefinition");
 
-    String withCrd = Helm.run("template", "x", chart, "--set", "installLwsCrd=true", "--set-file", "lwsCrd=" + UpstreamFiles.lwsCrd());
-    assertThat(withCrd).contains("kind: CustomResourceDefinition").contains("name: leaderworkersets.leaderworkerset.x-k8s.io")
+    String withCrd =
+        Helm.run(
+            "template",
+            "x",
+            chart,
+            "--set",
+            "installLwsCrd=true",
+            "--set-file",
+            "lwsCrd=" + UpstreamFiles.lwsCrd());
+    assertThat(withCrd)
+        .contains("kind: CustomResourceDefinition")
+        .contains("name: leaderworkersets.leaderworkerset.x-k8s.io")
         .contains("helm.sh/resource-policy: keep");
 
     var missing = Helm.exec("template", "x", chart, "--set", "installLwsCrd=true");

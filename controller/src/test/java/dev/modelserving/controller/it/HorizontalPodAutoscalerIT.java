@@ -19,12 +19,27 @@ class HorizontalPodAutoscalerIT {
 
   private static HorizontalPodAutoscaler hpa(String name, String apiVersion, String kind, int min) {
     return new HorizontalPodAutoscalerBuilder()
-        .withNewMetadata().withName(name).endMetadata()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
         .withNewSpec()
-        .withNewScaleTargetRef().withApiVersion(apiVersion).withKind(kind).withName(name).endScaleTargetRef()
-        .withMinReplicas(min).withMaxReplicas(5)
-        .addNewMetric().withType("Resource").withNewResource().withName("cpu").withNewTarget()
-        .withType("Utilization").withAverageUtilization(80).endTarget().endResource().endMetric()
+        .withNewScaleTargetRef()
+        .withApiVersion(apiVersion)
+        .withKind(kind)
+        .withName(name)
+        .endScaleTargetRef()
+        .withMinReplicas(min)
+        .withMaxReplicas(5)
+        .addNewMetric()
+        .withType("Resource")
+        .withNewResource()
+        .withName("cpu")
+        .withNewTarget()
+        .withType("Utilization")
+        .withAverageUtilization(80)
+        .endTarget()
+        .endResource()
+        .endMetric()
         .endSpec()
         .build();
   }
@@ -33,28 +48,62 @@ class HorizontalPodAutoscalerIT {
   void anHpaScalesAModelServingAndALeaderWorkerSet() {
     try (ControllerProcess controller = ControllerProcess.start("HorizontalPodAutoscalerIT")) {
       var client = LocalCluster.client();
-      ModelServingSupport.modelServings().inNamespace(ns.name()).resource(ModelServingYaml.of("hpa-ms", 1, "", ModelServingYaml.role("r", 2, 1))).create();
+      ModelServingSupport.modelServings()
+          .inNamespace(ns.name())
+          .resource(ModelServingYaml.of("hpa-ms", 1, "", ModelServingYaml.role("r", 2, 1)))
+          .create();
       Lws.lwss().inNamespace(ns.name()).resource(Lws.simple("hpa-lws", 1, 2, "", "")).create();
-      client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns.name())
-          .resource(hpa("hpa-ms", "workload.serving.volcano.sh/v1alpha1", "ModelServing", 3)).create();
-      client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns.name())
-          .resource(hpa("hpa-lws", "leaderworkerset.x-k8s.io/v1", "LeaderWorkerSet", 2)).create();
-      await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-        assertThat(ModelServingSupport.get(ns.name(), "hpa-ms").getSpec().getReplicas()).isEqualTo(3);
-        assertThat(Lws.get(ns.name(), "hpa-lws").getSpec().getReplicas()).isEqualTo(2);
-      });
+      client
+          .autoscaling()
+          .v2()
+          .horizontalPodAutoscalers()
+          .inNamespace(ns.name())
+          .resource(hpa("hpa-ms", "workload.serving.volcano.sh/v1alpha1", "ModelServing", 3))
+          .create();
+      client
+          .autoscaling()
+          .v2()
+          .horizontalPodAutoscalers()
+          .inNamespace(ns.name())
+          .resource(hpa("hpa-lws", "leaderworkerset.x-k8s.io/v1", "LeaderWorkerSet", 2))
+          .create();
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .untilAsserted(
+              () -> {
+                assertThat(ModelServingSupport.get(ns.name(), "hpa-ms").getSpec().getReplicas())
+                    .isEqualTo(3);
+                assertThat(Lws.get(ns.name(), "hpa-lws").getSpec().getReplicas()).isEqualTo(2);
+              });
       Lws.awaitReady(ns.name(), "hpa-lws", 2, 2);
-      ModelServingSupport.awaitAvailable(ns.name(), "hpa-ms", 3, ModelServingSupport.expectedPodNames(ModelServingSupport.get(ns.name(), "hpa-ms")));
+      ModelServingSupport.awaitAvailable(
+          ns.name(),
+          "hpa-ms",
+          3,
+          ModelServingSupport.expectedPodNames(ModelServingSupport.get(ns.name(), "hpa-ms")));
       // The scale selector counts serving groups, not role replicas (2 per group here), so the
       // HPA's ratio of current to desired is not inflated.
       String selector = ModelServingSupport.get(ns.name(), "hpa-ms").getStatus().getLabelSelector();
       assertThat(client.pods().inNamespace(ns.name()).withLabelSelector(selector).list().getItems())
           .extracting(p -> p.getMetadata().getName())
           .containsExactlyInAnyOrder("hpa-ms-0-r-0-0", "hpa-ms-1-r-0-0", "hpa-ms-2-r-0-0");
-      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-        var status = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns.name()).withName("hpa-lws").get().getStatus();
-        assertThat(status.getCurrentReplicas()).as("replicas the HPA reads from the LWS scale subresource").isEqualTo(2);
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                var status =
+                    client
+                        .autoscaling()
+                        .v2()
+                        .horizontalPodAutoscalers()
+                        .inNamespace(ns.name())
+                        .withName("hpa-lws")
+                        .get()
+                        .getStatus();
+                assertThat(status.getCurrentReplicas())
+                    .as("replicas the HPA reads from the LWS scale subresource")
+                    .isEqualTo(2);
+              });
     }
   }
 }

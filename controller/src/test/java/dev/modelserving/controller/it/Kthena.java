@@ -22,10 +22,12 @@ import java.util.List;
 final class Kthena {
   /** The tainted node whose pods get 127.244.0.0/16 IPs (hack/local-cluster.sh, create_nodes). */
   static final String LOOPBACK_NODE = "kwok-loopback-0";
+
   static final String LOOPBACK_TAINT = "local-cluster/loopback-pod-ips";
   static final String SHARED_SOURCE = "../shared/upstream-src/kthena-3cc05728";
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private Kthena() {}
 
@@ -37,7 +39,9 @@ final class Kthena {
     Path repo = LocalCluster.kubeconfig().getParent().getParent();
     Path source = repo.resolve(SHARED_SOURCE).normalize();
     if (!Files.isDirectory(source)) {
-      return java.util.Optional.of(source + " is absent, so Kthena's router and autoscaler cannot be built (hack/components/kthena.sh)");
+      return java.util.Optional.of(
+          source
+              + " is absent, so Kthena's router and autoscaler cannot be built (hack/components/kthena.sh)");
     }
     Path with = LocalCluster.kubeconfig().resolveSibling("with");
     List<String> components;
@@ -47,10 +51,12 @@ final class Kthena {
       components = List.of();
     }
     if (!components.contains("kthena")) {
-      return java.util.Optional.of("the local cluster runs without Kthena; start it with `hack/local-cluster.sh up --with kthena` (make test does)");
+      return java.util.Optional.of(
+          "the local cluster runs without Kthena; start it with `hack/local-cluster.sh up --with kthena` (make test does)");
     }
     if (!Files.isRegularFile(routerUrlFile())) {
-      return java.util.Optional.of(routerUrlFile() + " is missing (the kthena component did not finish starting)");
+      return java.util.Optional.of(
+          routerUrlFile() + " is missing (the kthena component did not finish starting)");
     }
     return java.util.Optional.empty();
   }
@@ -72,7 +78,9 @@ final class Kthena {
     }
   }
 
-  /** What the router answered: the status and, on success, the pod IP the fake model server named. */
+  /**
+   * What the router answered: the status and, on success, the pod IP the fake model server named.
+   */
   record Reply(int status, String servedBy, String body) {
     boolean ok() {
       return status == 200;
@@ -82,14 +90,18 @@ final class Kthena {
   /** One OpenAI-style completion request through the router. */
   static Reply complete(String model) {
     String body = "{\"model\": \"" + model + "\", \"prompt\": \"hello\", \"max_tokens\": 3}";
-    HttpRequest request = HttpRequest.newBuilder(URI.create(routerUrl() + "/v1/completions"))
-        .timeout(Duration.ofSeconds(15))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(routerUrl() + "/v1/completions"))
+            .timeout(Duration.ofSeconds(15))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+            .build();
     try {
       HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-      return new Reply(response.statusCode(), response.headers().firstValue(FakeModelServer.SERVED_BY).orElse(null), response.body());
+      return new Reply(
+          response.statusCode(),
+          response.headers().firstValue(FakeModelServer.SERVED_BY).orElse(null),
+          response.body());
     } catch (IOException e) {
       return new Reply(-1, null, e.toString());
     } catch (InterruptedException e) {
@@ -104,14 +116,21 @@ final class Kthena {
    */
   static String onLoopbackNode(int indent) {
     String pad = " ".repeat(indent);
-    return pad + "nodeSelector: {kubernetes.io/hostname: " + LOOPBACK_NODE + "}\n"
-        + pad + "tolerations: [{key: " + LOOPBACK_TAINT + ", operator: Exists, effect: NoSchedule}]\n";
+    return pad
+        + "nodeSelector: {kubernetes.io/hostname: "
+        + LOOPBACK_NODE
+        + "}\n"
+        + pad
+        + "tolerations: [{key: "
+        + LOOPBACK_TAINT
+        + ", operator: Exists, effect: NoSchedule}]\n";
   }
 
   static boolean readyAndServing(Pod pod) {
     return pod.getMetadata().getDeletionTimestamp() == null
         && "Running".equals(pod.getStatus().getPhase())
         && pod.getStatus().getPodIP() != null
-        && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 }

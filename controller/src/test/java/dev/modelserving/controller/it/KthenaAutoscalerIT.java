@@ -33,14 +33,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class KthenaAutoscalerIT {
   @RegisterExtension static final TestNamespace ns = new TestNamespace("kthena-autoscaler");
   private static final String METRIC = "vllm:num_requests_waiting";
+
   /** Target per group: the autoscaler wants ceil(total waiting requests / 10) groups. */
   private static final int TARGET = 10;
+
   private static final Duration STEADY = Duration.ofMinutes(2);
 
   private static ControllerProcess controller;
   private static FakeModelServer model;
-  /** Total waiting requests per workload; the fake server spreads them evenly over its Ready entry pods. */
+
+  /**
+   * Total waiting requests per workload; the fake server spreads them evenly over its Ready entry
+   * pods.
+   */
   private static final Map<String, Double> load = new ConcurrentHashMap<>();
+
   private static SharedIndexInformer<Pod> entryPods;
 
   private static java.util.Optional<String> unavailable;
@@ -53,7 +60,12 @@ class KthenaAutoscalerIT {
       return;
     }
     model = FakeModelServer.start();
-    entryPods = LocalCluster.client().pods().inNamespace(ns.name()).withLabel("modelserving.volcano.sh/entry", "true").inform();
+    entryPods =
+        LocalCluster.client()
+            .pods()
+            .inNamespace(ns.name())
+            .withLabel("modelserving.volcano.sh/entry", "true")
+            .inform();
     model.gauge(METRIC, KthenaAutoscalerIT::waitingAt);
     controller = ControllerProcess.start("KthenaAutoscalerIT");
   }
@@ -82,39 +94,62 @@ class KthenaAutoscalerIT {
    */
   private static double waitingAt(String ip) {
     List<Pod> pods = entryPods.getStore().list();
-    Pod pod = pods.stream().filter(p -> ip.equals(p.getStatus().getPodIP()) && Kthena.readyAndServing(p)).findFirst().orElse(null);
+    Pod pod =
+        pods.stream()
+            .filter(p -> ip.equals(p.getStatus().getPodIP()) && Kthena.readyAndServing(p))
+            .findFirst()
+            .orElse(null);
     if (pod == null) {
       return 0;
     }
     String workload = pod.getMetadata().getLabels().get("modelserving.volcano.sh/name");
-    long serving = pods.stream().filter(Kthena::readyAndServing)
-        .filter(p -> workload.equals(p.getMetadata().getLabels().get("modelserving.volcano.sh/name"))).count();
+    long serving =
+        pods.stream()
+            .filter(Kthena::readyAndServing)
+            .filter(
+                p ->
+                    workload.equals(
+                        p.getMetadata().getLabels().get("modelserving.volcano.sh/name")))
+            .count();
     return load.getOrDefault(workload, 0.0) / Math.max(1, serving);
   }
 
   private static void apply(String yaml) {
-    Kubectl.Result result = Kubectl.exec(LocalCluster.kubeconfig(), yaml, "apply", "-n", ns.name(), "-f", "-");
+    Kubectl.Result result =
+        Kubectl.exec(LocalCluster.kubeconfig(), yaml, "apply", "-n", ns.name(), "-f", "-");
     assertThat(result.exitCode()).as("kubectl apply: %s", result.output()).isZero();
   }
 
   private static String container() {
     return "        containers:\n        - name: vllm\n          image: vllm/vllm-openai:v0.10.0\n"
-        + "          ports: [{containerPort: " + model.port() + "}]\n";
+        + "          ports: [{containerPort: "
+        + model.port()
+        + "}]\n";
   }
 
   private static String lws(String name) {
-    return "apiVersion: leaderworkerset.x-k8s.io/v1\nkind: LeaderWorkerSet\nmetadata: {name: " + name + "}\n"
+    return "apiVersion: leaderworkerset.x-k8s.io/v1\nkind: LeaderWorkerSet\nmetadata: {name: "
+        + name
+        + "}\n"
         + "spec:\n  replicas: 1\n  leaderWorkerTemplate:\n    size: 2\n"
-        + "    leaderTemplate:\n      spec:\n" + Kthena.onLoopbackNode(8) + container()
-        + "    workerTemplate:\n      spec:\n" + Kthena.onLoopbackNode(8) + container();
+        + "    leaderTemplate:\n      spec:\n"
+        + Kthena.onLoopbackNode(8)
+        + container()
+        + "    workerTemplate:\n      spec:\n"
+        + Kthena.onLoopbackNode(8)
+        + container();
   }
 
   private static String modelServing(String name) {
-    return "apiVersion: workload.serving.volcano.sh/v1alpha1\nkind: ModelServing\nmetadata: {name: " + name + "}\n"
+    return "apiVersion: workload.serving.volcano.sh/v1alpha1\nkind: ModelServing\nmetadata: {name: "
+        + name
+        + "}\n"
         + "spec:\n  replicas: 1\n  schedulerName: default-scheduler\n  template:\n    roles:\n    - name: infer\n      replicas: 1\n"
         + "      workerReplicas: 1\n"
-        + "      entryTemplate:\n        spec:\n" + (Kthena.onLoopbackNode(8) + container()).replaceAll("(?m)^", "  ")
-        + "      workerTemplate:\n        spec:\n" + (Kthena.onLoopbackNode(8) + container()).replaceAll("(?m)^", "  ");
+        + "      entryTemplate:\n        spec:\n"
+        + (Kthena.onLoopbackNode(8) + container()).replaceAll("(?m)^", "  ")
+        + "      workerTemplate:\n        spec:\n"
+        + (Kthena.onLoopbackNode(8) + container()).replaceAll("(?m)^", "  ");
   }
 
   /**
@@ -123,16 +158,28 @@ class KthenaAutoscalerIT {
    * windows are Kthena's mechanism against flapping, shortened so the test stays short.
    */
   private static String policy(String target) {
-    return "apiVersion: workload.serving.volcano.sh/v1alpha1\nkind: AutoscalingPolicy\nmetadata: {name: " + target + "}\n"
-        + "spec:\n  tolerancePercent: 10\n  metrics:\n  - name: \"" + METRIC + "\"\n    targetValue: \"" + TARGET + "\"\n"
+    return "apiVersion: workload.serving.volcano.sh/v1alpha1\nkind: AutoscalingPolicy\nmetadata: {name: "
+        + target
+        + "}\n"
+        + "spec:\n  tolerancePercent: 10\n  metrics:\n  - name: \""
+        + METRIC
+        + "\"\n    targetValue: \""
+        + TARGET
+        + "\"\n"
         + "  behavior:\n"
         + "    scaleUp:\n"
         + "      stablePolicy: {instances: 4, percent: 100, period: 15s, selectPolicy: Or, stabilizationWindow: 10s}\n"
         + "      panicPolicy: {period: 15s, percent: 100, panicThresholdPercent: 1000, panicModeHold: 0s}\n"
         + "    scaleDown: {instances: 4, percent: 100, period: 15s, selectPolicy: Or, stabilizationWindow: 10s}\n"
         + "  homogeneousTarget:\n    minReplicas: 1\n    maxReplicas: 5\n"
-        + "    target:\n      targetRef: {kind: ModelServing, name: " + target + "}\n"
-        + "      metricSources:\n        \"" + METRIC + "\":\n          pod: {port: " + model.port() + ", uri: /metrics}\n";
+        + "    target:\n      targetRef: {kind: ModelServing, name: "
+        + target
+        + "}\n"
+        + "      metricSources:\n        \""
+        + METRIC
+        + "\":\n          pod: {port: "
+        + model.port()
+        + ", uri: /metrics}\n";
   }
 
   /** `kubectl get lws NAME`: READY, DESIRED, UP-TO-DATE as the printer columns show them. */
@@ -149,16 +196,31 @@ class KthenaAutoscalerIT {
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
-  private static void awaitGroups(String lwsName, String msName, int groups, Set<String> lwsGroups, Set<String> msGroups) {
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-      assertThat(ModelServingSupport.get(ns.name(), lwsName).getSpec().getReplicas()).as("replicas of the LWS's ModelServing").isEqualTo(groups);
-      assertThat(ModelServingSupport.get(ns.name(), msName).getSpec().getReplicas()).as("replicas of the native ModelServing").isEqualTo(groups);
-      assertThat(groups(lwsName)).as("groups of the LWS").isEqualTo(lwsGroups);
-      assertThat(groups(msName)).as("groups of the native ModelServing").isEqualTo(msGroups);
-      assertThat(ModelServingSupport.get(ns.name(), msName).getStatus().getAvailableReplicas()).isEqualTo(groups);
-      assertThat(kubectlGetLws(lwsName)).as("kubectl get lws: READY DESIRED UP-TO-DATE").containsExactly(
-          Integer.toString(groups), Integer.toString(groups), Integer.toString(groups));
-    });
+  private static void awaitGroups(
+      String lwsName, String msName, int groups, Set<String> lwsGroups, Set<String> msGroups) {
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              assertThat(ModelServingSupport.get(ns.name(), lwsName).getSpec().getReplicas())
+                  .as("replicas of the LWS's ModelServing")
+                  .isEqualTo(groups);
+              assertThat(ModelServingSupport.get(ns.name(), msName).getSpec().getReplicas())
+                  .as("replicas of the native ModelServing")
+                  .isEqualTo(groups);
+              assertThat(groups(lwsName)).as("groups of the LWS").isEqualTo(lwsGroups);
+              assertThat(groups(msName))
+                  .as("groups of the native ModelServing")
+                  .isEqualTo(msGroups);
+              assertThat(
+                      ModelServingSupport.get(ns.name(), msName).getStatus().getAvailableReplicas())
+                  .isEqualTo(groups);
+              assertThat(kubectlGetLws(lwsName))
+                  .as("kubectl get lws: READY DESIRED UP-TO-DATE")
+                  .containsExactly(
+                      Integer.toString(groups), Integer.toString(groups), Integer.toString(groups));
+            });
   }
 
   private static Set<String> named(String prefix, int... ordinals) {
@@ -197,20 +259,33 @@ class KthenaAutoscalerIT {
       ModelServing lwsMs = ModelServingSupport.get(ns.name(), lwsName);
       ModelServing ms = ModelServingSupport.get(ns.name(), msName);
       LeaderWorkerSet lws = Lws.get(ns.name(), lwsName);
-      seen.add(lwsMs.getSpec().getReplicas() + "/" + lws.getSpec().getReplicas() + "/" + ms.getSpec().getReplicas());
+      seen.add(
+          lwsMs.getSpec().getReplicas()
+              + "/"
+              + lws.getSpec().getReplicas()
+              + "/"
+              + ms.getSpec().getReplicas());
       sleep(2000);
     }
-    assertThat(new TreeSet<>(seen)).as("replicas (LWS's ModelServing / LWS / native ModelServing) sampled every 2 s for %s", STEADY)
+    assertThat(new TreeSet<>(seen))
+        .as(
+            "replicas (LWS's ModelServing / LWS / native ModelServing) sampled every 2 s for %s",
+            STEADY)
         .containsExactly("3/3/3");
-    assertThat(ModelServingSupport.podUids(ns.name(), lwsName)).as("the LWS's pods, unchanged").isEqualTo(lwsPods);
-    assertThat(ModelServingSupport.podUids(ns.name(), msName)).as("the native ModelServing's pods, unchanged").isEqualTo(msPods);
+    assertThat(ModelServingSupport.podUids(ns.name(), lwsName))
+        .as("the LWS's pods, unchanged")
+        .isEqualTo(lwsPods);
+    assertThat(ModelServingSupport.podUids(ns.name(), msName))
+        .as("the native ModelServing's pods, unchanged")
+        .isEqualTo(msPods);
 
     // Load 5: one group; Kthena's order removes the highest ordinals.
     load.put(lwsName, 5.0);
     load.put(msName, 5.0);
     awaitGroups(lwsName, msName, 1, named(lwsName, 0), named(msName, 0));
     Lws.awaitReady(ns.name(), lwsName, 1, 2);
-    assertThat(ModelServingSupport.podUids(ns.name(), lwsName)).as("group 0 of the LWS kept its pods")
+    assertThat(ModelServingSupport.podUids(ns.name(), lwsName))
+        .as("group 0 of the LWS kept its pods")
         .containsAllEntriesOf(Map.of(lwsName + "-0", lwsPods.get(lwsName + "-0")));
   }
 

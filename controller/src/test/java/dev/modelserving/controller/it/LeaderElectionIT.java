@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -23,11 +22,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LeaderElectionIT {
   @RegisterExtension static final TestNamespace ns = new TestNamespace("leader");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static final Pattern WRITES = Pattern.compile("(?m)^modelserving_api_writes_total\\{[^}]*} ([0-9.E]+)$");
+  private static final Pattern WRITES =
+      Pattern.compile("(?m)^modelserving_api_writes_total\\{[^}]*} ([0-9.E]+)$");
 
   static double writes(int port) {
     try {
-      String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      String body =
+          HTTP.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
       Matcher m = WRITES.matcher(body);
       double total = 0;
       while (m.find()) {
@@ -41,7 +46,12 @@ class LeaderElectionIT {
 
   @Test
   void exactlyOneReplicaActsAndTheOtherTakesOverWithinTheLeaseDuration() throws Exception {
-    List<String> args = List.of("--leader-elect", "--lease-namespace=" + ns.name(), "--lease-duration=6s", "--http-port=0");
+    List<String> args =
+        List.of(
+            "--leader-elect",
+            "--lease-namespace=" + ns.name(),
+            "--lease-duration=6s",
+            "--http-port=0");
     ControllerProcess a = ControllerProcess.launch("LeaderElectionIT-a", args);
     ControllerProcess b = ControllerProcess.launch("LeaderElectionIT-b", args);
     try {
@@ -51,7 +61,10 @@ class LeaderElectionIT {
       int standbyPort = standby.httpPort();
       int leaderPort = leader.httpPort();
 
-      ModelServingSupport.modelServings().inNamespace(ns.name()).resource(ModelServingYaml.of("led", 2, "", ModelServingYaml.role("r", 1, 1))).create();
+      ModelServingSupport.modelServings()
+          .inNamespace(ns.name())
+          .resource(ModelServingYaml.of("led", 2, "", ModelServingYaml.role("r", 1, 1)))
+          .create();
       long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
       while (System.nanoTime() < until) {
         assertThat(writes(standbyPort)).as("writes by the standby replica").isEqualTo(0.0);
@@ -59,22 +72,44 @@ class LeaderElectionIT {
       }
       assertThat(writes(leaderPort)).as("writes by the leader").isGreaterThan(0);
       assertThat(leads(standby)).isFalse();
-      ModelServingSupport.awaitAvailable(ns.name(), "led", 2, ModelServingSupport.expectedPodNames(ModelServingSupport.get(ns.name(), "led")));
+      ModelServingSupport.awaitAvailable(
+          ns.name(),
+          "led",
+          2,
+          ModelServingSupport.expectedPodNames(ModelServingSupport.get(ns.name(), "led")));
 
       long killed = System.nanoTime();
       leader.kill();
-      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> leads(standby));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> leads(standby));
       Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
-      assertThat(takeover).as("takeover after the leader died").isLessThanOrEqualTo(Duration.ofSeconds(6 + 3));
+      assertThat(takeover)
+          .as("takeover after the leader died")
+          .isLessThanOrEqualTo(Duration.ofSeconds(6 + 3));
 
       ModelServingSupport.modelServings().inNamespace(ns.name()).withName("led").scale(3);
-      ModelServingSupport.awaitAvailable(ns.name(), "led", 3, ModelServingSupport.expectedPodNames(ModelServingSupport.get(ns.name(), "led")));
+      ModelServingSupport.awaitAvailable(
+          ns.name(),
+          "led",
+          3,
+          ModelServingSupport.expectedPodNames(ModelServingSupport.get(ns.name(), "led")));
 
       // SIGTERM: stops taking work and releases the Lease.
       standby.terminate();
-      assertThat(standby.logLines()).anyMatch(l -> l.contains("stopping: no new work is taken")).anyMatch(l -> l.contains("stopped"));
-      var lease = LocalCluster.client().leases().inNamespace(ns.name()).withName("modelserving-controller").get();
-      assertThat(lease.getSpec().getLeaseDurationSeconds()).as("released Lease").isLessThanOrEqualTo(1);
+      assertThat(standby.logLines())
+          .anyMatch(l -> l.contains("stopping: no new work is taken"))
+          .anyMatch(l -> l.contains("stopped"));
+      var lease =
+          LocalCluster.client()
+              .leases()
+              .inNamespace(ns.name())
+              .withName("modelserving-controller")
+              .get();
+      assertThat(lease.getSpec().getLeaseDurationSeconds())
+          .as("released Lease")
+          .isLessThanOrEqualTo(1);
     } finally {
       a.close();
       b.close();

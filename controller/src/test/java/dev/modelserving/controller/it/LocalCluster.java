@@ -41,13 +41,17 @@ public final class LocalCluster {
       } catch (IOException e) {
         throw new IllegalStateException("cannot read " + kubeconfig, e);
       }
-      KubernetesClient c = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(yaml)).build();
+      KubernetesClient c =
+          new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(yaml)).build();
       try {
         c.getKubernetesVersion();
       } catch (KubernetesClientException e) {
         c.close();
         throw new IllegalStateException(
-            "the cluster of " + kubeconfig + " is not reachable; run `hack/local-cluster.sh status`", e);
+            "the cluster of "
+                + kubeconfig
+                + " is not reachable; run `hack/local-cluster.sh status`",
+            e);
       }
       client = c;
     }

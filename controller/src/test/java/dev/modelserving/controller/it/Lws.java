@@ -17,7 +17,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-/** Helpers for the LeaderWorkerSet integration tests; expectations are written out here, not taken from the controller. */
+/**
+ * Helpers for the LeaderWorkerSet integration tests; expectations are written out here, not taken
+ * from the controller.
+ */
 final class Lws {
   private Lws() {}
 
@@ -30,15 +33,27 @@ final class Lws {
   }
 
   static LeaderWorkerSet fromYaml(String yaml) {
-    return LocalCluster.client().getKubernetesSerialization().unmarshal(yaml, LeaderWorkerSet.class);
+    return LocalCluster.client()
+        .getKubernetesSerialization()
+        .unmarshal(yaml, LeaderWorkerSet.class);
   }
 
   /** A small LWS: pause containers, {@code extraSpec} lines indented by two spaces under spec. */
-  static LeaderWorkerSet simple(String name, int replicas, int size, String extraSpec, String extraTemplate) {
-    return fromYaml("apiVersion: leaderworkerset.x-k8s.io/v1\nkind: LeaderWorkerSet\nmetadata:\n  name: " + name + "\n"
-        + "spec:\n  replicas: " + replicas + "\n" + extraSpec
-        + "  leaderWorkerTemplate:\n    size: " + size + "\n" + extraTemplate
-        + "    workerTemplate:\n      spec:\n        containers:\n        - name: c\n          image: registry.k8s.io/pause:3.10\n");
+  static LeaderWorkerSet simple(
+      String name, int replicas, int size, String extraSpec, String extraTemplate) {
+    return fromYaml(
+        "apiVersion: leaderworkerset.x-k8s.io/v1\nkind: LeaderWorkerSet\nmetadata:\n  name: "
+            + name
+            + "\n"
+            + "spec:\n  replicas: "
+            + replicas
+            + "\n"
+            + extraSpec
+            + "  leaderWorkerTemplate:\n    size: "
+            + size
+            + "\n"
+            + extraTemplate
+            + "    workerTemplate:\n      spec:\n        containers:\n        - name: c\n          image: registry.k8s.io/pause:3.10\n");
   }
 
   /** Upstream names: leader {@code L-g}, workers {@code L-g-w}. */
@@ -54,30 +69,52 @@ final class Lws {
   }
 
   static Map<String, Pod> pods(String ns, String lws) {
-    return LocalCluster.client().pods().inNamespace(ns).withLabel("leaderworkerset.sigs.k8s.io/name", lws).list().getItems().stream()
+    return LocalCluster.client()
+        .pods()
+        .inNamespace(ns)
+        .withLabel("leaderworkerset.sigs.k8s.io/name", lws)
+        .list()
+        .getItems()
+        .stream()
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-        .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p, (a, b) -> a, TreeMap::new));
+        .collect(
+            Collectors.toMap(p -> p.getMetadata().getName(), p -> p, (a, b) -> a, TreeMap::new));
   }
 
   static Optional<Condition> condition(LeaderWorkerSet lws, String type) {
     if (lws == null || lws.getStatus() == null || lws.getStatus().getConditions() == null) {
       return Optional.empty();
     }
-    return lws.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    return lws.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst();
   }
 
-  /** READY = DESIRED = UP-TO-DATE = replicas, Available=True, and exactly the upstream pod names. */
+  /**
+   * READY = DESIRED = UP-TO-DATE = replicas, Available=True, and exactly the upstream pod names.
+   */
   static void awaitReady(String ns, String name, int replicas, int size) {
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
-      LeaderWorkerSet lws = get(ns, name);
-      assertThat(lws.getSpec().getReplicas()).isEqualTo(replicas);
-      assertThat(lws.getStatus()).as("status of LWS %s", name).isNotNull();
-      assertThat(lws.getStatus().getObservedGeneration()).as("status is about the current spec").isEqualTo(lws.getMetadata().getGeneration());
-      assertThat(lws.getStatus().getReadyReplicas()).as("readyReplicas").isEqualTo(replicas);
-      assertThat(lws.getStatus().getUpdatedReplicas()).as("updatedReplicas").isEqualTo(replicas);
-      assertThat(condition(lws, "Available")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
-      assertThat(pods(ns, name).keySet()).isEqualTo(podNames(name, replicas, size));
-    });
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(300))
+        .untilAsserted(
+            () -> {
+              LeaderWorkerSet lws = get(ns, name);
+              assertThat(lws.getSpec().getReplicas()).isEqualTo(replicas);
+              assertThat(lws.getStatus()).as("status of LWS %s", name).isNotNull();
+              assertThat(lws.getStatus().getObservedGeneration())
+                  .as("status is about the current spec")
+                  .isEqualTo(lws.getMetadata().getGeneration());
+              assertThat(lws.getStatus().getReadyReplicas())
+                  .as("readyReplicas")
+                  .isEqualTo(replicas);
+              assertThat(lws.getStatus().getUpdatedReplicas())
+                  .as("updatedReplicas")
+                  .isEqualTo(replicas);
+              assertThat(condition(lws, "Available"))
+                  .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+              assertThat(pods(ns, name).keySet()).isEqualTo(podNames(name, replicas, size));
+            });
   }
 
   static Map<String, String> uids(String ns, String lws) {

@@ -28,13 +28,19 @@ class LwsCrdLifecycleIT {
         controller.awaitLogLine("LeaderWorkerSet support is on", Duration.ofSeconds(30));
         long applied = System.nanoTime();
         Lws.lwss().inNamespace(ns.name()).resource(Lws.simple("late", 1, 2, "", "")).create();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-            assertThat(Lws.pods(ns.name(), "late").keySet()).containsExactly("late-0", "late-0-1"));
-        assertThat(Duration.ofNanos(System.nanoTime() - applied)).isLessThan(Duration.ofSeconds(30));
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () ->
+                    assertThat(Lws.pods(ns.name(), "late").keySet())
+                        .containsExactly("late-0", "late-0-1"));
+        assertThat(Duration.ofNanos(System.nanoTime() - applied))
+            .isLessThan(Duration.ofSeconds(30));
         Lws.awaitReady(ns.name(), "late", 1, 2);
 
         crds.withName(CRD).delete();
-        controller.awaitLogLine("LeaderWorkerSet support is off: the LeaderWorkerSet CRD", Duration.ofSeconds(30));
+        controller.awaitLogLine(
+            "LeaderWorkerSet support is off: the LeaderWorkerSet CRD", Duration.ofSeconds(30));
       }
     } finally {
       installCrd();
@@ -44,12 +50,27 @@ class LwsCrdLifecycleIT {
   private static void installCrd() {
     var crds = LocalCluster.client().apiextensions().v1().customResourceDefinitions();
     // A CRD being deleted must be gone before it can be created again.
-    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-      var crd = crds.withName(CRD).get();
-      return crd == null || crd.getMetadata().getDeletionTimestamp() == null;
-    });
-    Kubectl.run("apply", "--server-side", "--field-manager=local-cluster", "-f", UpstreamFiles.lwsCrd().toString());
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> crds.withName(CRD).get().getStatus().getConditions().stream()
-        .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              var crd = crds.withName(CRD).get();
+              return crd == null || crd.getMetadata().getDeletionTimestamp() == null;
+            });
+    Kubectl.run(
+        "apply",
+        "--server-side",
+        "--field-manager=local-cluster",
+        "-f",
+        UpstreamFiles.lwsCrd().toString());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () ->
+                crds.withName(CRD).get().getStatus().getConditions().stream()
+                    .anyMatch(
+                        c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())));
   }
 }

@@ -41,26 +41,54 @@ class LwsExclusivePlacementIT {
    * The leaders wait for a node label the test adds later, so their workers must wait too.
    */
   @Test
-  void exclusivePlacementCreatesWorkersOnceTheLeaderIsScheduledAndPinsThemToItsDomain() throws InterruptedException {
+  void exclusivePlacementCreatesWorkersOnceTheLeaderIsScheduledAndPinsThemToItsDomain()
+      throws InterruptedException {
     String pool = "cloud.google.com/gke-nodepool";
     String welcome = "lws-exclusive.test/leaders-welcome";
-    LeaderWorkerSet lws = Lws.simple("excl", 2, 3, "", "    leaderTemplate:\n      spec:\n        nodeSelector: {" + welcome + ": \"yes\"}\n"
-        + "        containers:\n        - name: c\n          image: registry.k8s.io/pause:3.10\n");
-    lws.getMetadata().setAnnotations(Map.of("leaderworkerset.sigs.k8s.io/exclusive-topology", pool));
+    LeaderWorkerSet lws =
+        Lws.simple(
+            "excl",
+            2,
+            3,
+            "",
+            "    leaderTemplate:\n      spec:\n        nodeSelector: {"
+                + welcome
+                + ": \"yes\"}\n"
+                + "        containers:\n        - name: c\n          image: registry.k8s.io/pause:3.10\n");
+    lws.getMetadata()
+        .setAnnotations(Map.of("leaderworkerset.sigs.k8s.io/exclusive-topology", pool));
     var nodes = LocalCluster.client().nodes();
     try {
       Lws.lwss().inNamespace(ns.name()).resource(lws).create();
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Lws.pods(ns.name(), "excl").keySet()).contains("excl-0", "excl-1"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> assertThat(Lws.pods(ns.name(), "excl").keySet()).contains("excl-0", "excl-1"));
       Thread.sleep(3000);
-      assertThat(Lws.pods(ns.name(), "excl").keySet()).as("no worker before its leader is scheduled").containsExactlyInAnyOrder("excl-0", "excl-1");
+      assertThat(Lws.pods(ns.name(), "excl").keySet())
+          .as("no worker before its leader is scheduled")
+          .containsExactlyInAnyOrder("excl-0", "excl-1");
 
-      nodes.list().getItems().forEach(n -> nodes.withName(n.getMetadata().getName()).edit(node -> {
-        node.getMetadata().getLabels().put(welcome, "yes");
-        return node;
-      }));
+      nodes
+          .list()
+          .getItems()
+          .forEach(
+              n ->
+                  nodes
+                      .withName(n.getMetadata().getName())
+                      .edit(
+                          node -> {
+                            node.getMetadata().getLabels().put(welcome, "yes");
+                            return node;
+                          }));
       Lws.awaitReady(ns.name(), "excl", 2, 3);
       Map<String, String> poolOfNode = new java.util.HashMap<>();
-      nodes.list().getItems().forEach(n -> poolOfNode.put(n.getMetadata().getName(), n.getMetadata().getLabels().get(pool)));
+      nodes
+          .list()
+          .getItems()
+          .forEach(
+              n ->
+                  poolOfNode.put(n.getMetadata().getName(), n.getMetadata().getLabels().get(pool)));
       Map<String, Pod> pods = Lws.pods(ns.name(), "excl");
       Set<String> groupPools = new TreeSet<>();
       for (int g = 0; g < 2; g++) {
@@ -68,20 +96,32 @@ class LwsExclusivePlacementIT {
         groupPools.add(leaderPool);
         for (int w = 1; w < 3; w++) {
           Pod worker = pods.get("excl-" + g + "-" + w);
-          assertThat(worker.getSpec().getNodeSelector()).as("nodeSelector of %s", worker.getMetadata().getName()).containsEntry(pool, leaderPool);
+          assertThat(worker.getSpec().getNodeSelector())
+              .as("nodeSelector of %s", worker.getMetadata().getName())
+              .containsEntry(pool, leaderPool);
           assertThat(poolOfNode.get(worker.getSpec().getNodeName())).isEqualTo(leaderPool);
-          assertThat(worker.getSpec().getAffinity() == null || worker.getSpec().getAffinity().getPodAffinity() == null)
-              .as("workers carry no group affinity, as upstream").isTrue();
+          assertThat(
+                  worker.getSpec().getAffinity() == null
+                      || worker.getSpec().getAffinity().getPodAffinity() == null)
+              .as("workers carry no group affinity, as upstream")
+              .isTrue();
         }
       }
       assertThat(groupPools).as("one group per domain").hasSize(2);
     } finally {
       Lws.lwss().inNamespace(ns.name()).withName("excl").delete();
-      nodes.list().getItems().forEach(n -> nodes.withName(n.getMetadata().getName()).edit(node -> {
-        node.getMetadata().getLabels().remove(welcome);
-        return node;
-      }));
+      nodes
+          .list()
+          .getItems()
+          .forEach(
+              n ->
+                  nodes
+                      .withName(n.getMetadata().getName())
+                      .edit(
+                          node -> {
+                            node.getMetadata().getLabels().remove(welcome);
+                            return node;
+                          }));
     }
   }
-
 }

@@ -35,31 +35,52 @@ final class LwsStatusTimeline implements AutoCloseable {
   /** Starts recording now (from the current resourceVersions). */
   static LwsStatusTimeline start(String ns, String name) {
     LwsStatusTimeline timeline = new LwsStatusTimeline();
-    var pods = LocalCluster.client().pods().inNamespace(ns).withLabel("leaderworkerset.sigs.k8s.io/name", name);
+    var pods =
+        LocalCluster.client()
+            .pods()
+            .inNamespace(ns)
+            .withLabel("leaderworkerset.sigs.k8s.io/name", name);
     var podList = pods.list();
-    podList.getItems().forEach(p -> timeline.add(new Entry(rv(p.getMetadata().getResourceVersion()), p, false, null)));
-    timeline.watches.add(pods.watch(new ListOptionsBuilder().withResourceVersion(podList.getMetadata().getResourceVersion()).build(),
-        new Watcher<Pod>() {
-          @Override
-          public void eventReceived(Action action, Pod pod) {
-            timeline.add(new Entry(rv(pod.getMetadata().getResourceVersion()), pod, action == Action.DELETED, null));
-          }
+    podList
+        .getItems()
+        .forEach(
+            p -> timeline.add(new Entry(rv(p.getMetadata().getResourceVersion()), p, false, null)));
+    timeline.watches.add(
+        pods.watch(
+            new ListOptionsBuilder()
+                .withResourceVersion(podList.getMetadata().getResourceVersion())
+                .build(),
+            new Watcher<Pod>() {
+              @Override
+              public void eventReceived(Action action, Pod pod) {
+                timeline.add(
+                    new Entry(
+                        rv(pod.getMetadata().getResourceVersion()),
+                        pod,
+                        action == Action.DELETED,
+                        null));
+              }
 
-          @Override
-          public void onClose(WatcherException cause) {}
-        }));
+              @Override
+              public void onClose(WatcherException cause) {}
+            }));
     var lwss = Lws.lwss().inNamespace(ns).withField("metadata.name", name);
     var lwsList = lwss.list();
-    timeline.watches.add(lwss.watch(new ListOptionsBuilder().withResourceVersion(lwsList.getMetadata().getResourceVersion()).build(),
-        new Watcher<LeaderWorkerSet>() {
-          @Override
-          public void eventReceived(Action action, LeaderWorkerSet lws) {
-            timeline.add(new Entry(rv(lws.getMetadata().getResourceVersion()), null, false, lws));
-          }
+    timeline.watches.add(
+        lwss.watch(
+            new ListOptionsBuilder()
+                .withResourceVersion(lwsList.getMetadata().getResourceVersion())
+                .build(),
+            new Watcher<LeaderWorkerSet>() {
+              @Override
+              public void eventReceived(Action action, LeaderWorkerSet lws) {
+                timeline.add(
+                    new Entry(rv(lws.getMetadata().getResourceVersion()), null, false, lws));
+              }
 
-          @Override
-          public void onClose(WatcherException cause) {}
-        }));
+              @Override
+              public void onClose(WatcherException cause) {}
+            }));
     return timeline;
   }
 
@@ -73,8 +94,11 @@ final class LwsStatusTimeline implements AutoCloseable {
 
   /** Status writes recorded so far, in order. */
   synchronized List<LeaderWorkerSetStatus> statuses() {
-    return entries.stream().filter(e -> e.lws() != null && e.lws().getStatus() != null)
-        .sorted(Comparator.comparingLong(Entry::rv)).map(e -> e.lws().getStatus()).toList();
+    return entries.stream()
+        .filter(e -> e.lws() != null && e.lws().getStatus() != null)
+        .sorted(Comparator.comparingLong(Entry::rv))
+        .map(e -> e.lws().getStatus())
+        .toList();
   }
 
   /**
@@ -83,7 +107,8 @@ final class LwsStatusTimeline implements AutoCloseable {
    * @param generation the LWS generation the rollout is about (after the edit)
    * @param newRevision the template-revision-hash of that generation's pods
    */
-  synchronized List<String> violations(int replicas, int size, int partition, long generation, String newRevision) {
+  synchronized List<String> violations(
+      int replicas, int size, int partition, long generation, String newRevision) {
     List<String> violations = new ArrayList<>();
     Map<String, Pod> pods = new HashMap<>();
     boolean doneSeen = false;
@@ -103,27 +128,61 @@ final class LwsStatusTimeline implements AutoCloseable {
       }
       boolean available = isTrue(status, "Available");
       if (available && (isTrue(status, "Progressing") || isTrue(status, "UpdateInProgress"))) {
-        violations.add("rv " + e.rv() + ": Available=True together with Progressing or UpdateInProgress: " + status.getConditions());
+        violations.add(
+            "rv "
+                + e.rv()
+                + ": Available=True together with Progressing or UpdateInProgress: "
+                + status.getConditions());
       }
-      if (available && status.getObservedGeneration() != null && status.getObservedGeneration() >= generation && !doneSeen) {
-        violations.add("rv " + e.rv() + ": Available=True for generation " + status.getObservedGeneration()
-            + " before every group below " + replicas + " was ready (and updated from " + partition + " on): " + pods.keySet());
+      if (available
+          && status.getObservedGeneration() != null
+          && status.getObservedGeneration() >= generation
+          && !doneSeen) {
+        violations.add(
+            "rv "
+                + e.rv()
+                + ": Available=True for generation "
+                + status.getObservedGeneration()
+                + " before every group below "
+                + replicas
+                + " was ready (and updated from "
+                + partition
+                + " on): "
+                + pods.keySet());
       }
     }
     return violations;
   }
 
-  /** Every group in [0, replicas) has size ready pods; those at or above the partition carry newRevision. */
-  private static boolean done(Map<String, Pod> pods, int replicas, int size, int partition, String newRevision) {
+  /**
+   * Every group in [0, replicas) has size ready pods; those at or above the partition carry
+   * newRevision.
+   */
+  private static boolean done(
+      Map<String, Pod> pods, int replicas, int size, int partition, String newRevision) {
     for (int g = 0; g < replicas; g++) {
       String group = Integer.toString(g);
-      List<Pod> groupPods = pods.values().stream()
-          .filter(p -> group.equals(p.getMetadata().getLabels().get("leaderworkerset.sigs.k8s.io/group-index"))).toList();
-      if (groupPods.size() != size || !groupPods.stream().allMatch(ModelServingLifecycleIT::isReady)) {
+      List<Pod> groupPods =
+          pods.values().stream()
+              .filter(
+                  p ->
+                      group.equals(
+                          p.getMetadata()
+                              .getLabels()
+                              .get("leaderworkerset.sigs.k8s.io/group-index")))
+              .toList();
+      if (groupPods.size() != size
+          || !groupPods.stream().allMatch(ModelServingLifecycleIT::isReady)) {
         return false;
       }
-      if (g >= partition && !groupPods.stream()
-          .allMatch(p -> newRevision.equals(p.getMetadata().getLabels().get("leaderworkerset.sigs.k8s.io/template-revision-hash")))) {
+      if (g >= partition
+          && !groupPods.stream()
+              .allMatch(
+                  p ->
+                      newRevision.equals(
+                          p.getMetadata()
+                              .getLabels()
+                              .get("leaderworkerset.sigs.k8s.io/template-revision-hash")))) {
         return false;
       }
     }
@@ -135,7 +194,8 @@ final class LwsStatusTimeline implements AutoCloseable {
   }
 
   static Optional<Condition> condition(LeaderWorkerSetStatus status, String type) {
-    return status.getConditions() == null ? Optional.empty()
+    return status.getConditions() == null
+        ? Optional.empty()
         : status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
   }
 

@@ -70,19 +70,38 @@ class ModelServingExamplesIT {
           }
         }
       }
-      List<Service> services = client().services().inNamespace(ns.name()).withLabel("modelserving.volcano.sh/name", name).list().getItems();
-      assertThat(services).extracting(s -> s.getMetadata().getName()).containsExactlyInAnyOrderElementsOf(expectedServices);
+      List<Service> services =
+          client()
+              .services()
+              .inNamespace(ns.name())
+              .withLabel("modelserving.volcano.sh/name", name)
+              .list()
+              .getItems();
+      assertThat(services)
+          .extracting(s -> s.getMetadata().getName())
+          .containsExactlyInAnyOrderElementsOf(expectedServices);
       for (Service svc : services) {
         assertThat(svc.getSpec().getClusterIP()).isEqualTo("None");
-        assertThat(svc.getSpec().getSelector()).containsEntry("modelserving.volcano.sh/entry", "true");
+        assertThat(svc.getSpec().getSelector())
+            .containsEntry("modelserving.volcano.sh/entry", "true");
       }
       ModelServing live = get(ns.name(), name);
-      assertThat(live.getStatus().getLabelSelector()).contains("modelserving.volcano.sh/name=" + name);
+      assertThat(live.getStatus().getLabelSelector())
+          .contains("modelserving.volcano.sh/name=" + name);
       modelServings().inNamespace(ns.name()).withName(name).delete();
       // Several examples share a name: let garbage collection finish before the next one.
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90)).until(() ->
-          pods(ns.name(), name).isEmpty()
-              && client().services().inNamespace(ns.name()).withLabel("modelserving.volcano.sh/name", name).list().getItems().isEmpty());
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(90))
+          .until(
+              () ->
+                  pods(ns.name(), name).isEmpty()
+                      && client()
+                          .services()
+                          .inNamespace(ns.name())
+                          .withLabel("modelserving.volcano.sh/name", name)
+                          .list()
+                          .getItems()
+                          .isEmpty());
     }
   }
 
@@ -93,7 +112,11 @@ class ModelServingExamplesIT {
     int w = Integer.parseInt(parts[parts.length - 1]);
     int r = Integer.parseInt(parts[parts.length - 2]);
     String role = String.join("-", List.of(parts).subList(1, parts.length - 2));
-    Role spec = ms.getSpec().getTemplate().getRoles().stream().filter(x -> x.getName().equals(role)).findFirst().orElseThrow();
+    Role spec =
+        ms.getSpec().getTemplate().getRoles().stream()
+            .filter(x -> x.getName().equals(role))
+            .findFirst()
+            .orElseThrow();
     var labels = pod.getMetadata().getLabels();
     assertThat(labels)
         .as("labels of %s", name)
@@ -101,13 +124,17 @@ class ModelServingExamplesIT {
         .containsEntry("modelserving.volcano.sh/group-name", ms.getMetadata().getName() + "-" + g)
         .containsEntry("modelserving.volcano.sh/role", role)
         .containsEntry("modelserving.volcano.sh/role-id", role + "-" + r)
-        .containsKeys("modelserving.volcano.sh/revision", "modelserving.volcano.sh/role-template-hash");
+        .containsKeys(
+            "modelserving.volcano.sh/revision", "modelserving.volcano.sh/role-template-hash");
     if (w == 0) {
       assertThat(labels).containsEntry("modelserving.volcano.sh/entry", "true");
     } else {
       assertThat(labels).doesNotContainKey("modelserving.volcano.sh/entry");
     }
-    String entryAddress = String.format("%s-%d-%s-%d-0.%s", ms.getMetadata().getName(), g, role, r, pod.getMetadata().getNamespace());
+    String entryAddress =
+        String.format(
+            "%s-%d-%s-%d-0.%s",
+            ms.getMetadata().getName(), g, role, r, pod.getMetadata().getNamespace());
     List<Container> containers = new java.util.ArrayList<>(pod.getSpec().getContainers());
     if (pod.getSpec().getInitContainers() != null) {
       containers.addAll(pod.getSpec().getInitContainers());
@@ -123,9 +150,10 @@ class ModelServingExamplesIT {
     }
     assertThat(pod.getMetadata().getOwnerReferences())
         .singleElement()
-        .satisfies(o -> {
-          assertThat(o.getKind()).isEqualTo("ModelServing");
-          assertThat(o.getController()).isTrue();
-        });
+        .satisfies(
+            o -> {
+              assertThat(o.getKind()).isEqualTo("ModelServing");
+              assertThat(o.getController()).isTrue();
+            });
   }
 }

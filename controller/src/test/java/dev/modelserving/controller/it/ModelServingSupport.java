@@ -25,7 +25,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-/** Helpers shared by the ModelServing integration tests; expectations are computed here, independently of the controller's code. */
+/**
+ * Helpers shared by the ModelServing integration tests; expectations are computed here,
+ * independently of the controller's code.
+ */
 final class ModelServingSupport {
   private ModelServingSupport() {}
 
@@ -33,8 +36,11 @@ final class ModelServingSupport {
     return LocalCluster.client();
   }
 
-  static MixedOperation<ModelServing, dev.modelserving.api.v1alpha1.ModelServingList, Resource<ModelServing>> modelServings() {
-    return client().resources(ModelServing.class, dev.modelserving.api.v1alpha1.ModelServingList.class);
+  static MixedOperation<
+          ModelServing, dev.modelserving.api.v1alpha1.ModelServingList, Resource<ModelServing>>
+      modelServings() {
+    return client()
+        .resources(ModelServing.class, dev.modelserving.api.v1alpha1.ModelServingList.class);
   }
 
   /** The ModelServing documents of a manifest file, moved into {@code namespace}. */
@@ -43,7 +49,11 @@ final class ModelServingSupport {
       List<HasMetadata> items = client().load(in).items();
       return items.stream()
           .filter(i -> ModelServing.KIND.equals(i.getKind()))
-          .map(i -> client().getKubernetesSerialization().convertValue((GenericKubernetesResource) i, ModelServing.class))
+          .map(
+              i ->
+                  client()
+                      .getKubernetesSerialization()
+                      .convertValue((GenericKubernetesResource) i, ModelServing.class))
           .peek(ms -> ms.getMetadata().setNamespace(namespace))
           .toList();
     }
@@ -58,7 +68,9 @@ final class ModelServingSupport {
         int replicas = role.getReplicas() == null ? 1 : role.getReplicas();
         for (int r = 0; r < replicas; r++) {
           for (int w = 0; w <= role.getWorkerReplicas(); w++) {
-            names.add(String.format("%s-%d-%s-%d-%d", ms.getMetadata().getName(), g, role.getName(), r, w));
+            names.add(
+                String.format(
+                    "%s-%d-%s-%d-%d", ms.getMetadata().getName(), g, role.getName(), r, w));
           }
         }
       }
@@ -67,7 +79,12 @@ final class ModelServingSupport {
   }
 
   static List<Pod> pods(String namespace, String msName) {
-    return client().pods().inNamespace(namespace).withLabel("modelserving.volcano.sh/name", msName).list().getItems();
+    return client()
+        .pods()
+        .inNamespace(namespace)
+        .withLabel("modelserving.volcano.sh/name", msName)
+        .list()
+        .getItems();
   }
 
   static Set<String> podNames(String namespace, String msName) {
@@ -81,21 +98,31 @@ final class ModelServingSupport {
   static Map<String, String> podUids(String namespace, String msName) {
     return pods(namespace, msName).stream()
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-        .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid(), (a, b) -> a, TreeMap::new));
+        .collect(
+            Collectors.toMap(
+                p -> p.getMetadata().getName(),
+                p -> p.getMetadata().getUid(),
+                (a, b) -> a,
+                TreeMap::new));
   }
 
   static Optional<Condition> condition(ModelServing ms, String type) {
     if (ms == null || ms.getStatus() == null || ms.getStatus().getConditions() == null) {
       return Optional.empty();
     }
-    return ms.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    return ms.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst();
   }
 
   static ModelServing get(String namespace, String name) {
     return modelServings().inNamespace(namespace).withName(name).get();
   }
 
-  /** Waits until the ModelServing is Available with {@code groups} ready serving groups and exactly the expected pods. */
+  /**
+   * Waits until the ModelServing is Available with {@code groups} ready serving groups and exactly
+   * the expected pods.
+   */
   static void awaitAvailable(String namespace, String name, int groups, Set<String> expectedPods) {
     await()
         .atMost(Duration.ofSeconds(90))
@@ -103,11 +130,13 @@ final class ModelServingSupport {
         .untilAsserted(
             () -> {
               ModelServing live = get(namespace, name);
-              assertThat(condition(live, "Available")).as("Available condition of %s", name)
+              assertThat(condition(live, "Available"))
+                  .as("Available condition of %s", name)
                   .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
               assertThat(live.getStatus().getAvailableReplicas()).isEqualTo(groups);
               assertThat(live.getStatus().getReplicas()).isEqualTo(groups);
-              assertThat(live.getStatus().getObservedGeneration()).isEqualTo(live.getMetadata().getGeneration());
+              assertThat(live.getStatus().getObservedGeneration())
+                  .isEqualTo(live.getMetadata().getGeneration());
               assertThat(podNames(namespace, name)).isEqualTo(expectedPods);
             });
   }

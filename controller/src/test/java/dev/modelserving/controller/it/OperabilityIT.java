@@ -1,7 +1,6 @@
 package dev.modelserving.controller.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,13 +17,19 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** /readyz waits for the caches, /healthz answers, /metrics exposes what docs/metrics.md documents. */
+/**
+ * /readyz waits for the caches, /healthz answers, /metrics exposes what docs/metrics.md documents.
+ */
 class OperabilityIT {
   @RegisterExtension static final TestNamespace ns = new TestNamespace("operability");
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
   private static HttpResponse<String> get(int port, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(2)).build(),
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(2))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -35,7 +40,8 @@ class OperabilityIT {
       port = socket.getLocalPort();
     }
     List<String> readiness = new ArrayList<>();
-    try (ControllerProcess controller = ControllerProcess.launch("OperabilityIT", List.of("--http-port=" + port))) {
+    try (ControllerProcess controller =
+        ControllerProcess.launch("OperabilityIT", List.of("--http-port=" + port))) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (System.nanoTime() < deadline) {
         try {
@@ -54,27 +60,44 @@ class OperabilityIT {
       assertThat(readiness.get(readiness.size() - 1)).isEqualTo("200 ok");
       assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
 
-      ModelServingSupport.modelServings().inNamespace(ns.name()).resource(ModelServingYaml.of("metered", 1, "", ModelServingYaml.role("r", 1, 0))).create();
-      ModelServingSupport.awaitAvailable(ns.name(), "metered", 1, ModelServingSupport.expectedPodNames(ModelServingSupport.get(ns.name(), "metered")));
+      ModelServingSupport.modelServings()
+          .inNamespace(ns.name())
+          .resource(ModelServingYaml.of("metered", 1, "", ModelServingYaml.role("r", 1, 0)))
+          .create();
+      ModelServingSupport.awaitAvailable(
+          ns.name(),
+          "metered",
+          1,
+          ModelServingSupport.expectedPodNames(ModelServingSupport.get(ns.name(), "metered")));
       String metrics = get(port, "/metrics").body();
       for (String name : documentedMetrics()) {
-        assertThat(metrics).as("metric %s documented in docs/metrics.md", name).containsPattern("(?m)^" + Pattern.quote(name) + "(_bucket|_count|_sum|_max)?[{ ]");
+        assertThat(metrics)
+            .as("metric %s documented in docs/metrics.md", name)
+            .containsPattern("(?m)^" + Pattern.quote(name) + "(_bucket|_count|_sum|_max)?[{ ]");
       }
-      assertThat(metrics).contains("modelserving_api_writes_total{resource=\"pods\",verb=\"create\"}");
+      assertThat(metrics)
+          .contains("modelserving_api_writes_total{resource=\"pods\",verb=\"create\"}");
     }
   }
 
-  /** Metric names in backticks in the first column of docs/metrics.md, except those that appear only after a failure. */
+  /**
+   * Metric names in backticks in the first column of docs/metrics.md, except those that appear only
+   * after a failure.
+   */
   static List<String> documentedMetrics() throws Exception {
     Path doc = Path.of("../docs/metrics.md");
     List<String> names = new ArrayList<>();
-    Matcher m = Pattern.compile("(?m)^\\| `([a-z_]+)`[^|]*\\|[^|]*\\|[^|]*\\|(.*)\\|$").matcher(Files.readString(doc));
+    Matcher m =
+        Pattern.compile("(?m)^\\| `([a-z_]+)`[^|]*\\|[^|]*\\|[^|]*\\|(.*)\\|$")
+            .matcher(Files.readString(doc));
     while (m.find()) {
       if (!m.group(2).contains("appears with the first")) {
         names.add(m.group(1));
       }
     }
-    assertThat(names).as("metrics listed in docs/metrics.md").contains("modelserving_api_writes_total", "reconciliations_queue");
+    assertThat(names)
+        .as("metrics listed in docs/metrics.md")
+        .contains("modelserving_api_writes_total", "reconciliations_queue");
     return names;
   }
 }

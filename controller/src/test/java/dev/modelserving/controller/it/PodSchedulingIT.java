@@ -9,7 +9,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The local control plane schedules pods onto kwok's fake nodes, which make them Running and Ready. */
+/**
+ * The local control plane schedules pods onto kwok's fake nodes, which make them Running and Ready.
+ */
 class PodSchedulingIT {
   @RegisterExtension static final TestNamespace ns = new TestNamespace("scheduling");
 
@@ -38,8 +40,11 @@ class PodSchedulingIT {
         .pollInterval(Duration.ofMillis(250))
         .untilAsserted(
             () -> {
-              Pod live = LocalCluster.client().pods().inNamespace(ns.name()).withName("plain").get();
-              assertThat(live.getSpec().getNodeName()).as("scheduled node").startsWith("kwok-node-");
+              Pod live =
+                  LocalCluster.client().pods().inNamespace(ns.name()).withName("plain").get();
+              assertThat(live.getSpec().getNodeName())
+                  .as("scheduled node")
+                  .startsWith("kwok-node-");
               assertThat(live.getStatus().getPhase()).isEqualTo("Running");
               assertThat(live.getStatus().getConditions())
                   .anySatisfy(

@@ -41,26 +41,50 @@ class StartFailureIT {
   }
 
   private String user() {
-    return "system:serviceaccount:" + ns.name() + ":start-failure-" + UUID.randomUUID().toString().substring(0, 6);
+    return "system:serviceaccount:"
+        + ns.name()
+        + ":start-failure-"
+        + UUID.randomUUID().toString().substring(0, 6);
   }
 
   private void grant(String user, String name, List<PolicyRule> rules) {
-    ClusterRole role = new ClusterRoleBuilder().withNewMetadata().withName(name).endMetadata().withRules(rules).build();
-    ClusterRoleBinding binding = new ClusterRoleBindingBuilder().withNewMetadata().withName(name).endMetadata()
-        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", name)
-        .addNewSubject().withKind("User").withName(user).withApiGroup("rbac.authorization.k8s.io").endSubject()
-        .build();
+    ClusterRole role =
+        new ClusterRoleBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .endMetadata()
+            .withRules(rules)
+            .build();
+    ClusterRoleBinding binding =
+        new ClusterRoleBindingBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .endMetadata()
+            .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", name)
+            .addNewSubject()
+            .withKind("User")
+            .withName(user)
+            .withApiGroup("rbac.authorization.k8s.io")
+            .endSubject()
+            .build();
     created.add(LocalCluster.client().resource(role).create());
     created.add(LocalCluster.client().resource(binding).create());
   }
 
   private static PolicyRule rule(String group, String resource, String... verbs) {
-    return new PolicyRuleBuilder().withApiGroups(group).withResources(resource).withVerbs(verbs).build();
+    return new PolicyRuleBuilder()
+        .withApiGroups(group)
+        .withResources(resource)
+        .withVerbs(verbs)
+        .build();
   }
 
   static HttpResponse<String> get(int port, String path) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(2)).build(),
+      return HTTP.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+              .timeout(Duration.ofSeconds(2))
+              .build(),
           HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -72,15 +96,27 @@ class StartFailureIT {
   void aControllerWhoseCachesCannotSyncExits() {
     String user = user();
     // Enough to pass discovery and to hold the Lease, but pods cannot be listed.
-    grant(user, "msc-start-failure-" + UUID.randomUUID().toString().substring(0, 6), List.of(
-        rule("apiextensions.k8s.io", "customresourcedefinitions", "get", "list", "watch"),
-        rule("workload.serving.volcano.sh", "modelservings", "get", "list", "watch"),
-        rule("coordination.k8s.io", "leases", "get", "create", "update", "patch")));
-    ControllerProcess controller = ControllerProcess.launch("StartFailureIT-exits", LocalCluster.kubeconfig(),
-        Map.of("KUBERNETES_IMPERSONATE_USERNAME", user),
-        List.of("--leader-elect", "--lease-namespace=" + ns.name(), "--lease-duration=6s", "--http-port=0"));
+    grant(
+        user,
+        "msc-start-failure-" + UUID.randomUUID().toString().substring(0, 6),
+        List.of(
+            rule("apiextensions.k8s.io", "customresourcedefinitions", "get", "list", "watch"),
+            rule("workload.serving.volcano.sh", "modelservings", "get", "list", "watch"),
+            rule("coordination.k8s.io", "leases", "get", "create", "update", "patch")));
+    ControllerProcess controller =
+        ControllerProcess.launch(
+            "StartFailureIT-exits",
+            LocalCluster.kubeconfig(),
+            Map.of("KUBERNETES_IMPERSONATE_USERNAME", user),
+            List.of(
+                "--leader-elect",
+                "--lease-namespace=" + ns.name(),
+                "--lease-duration=6s",
+                "--http-port=0"));
     try {
-      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
           .until(() -> !controller.isAlive());
       assertThat(controller.exitValue()).as("exit code of a failed start").isEqualTo(1);
       assertThat(controller.logLines()).anyMatch(l -> l.contains("cannot start the controllers"));
@@ -96,25 +132,43 @@ class StartFailureIT {
     String suffix = UUID.randomUUID().toString().substring(0, 6);
     // The chart's ClusterRole without reading LeaderWorkerSets.
     ClusterRole chart = chartClusterRole();
-    List<PolicyRule> withoutLws = chart.getRules().stream()
-        .filter(r -> !(r.getResources().contains("leaderworkersets"))).toList();
+    List<PolicyRule> withoutLws =
+        chart.getRules().stream()
+            .filter(r -> !(r.getResources().contains("leaderworkersets")))
+            .toList();
     assertThat(withoutLws).hasSize(chart.getRules().size() - 1);
     grant(user, "msc-no-lws-" + suffix, withoutLws);
-    ControllerProcess controller = ControllerProcess.start("StartFailureIT-lws", LocalCluster.kubeconfig(),
-        Map.of("KUBERNETES_IMPERSONATE_USERNAME", user), List.of("--http-port=0"));
+    ControllerProcess controller =
+        ControllerProcess.start(
+            "StartFailureIT-lws",
+            LocalCluster.kubeconfig(),
+            Map.of("KUBERNETES_IMPERSONATE_USERNAME", user),
+            List.of("--http-port=0"));
     try {
       int port = controller.httpPort();
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
-        HttpResponse<String> r = get(port, "/readyz");
-        assertThat(r.statusCode() + " " + r.body()).startsWith("503 LeaderWorkerSet support cannot start");
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(300))
+          .untilAsserted(
+              () -> {
+                HttpResponse<String> r = get(port, "/readyz");
+                assertThat(r.statusCode() + " " + r.body())
+                    .startsWith("503 LeaderWorkerSet support cannot start");
+              });
       assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
 
-      grant(user, "msc-lws-" + suffix, List.of(rule("leaderworkerset.x-k8s.io", "leaderworkersets", "get", "list", "watch")));
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
-        HttpResponse<String> r = get(port, "/readyz");
-        assertThat(r.statusCode() + " " + r.body().trim()).isEqualTo("200 ok");
-      });
+      grant(
+          user,
+          "msc-lws-" + suffix,
+          List.of(rule("leaderworkerset.x-k8s.io", "leaderworkersets", "get", "list", "watch")));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(300))
+          .untilAsserted(
+              () -> {
+                HttpResponse<String> r = get(port, "/readyz");
+                assertThat(r.statusCode() + " " + r.body().trim()).isEqualTo("200 ok");
+              });
       controller.awaitLogLine("LeaderWorkerSet support is on", Duration.ofSeconds(5));
       Lws.lwss().inNamespace(ns.name()).resource(Lws.simple("late", 1, 2, "", "")).create();
       Lws.awaitReady(ns.name(), "late", 1, 2);
@@ -124,8 +178,18 @@ class StartFailureIT {
   }
 
   private static ClusterRole chartClusterRole() {
-    String rendered = Helm.run("template", "x", Helm.chart().toString(), "--show-only", "templates/rbac/clusterrole.yaml");
-    List<HasMetadata> items = LocalCluster.client().load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8))).items();
-    return (ClusterRole) items.stream().filter(i -> i instanceof ClusterRole).findFirst().orElseThrow();
+    String rendered =
+        Helm.run(
+            "template",
+            "x",
+            Helm.chart().toString(),
+            "--show-only",
+            "templates/rbac/clusterrole.yaml");
+    List<HasMetadata> items =
+        LocalCluster.client()
+            .load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8)))
+            .items();
+    return (ClusterRole)
+        items.stream().filter(i -> i instanceof ClusterRole).findFirst().orElseThrow();
   }
 }

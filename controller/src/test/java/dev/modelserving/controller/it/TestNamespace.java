@@ -5,8 +5,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A fresh namespace for one test class, deleted afterwards. Register with {@code
- * @RegisterExtension static final TestNamespace ns = new TestNamespace("prefix");}.
+ * A fresh namespace for one test class, deleted afterwards. Register with {@code @RegisterExtension
+ * static final TestNamespace ns = new TestNamespace("prefix");}.
  */
 public final class TestNamespace implements BeforeAllCallback, AfterAllCallback {
   private final String prefix;

@@ -23,8 +23,10 @@ final class UpstreamLws {
   static Optional<String> unavailable() {
     Path shared = REPO.resolve("../shared/upstream-src/lws-v0.10.0");
     if (!Files.isDirectory(shared)) {
-      return Optional.of("the upstream LWS controller is built from " + shared.normalize()
-          + ", which is absent (../shared is not here): skipping");
+      return Optional.of(
+          "the upstream LWS controller is built from "
+              + shared.normalize()
+              + ", which is absent (../shared is not here): skipping");
     }
     Path with = LocalCluster.kubeconfig().getParent().resolve("with");
     boolean listed;
@@ -33,8 +35,16 @@ final class UpstreamLws {
     } catch (IOException e) {
       listed = false;
     }
-    return listed ? Optional.empty() : Optional.of("the local cluster runs without the component " + COMPONENT + " (" + with
-        + " does not list it): start it with `hack/local-cluster.sh up --with " + COMPONENT + "` (make test does); skipping");
+    return listed
+        ? Optional.empty()
+        : Optional.of(
+            "the local cluster runs without the component "
+                + COMPONENT
+                + " ("
+                + with
+                + " does not list it): start it with `hack/local-cluster.sh up --with "
+                + COMPONENT
+                + "` (make test does); skipping");
   }
 
   /** Starts the controller and registers its webhooks; returns once the API server calls them. */
@@ -42,7 +52,10 @@ final class UpstreamLws {
     run("start");
   }
 
-  /** Removes its webhook configurations, then stops its process. Safe to call when it is not running. */
+  /**
+   * Removes its webhook configurations, then stops its process. Safe to call when it is not
+   * running.
+   */
   static void stop() {
     run("stop");
   }
@@ -51,19 +64,28 @@ final class UpstreamLws {
     try {
       Path log = Path.of("target/it-logs/upstream-lws-" + verb + ".log").toAbsolutePath();
       Files.createDirectories(log.getParent());
-      ProcessBuilder pb = new ProcessBuilder(List.of(REPO.resolve("hack/upstream-lws.sh").toString(), verb))
-          .directory(REPO.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      ProcessBuilder pb =
+          new ProcessBuilder(List.of(REPO.resolve("hack/upstream-lws.sh").toString(), verb))
+              .directory(REPO.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       pb.environment().put("LOCAL_CLUSTER_DIR", LocalCluster.kubeconfig().getParent().toString());
       Process p = pb.start();
       if (!p.waitFor(300, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new IllegalStateException("hack/upstream-lws.sh " + verb + " did not finish in 300 s; see " + log);
+        throw new IllegalStateException(
+            "hack/upstream-lws.sh " + verb + " did not finish in 300 s; see " + log);
       }
       if (p.exitValue() != 0) {
-        throw new IllegalStateException("hack/upstream-lws.sh " + verb + " failed (" + p.exitValue() + "); see " + log
-            + " and " + LocalCluster.kubeconfig().getParent().resolve("logs/lws-upstream.log"));
+        throw new IllegalStateException(
+            "hack/upstream-lws.sh "
+                + verb
+                + " failed ("
+                + p.exitValue()
+                + "); see "
+                + log
+                + " and "
+                + LocalCluster.kubeconfig().getParent().resolve("logs/lws-upstream.log"));
       }
     } catch (IOException e) {
       throw new IllegalStateException("cannot run hack/upstream-lws.sh " + verb, e);

@@ -48,8 +48,11 @@ class UpstreamManifestsAcceptedIT {
     List<HasMetadata> items = load(file);
     assertThat(items).extracting(HasMetadata::getKind).contains("LeaderWorkerSet");
     for (HasMetadata item : items) {
-      HasMetadata accepted = LocalCluster.client().resource(item).inNamespace(ns.name()).dryRun().create();
-      assertThat(accepted.getMetadata().getUid()).as("server-assigned uid of %s", item.getKind()).isNotBlank();
+      HasMetadata accepted =
+          LocalCluster.client().resource(item).inNamespace(ns.name()).dryRun().create();
+      assertThat(accepted.getMetadata().getUid())
+          .as("server-assigned uid of %s", item.getKind())
+          .isNotBlank();
     }
   }
 
@@ -74,8 +77,12 @@ class UpstreamManifestsAcceptedIT {
         .isEqualTo("RecreateGroupOnPodRestart");
     // Nested defaults apply only where the parent object is present.
     assertThat(created.<Object>get("spec", "rolloutStrategy", "type")).isEqualTo("RollingUpdate");
-    Map<String, Object> rolling = created.get("spec", "rolloutStrategy", "rollingUpdateConfiguration");
-    assertThat(rolling).containsEntry("maxUnavailable", 1).containsEntry("maxSurge", 0).containsEntry("partition", 0);
+    Map<String, Object> rolling =
+        created.get("spec", "rolloutStrategy", "rollingUpdateConfiguration");
+    assertThat(rolling)
+        .containsEntry("maxUnavailable", 1)
+        .containsEntry("maxSurge", 0)
+        .containsEntry("partition", 0);
   }
 
   @Test
@@ -90,9 +97,7 @@ class UpstreamManifestsAcceptedIT {
   @Test
   void modelServingSchemaRejectsDuplicateRoleNames() {
     var ms =
-        modelServing(
-            "dup-roles",
-            "{\"roles\": [" + role("prefill") + "," + role("prefill") + "]}");
+        modelServing("dup-roles", "{\"roles\": [" + role("prefill") + "," + role("prefill") + "]}");
     assertThatThrownBy(() -> LocalCluster.client().resource(ms).inNamespace(ns.name()).create())
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("roles name must be unique");

@@ -26,15 +26,21 @@ class DefaultedLeaderWorkerSetTest {
   static Stream<Case> cases() {
     return Stream.of(
         new Case("the fixture", lws -> {}),
-        new Case("only required fields", lws -> {
-          lws.getSpec().setReplicas(null);
-          LwsFixture.template(lws).setSize(null);
-        }),
-        new Case("invalid: size 0 and maxUnavailable 101%", lws -> {
-          LwsFixture.template(lws).setSize(0);
-          LwsFixture.rollingUpdate(lws, "101%", null, null);
-        }),
-        new Case("unsupported: a name too long for its pods", lws -> lws.getMetadata().setName("v".repeat(62))));
+        new Case(
+            "only required fields",
+            lws -> {
+              lws.getSpec().setReplicas(null);
+              LwsFixture.template(lws).setSize(null);
+            }),
+        new Case(
+            "invalid: size 0 and maxUnavailable 101%",
+            lws -> {
+              LwsFixture.template(lws).setSize(0);
+              LwsFixture.rollingUpdate(lws, "101%", null, null);
+            }),
+        new Case(
+            "unsupported: a name too long for its pods",
+            lws -> lws.getMetadata().setName("v".repeat(62))));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -48,12 +54,17 @@ class DefaultedLeaderWorkerSetTest {
 
     assertThat(raw).as("the stored object is not changed").isEqualTo(before);
     assertThat(defaulted.get()).isEqualTo(LwsDefaults.apply(raw));
-    assertThat(LwsDefaults.apply(defaulted.get())).as("defaulting twice changes nothing").isEqualTo(defaulted.get());
+    assertThat(LwsDefaults.apply(defaulted.get()))
+        .as("defaulting twice changes nothing")
+        .isEqualTo(defaulted.get());
     assertThat(LwsValidator.validate(defaulted)).isEqualTo(LwsValidator.validate(raw));
     assertThat(LwsValidator.unsupported(defaulted)).isEqualTo(LwsValidator.unsupported(raw));
-    assertThat(LwsValidator.validateUpdate(raw, defaulted)).isEqualTo(LwsValidator.validateUpdate(raw, raw));
-    if (LwsValidator.validate(raw).isEmpty() && LwsValidator.unsupported(raw).isEmpty()) { // only valid ones are converted
-      assertThat(LwsToModelServing.convert(defaulted, Optional.empty())).isEqualTo(LwsToModelServing.convert(raw, Optional.empty()));
+    assertThat(LwsValidator.validateUpdate(raw, defaulted))
+        .isEqualTo(LwsValidator.validateUpdate(raw, raw));
+    if (LwsValidator.validate(raw).isEmpty()
+        && LwsValidator.unsupported(raw).isEmpty()) { // only valid ones are converted
+      assertThat(LwsToModelServing.convert(defaulted, Optional.empty()))
+          .isEqualTo(LwsToModelServing.convert(raw, Optional.empty()));
     }
   }
 }

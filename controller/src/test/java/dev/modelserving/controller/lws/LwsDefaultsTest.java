@@ -95,8 +95,7 @@ class LwsDefaultsTest {
             lws -> rollingUpdate(lws, 0, null, null),
             rollingUpdateJson(),
             "{\"partition\":0,\"maxUnavailable\":0,\"maxSurge\":0}"),
-        defaulted(
-            "networkConfig absent → Shared", lws -> {}, subdomain(), SubdomainPolicy.SHARED),
+        defaulted("networkConfig absent → Shared", lws -> {}, subdomain(), SubdomainPolicy.SHARED),
         defaulted(
             "networkConfig without subdomainPolicy → Shared",
             lws -> lws.getSpec().setNetworkConfig(new NetworkConfig()),

@@ -97,8 +97,7 @@ final class LwsFixture {
         .extracting(Violation::field)
         .containsExactlyElementsOf(expected.stream().map(Expected::field).toList());
     for (int i = 0; i < expected.size(); i++) {
-      assertThat(violations.get(i).message())
-          .contains(expected.get(i).messageFragment());
+      assertThat(violations.get(i).message()).contains(expected.get(i).messageFragment());
     }
   }
 }

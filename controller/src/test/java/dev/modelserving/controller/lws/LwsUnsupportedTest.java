@@ -82,9 +82,7 @@ class LwsUnsupportedTest {
         invalid(
             "leaderTemplate without containers",
             lws -> template(lws).setLeaderTemplate(new PodTemplateSpec(null, new PodSpec())),
-            expect(
-                LEADER + ".spec.containers",
-                "the leader pods are created from this template")),
+            expect(LEADER + ".spec.containers", "the leader pods are created from this template")),
 
         // Pod names: <name>-<last group>-<size - 1> must fit a 63-character hostname.
         valid("longest pod name of 63 characters (vvv...-9-3)", named(59, 10)),
@@ -93,7 +91,9 @@ class LwsUnsupportedTest {
             named(60, 10),
             expect(
                 NAME,
-                "the longest pod name \"" + name(60) + "-9-3\" would have 64 characters, 1 more"
+                "the longest pod name \""
+                    + name(60)
+                    + "-9-3\" would have 64 characters, 1 more"
                     + " than the 63 allowed in a pod hostname")),
         invalid(
             "maxSurge 1 adds a group, and a digit (vvv...-10-3)",

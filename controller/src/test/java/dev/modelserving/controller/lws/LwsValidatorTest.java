@@ -45,10 +45,12 @@ class LwsValidatorTest {
   static Stream<Arguments> cases() {
     return Stream.of(
         valid("the fixture", lws -> {}),
-        valid("only the required fields: everything else defaulted", lws -> {
-          lws.getSpec().setReplicas(null);
-          template(lws).setSize(null);
-        }),
+        valid(
+            "only the required fields: everything else defaulted",
+            lws -> {
+              lws.getSpec().setReplicas(null);
+              template(lws).setSize(null);
+            }),
 
         // Rule 1: the name becomes the Service name, a DNS-1035 label.
         valid("name of 63 characters", lws -> lws.getMetadata().setName(name(63))),
@@ -107,10 +109,12 @@ class LwsValidatorTest {
             expect(SIZE, "size must be equal or greater than 1, got -2")),
 
         // Rule 4: at most 2147483647 pods.
-        valid("1000000 groups of 2147 pods (2147000000)", lws -> {
-          lws.getSpec().setReplicas(1_000_000);
-          template(lws).setSize(2147);
-        }),
+        valid(
+            "1000000 groups of 2147 pods (2147000000)",
+            lws -> {
+              lws.getSpec().setReplicas(1_000_000);
+              template(lws).setSize(2147);
+            }),
         invalid(
             "1000000 groups of 2148 pods (2148000000)",
             lws -> {
@@ -147,8 +151,7 @@ class LwsValidatorTest {
             expect(MAX_UNAVAILABLE, NOT_A_PERCENT + " (e.g. '1%' or '93%'), got \"5\"")),
         invalid(
             "maxSurge \"-5%\"",
-            lws -> rollingUpdate(lws, 1, "-5%", 0),
-            expect(MAX_SURGE, NOT_A_PERCENT)),
+            lws -> rollingUpdate(lws, 1, "-5%", 0), expect(MAX_SURGE, NOT_A_PERCENT)),
         invalid(
             "maxSurge \"5.5%\"",
             lws -> rollingUpdate(lws, 1, "5.5%", 0),
@@ -167,10 +170,12 @@ class LwsValidatorTest {
             "maxUnavailable 0 with maxSurge 1% (rounds up to 1)",
             lws -> rollingUpdate(lws, 0, "1%", 0)),
         valid("maxUnavailable 50% of 2 (rounds down to 1)", lws -> rollingUpdate(lws, "50%", 0, 0)),
-        valid("both 0 with replicas 0", lws -> {
-          lws.getSpec().setReplicas(0);
-          rollingUpdate(lws, 0, 0, 0);
-        }),
+        valid(
+            "both 0 with replicas 0",
+            lws -> {
+              lws.getSpec().setReplicas(0);
+              rollingUpdate(lws, 0, 0, 0);
+            }),
         invalid(
             "both 0",
             lws -> rollingUpdate(lws, 0, 0, 0),
@@ -196,8 +201,7 @@ class LwsValidatorTest {
         valid("subGroupSize equal to size", lws -> subGroups(lws, 4, null)),
         valid("subGroupSize 3 of size 4 (divides size - 1)", lws -> subGroups(lws, 3, null)),
         valid(
-            "LeaderExcluded, subGroupSize 3 of size 4",
-            lws -> subGroups(lws, 3, LEADER_EXCLUDED)),
+            "LeaderExcluded, subGroupSize 3 of size 4", lws -> subGroups(lws, 3, LEADER_EXCLUDED)),
         invalid(
             "subGroupSize missing",
             lws -> subGroups(lws, null, null),
@@ -238,10 +242,12 @@ class LwsValidatorTest {
             expect(SIZE, "size must be equal or greater than 1")),
 
         // Rule 9: the subgroup-exclusive-topology annotation needs subGroupPolicy.
-        valid("subgroup-exclusive-topology with subGroupPolicy", lws -> {
-          annotate(lws, LwsKeys.Annotations.SUBGROUP_EXCLUSIVE_TOPOLOGY);
-          subGroups(lws, 2, null);
-        }),
+        valid(
+            "subgroup-exclusive-topology with subGroupPolicy",
+            lws -> {
+              annotate(lws, LwsKeys.Annotations.SUBGROUP_EXCLUSIVE_TOPOLOGY);
+              subGroups(lws, 2, null);
+            }),
         valid(
             "exclusive-topology without subGroupPolicy",
             lws -> annotate(lws, LwsKeys.Annotations.EXCLUSIVE_TOPOLOGY)),
@@ -262,9 +268,7 @@ class LwsValidatorTest {
             lws -> lws.setSpec(null),
             expect("spec.leaderWorkerTemplate", "leaderWorkerTemplate is required")),
         invalid(
-            "metadata missing",
-            lws -> lws.setMetadata(null),
-            expect(NAME, "name is required")));
+            "metadata missing", lws -> lws.setMetadata(null), expect(NAME, "name is required")));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -37,10 +37,13 @@ class LwsValidatorUpdateTest {
   static Stream<Arguments> cases() {
     return Stream.of(
         update("nothing changed", UNCHANGED, UNCHANGED),
-        update("size and replicas changed", UNCHANGED, lws -> {
-          lws.getSpec().setReplicas(5);
-          template(lws).setSize(8);
-        }),
+        update(
+            "size and replicas changed",
+            UNCHANGED,
+            lws -> {
+              lws.getSpec().setReplicas(5);
+              template(lws).setSize(8);
+            }),
         update("subGroupSize kept", subGroupSize(2), subGroupSize(2)),
         update(
             "subGroupPolicyType changed, subGroupSize kept",

@@ -39,7 +39,9 @@ class UpstreamTakeoverTest {
 
   @Test
   void upstreamWebhooksAreThoseOnLeaderWorkerSets() {
-    var mutating = SERIALIZATION.unmarshal("""
+    var mutating =
+        SERIALIZATION.unmarshal(
+            """
         apiVersion: admissionregistration.k8s.io/v1
         kind: MutatingWebhookConfiguration
         metadata: {name: lws-mutating}
@@ -49,8 +51,11 @@ class UpstreamTakeoverTest {
           sideEffects: None
           clientConfig: {url: "https://127.0.0.1:9443/mutate"}
           rules: [{apiGroups: [leaderworkerset.x-k8s.io], apiVersions: [v1], operations: [CREATE], resources: [leaderworkersets]}]
-        """, MutatingWebhookConfiguration.class);
-    var other = SERIALIZATION.unmarshal("""
+        """,
+            MutatingWebhookConfiguration.class);
+    var other =
+        SERIALIZATION.unmarshal(
+            """
         apiVersion: admissionregistration.k8s.io/v1
         kind: ValidatingWebhookConfiguration
         metadata: {name: someone-else}
@@ -60,10 +65,13 @@ class UpstreamTakeoverTest {
           sideEffects: None
           clientConfig: {url: "https://127.0.0.1:9443/validate"}
           rules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]
-        """, ValidatingWebhookConfiguration.class);
+        """,
+            ValidatingWebhookConfiguration.class);
 
     // Kueue also watches LeaderWorkerSets, beside its own kinds: not upstream's.
-    var kueue = SERIALIZATION.unmarshal("""
+    var kueue =
+        SERIALIZATION.unmarshal(
+            """
         apiVersion: admissionregistration.k8s.io/v1
         kind: MutatingWebhookConfiguration
         metadata: {name: kueue-mutating}
@@ -78,7 +86,8 @@ class UpstreamTakeoverTest {
           sideEffects: None
           clientConfig: {url: "https://127.0.0.1:9444/mutate-workload"}
           rules: [{apiGroups: [kueue.x-k8s.io], apiVersions: [v1beta1], operations: [CREATE], resources: [workloads]}]
-        """, MutatingWebhookConfiguration.class);
+        """,
+            MutatingWebhookConfiguration.class);
     assertThat(UpstreamTakeover.upstreamWebhooks(List.of(mutating, kueue), List.of(other)))
         .containsExactly("MutatingWebhookConfiguration lws-mutating");
     assertThat(UpstreamTakeover.upstreamWebhooks(List.of(), List.of(other))).isEmpty();
@@ -86,9 +95,14 @@ class UpstreamTakeoverTest {
 
   @Test
   void registeredWebhooksMeanUpstreamIsActive() {
-    assertThat(UpstreamTakeover.upstreamActive(List.of("MutatingWebhookConfiguration m"), List.of(), "ours", NOW))
-        .hasValueSatisfying(m -> assertThat(m).contains("webhooks are registered (MutatingWebhookConfiguration m)")
-            .contains("stop the upstream LWS controller"));
+    assertThat(
+            UpstreamTakeover.upstreamActive(
+                List.of("MutatingWebhookConfiguration m"), List.of(), "ours", NOW))
+        .hasValueSatisfying(
+            m ->
+                assertThat(m)
+                    .contains("webhooks are registered (MutatingWebhookConfiguration m)")
+                    .contains("stop the upstream LWS controller"));
   }
 
   @Test
@@ -98,33 +112,51 @@ class UpstreamTakeoverTest {
     StatefulSet kcm = statefulSet("vllm", "kube-controller-manager", NOW.minusSeconds(1));
 
     assertThat(UpstreamTakeover.upstreamActive(List.of(), List.of(recent), "ours", NOW))
-        .hasValueSatisfying(m -> assertThat(m).contains("StatefulSet vllm was changed by \"lws\" at 2026-01-01T11:59:55Z"));
+        .hasValueSatisfying(
+            m ->
+                assertThat(m)
+                    .contains("StatefulSet vllm was changed by \"lws\" at 2026-01-01T11:59:55Z"));
     assertThat(UpstreamTakeover.upstreamActive(List.of(), List.of(old), "ours", NOW)).isEmpty();
     assertThat(UpstreamTakeover.upstreamActive(List.of(), List.of(kcm), "ours", NOW)).isEmpty();
-    assertThat(UpstreamTakeover.upstreamActive(List.of(), List.of(statefulSet("vllm", "ours", NOW)), "ours", NOW)).isEmpty();
+    assertThat(
+            UpstreamTakeover.upstreamActive(
+                List.of(), List.of(statefulSet("vllm", "ours", NOW)), "ours", NOW))
+        .isEmpty();
   }
 
   // ---- StatefulSets ----
 
   @Test
   void upstreamStatefulSetsAreTheLeaderSetAndTheGroupSets() {
-    List<StatefulSet> sets = List.of(statefulSet("vllm", "lws", NOW), statefulSet("vllm-0", "lws", NOW),
-        statefulSet("vllm-1", "lws", NOW), statefulSet("vllm-other", "lws", NOW));
-    assertThat(UpstreamTakeover.upstreamStatefulSets("vllm", sets)).extracting(s -> s.getMetadata().getName())
+    List<StatefulSet> sets =
+        List.of(
+            statefulSet("vllm", "lws", NOW),
+            statefulSet("vllm-0", "lws", NOW),
+            statefulSet("vllm-1", "lws", NOW),
+            statefulSet("vllm-other", "lws", NOW));
+    assertThat(UpstreamTakeover.upstreamStatefulSets("vllm", sets))
+        .extracting(s -> s.getMetadata().getName())
         .containsExactly("vllm", "vllm-0", "vllm-1");
   }
 
   @Test
   void workerSetsAreOrphanedBeforeTheLeaderSet() {
-    List<StatefulSet> sets = List.of(statefulSet("vllm", "lws", NOW), statefulSet("vllm-1", "lws", NOW), statefulSet("vllm-0", "lws", NOW));
-    assertThat(UpstreamTakeover.orphanOrder("vllm", sets)).extracting(s -> s.getMetadata().getName())
+    List<StatefulSet> sets =
+        List.of(
+            statefulSet("vllm", "lws", NOW),
+            statefulSet("vllm-1", "lws", NOW),
+            statefulSet("vllm-0", "lws", NOW));
+    assertThat(UpstreamTakeover.orphanOrder("vllm", sets))
+        .extracting(s -> s.getMetadata().getName())
         .containsExactly("vllm-0", "vllm-1", "vllm");
   }
 
   @Test
   void slotsComeFromUpstreamNames() {
-    assertThat(UpstreamTakeover.slot("vllm", "vllm-3")).hasValueSatisfying(s -> assertThat(s).containsExactly(3, 0));
-    assertThat(UpstreamTakeover.slot("vllm", "vllm-3-1")).hasValueSatisfying(s -> assertThat(s).containsExactly(3, 1));
+    assertThat(UpstreamTakeover.slot("vllm", "vllm-3"))
+        .hasValueSatisfying(s -> assertThat(s).containsExactly(3, 0));
+    assertThat(UpstreamTakeover.slot("vllm", "vllm-3-1"))
+        .hasValueSatisfying(s -> assertThat(s).containsExactly(3, 1));
     assertThat(UpstreamTakeover.slot("vllm", "vllm-x-1")).isEmpty();
     assertThat(UpstreamTakeover.slot("vllm", "vllm-3-0")).isEmpty();
     assertThat(UpstreamTakeover.slot("vllm", "other-3")).isEmpty();
@@ -138,7 +170,8 @@ class UpstreamTakeoverTest {
     // As upstream's getPatch encodes it (Go): null creationTimestamp, empty resources, $patch.
     ControllerRevision same = revision(UPSTREAM_KEY, "vllm/vllm-openai:v0.6.0");
     ControllerRevision older = revision("5c4b3a2", "vllm/vllm-openai:v0.5.0");
-    assertThat(UpstreamTakeover.currentRevisionKeys(lws, List.of(same, older))).containsExactly(UPSTREAM_KEY);
+    assertThat(UpstreamTakeover.currentRevisionKeys(lws, List.of(same, older)))
+        .containsExactly(UPSTREAM_KEY);
   }
 
   @Test
@@ -161,8 +194,10 @@ class UpstreamTakeoverTest {
     assertThat(adoption.upToDate()).as(adoption.why()).isTrue();
     assertThat(adoption.labels()).isEqualTo(desired.getMetadata().getLabels());
     assertThat(adoption.labels()).doesNotContainKeys("controller-revision-hash");
-    // The StatefulSet pod labels stay, with the values the StatefulSets gave them (ours set them too).
-    assertThat(adoption.labels()).containsEntry("statefulset.kubernetes.io/pod-name", "vllm-1-2")
+    // The StatefulSet pod labels stay, with the values the StatefulSets gave them (ours set them
+    // too).
+    assertThat(adoption.labels())
+        .containsEntry("statefulset.kubernetes.io/pod-name", "vllm-1-2")
         .containsEntry("apps.kubernetes.io/pod-index", "2");
     assertThat(adoption.annotations()).containsAllEntriesOf(desired.getMetadata().getAnnotations());
   }
@@ -177,7 +212,8 @@ class UpstreamTakeoverTest {
 
     assertThat(adoption.upToDate()).isFalse();
     assertThat(adoption.why()).contains("template revision 5c4b3a2");
-    assertThat(adoption.labels()).containsEntry(Labels.REVISION, "lws-5c4b3a2")
+    assertThat(adoption.labels())
+        .containsEntry(Labels.REVISION, "lws-5c4b3a2")
         .containsEntry(LwsKeys.Labels.TEMPLATE_REVISION_HASH, "5c4b3a2")
         .containsEntry(Labels.NAME, "vllm");
   }
@@ -187,7 +223,10 @@ class UpstreamTakeoverTest {
     ModelServing ms = modelServing(lws());
     Pod desired = UpstreamTakeover.desiredPod(ms, 0, 1);
     Pod live = asUpstreamMadeIt(desired, UPSTREAM_KEY);
-    live.getSpec().getContainers().get(0).setEnv(new ArrayList<>()); // created while the pod webhook was off
+    live.getSpec()
+        .getContainers()
+        .get(0)
+        .setEnv(new ArrayList<>()); // created while the pod webhook was off
 
     Adoption adoption = UpstreamTakeover.adopt(live, desired, Set.of(UPSTREAM_KEY));
 
@@ -202,14 +241,16 @@ class UpstreamTakeoverTest {
     Pod live = asUpstreamMadeIt(desired, UPSTREAM_KEY);
     live.getMetadata().getLabels().put(LwsKeys.Labels.GROUP_KEY, "0000");
 
-    assertThat(UpstreamTakeover.adopt(live, desired, Set.of(UPSTREAM_KEY)).why()).contains("label " + LwsKeys.Labels.GROUP_KEY);
+    assertThat(UpstreamTakeover.adopt(live, desired, Set.of(UPSTREAM_KEY)).why())
+        .contains("label " + LwsKeys.Labels.GROUP_KEY);
   }
 
   // ---- the rollout afterwards (planner) ----
 
   /**
    * 4 groups x 2, maxUnavailable 0, maxSurge 1, all adopted as outdated and Ready, and the
-   * ModelServing has no status yet: the rollout starts with a surge group and deletes no Ready group.
+   * ModelServing has no status yet: the rollout starts with a surge group and deletes no Ready
+   * group.
    */
   @Test
   void adoptedOutdatedGroupsRollWithTheSurgeBudget() throws Exception {
@@ -222,7 +263,9 @@ class UpstreamTakeoverTest {
     for (int g = 0; g < 4; g++) {
       for (int w = 0; w < 2; w++) {
         Pod desired = UpstreamTakeover.desiredPod(ms, g, w);
-        Adoption a = UpstreamTakeover.adopt(asUpstreamMadeIt(desired, "5c4b3a2"), desired, Set.of(UPSTREAM_KEY));
+        Adoption a =
+            UpstreamTakeover.adopt(
+                asUpstreamMadeIt(desired, "5c4b3a2"), desired, Set.of(UPSTREAM_KEY));
         Pod pod = SERIALIZATION.clone(a.live());
         pod.getMetadata().setLabels(a.labels());
         pod.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
@@ -230,10 +273,17 @@ class UpstreamTakeoverTest {
       }
     }
 
-    Plan plan = ServingGroupPlanner.plan(new ServingGroupPlanner.Input(ms, PodFixture.allRunningReady(adopted), List.of(), List.of(), NOW));
+    Plan plan =
+        ServingGroupPlanner.plan(
+            new ServingGroupPlanner.Input(
+                ms, PodFixture.allRunningReady(adopted), List.of(), List.of(), NOW));
 
-    assertThat(plan.podsToDelete()).as("no Ready group goes before the surge group is Ready").isEmpty();
-    assertThat(plan.podsToCreate()).extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder("vllm-4", "vllm-4-1");
+    assertThat(plan.podsToDelete())
+        .as("no Ready group goes before the surge group is Ready")
+        .isEmpty();
+    assertThat(plan.podsToCreate())
+        .extracting(p -> p.getMetadata().getName())
+        .containsExactlyInAnyOrder("vllm-4", "vllm-4-1");
   }
 
   // ---- fixtures ----
@@ -254,46 +304,75 @@ class UpstreamTakeoverTest {
   private static Pod asUpstreamMadeIt(Pod ours, String revisionKey) {
     Pod pod = SERIALIZATION.clone(ours);
     Map<String, String> labels = new LinkedHashMap<>();
-    ours.getMetadata().getLabels().forEach((k, v) -> {
-      if (k.startsWith(LwsKeys.PREFIX)) {
-        labels.put(k, v);
-      }
-    });
+    ours.getMetadata()
+        .getLabels()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith(LwsKeys.PREFIX)) {
+                labels.put(k, v);
+              }
+            });
     labels.put(LwsKeys.Labels.TEMPLATE_REVISION_HASH, revisionKey);
     labels.put("controller-revision-hash", "vllm-1-6b8d7f");
     labels.put("statefulset.kubernetes.io/pod-name", ours.getMetadata().getName());
     pod.getMetadata().setLabels(labels);
-    pod.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("StatefulSet")
-        .withName("vllm").withUid("sts-uid").withController(true).build()));
+    pod.getMetadata()
+        .setOwnerReferences(
+            List.of(
+                new OwnerReferenceBuilder()
+                    .withApiVersion("apps/v1")
+                    .withKind("StatefulSet")
+                    .withName("vllm")
+                    .withUid("sts-uid")
+                    .withController(true)
+                    .build()));
     pod.getMetadata().setResourceVersion("42");
-    pod.getSpec().getContainers().forEach(c -> {
-      List<EnvVar> env = new ArrayList<>(c.getEnv());
-      env.removeIf(e -> Set.of("ENTRY_ADDRESS", "WORKER_INDEX", "GROUP_SIZE").contains(e.getName()));
-      c.setEnv(env);
-    });
+    pod.getSpec()
+        .getContainers()
+        .forEach(
+            c -> {
+              List<EnvVar> env = new ArrayList<>(c.getEnv());
+              env.removeIf(
+                  e -> Set.of("ENTRY_ADDRESS", "WORKER_INDEX", "GROUP_SIZE").contains(e.getName()));
+              c.setEnv(env);
+            });
     return pod;
   }
 
   private static ControllerRevision revision(String key, String image) {
-    String json = """
+    String json =
+        """
         {"spec":{"leaderWorkerTemplate":{"size":4,"restartPolicy":"RecreateGroupOnPodRestart",
           "workerTemplate":{"metadata":{"creationTimestamp":null},
             "spec":{"containers":[{"name":"vllm","image":"IMAGE","resources":{}}]}},"$patch":"replace"},
          "networkConfig":{"subdomainPolicy":"Shared","$patch":"replace"}}}
-        """.replace("IMAGE", image);
+        """
+            .replace("IMAGE", image);
     ControllerRevision r = new ControllerRevision();
-    r.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("vllm-" + key + "-1")
-        .withLabels(Map.of(LwsKeys.Labels.NAME, "vllm", LwsKeys.Labels.TEMPLATE_REVISION_HASH, key)).build());
+    r.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName("vllm-" + key + "-1")
+            .withLabels(
+                Map.of(LwsKeys.Labels.NAME, "vllm", LwsKeys.Labels.TEMPLATE_REVISION_HASH, key))
+            .build());
     r.setData(SERIALIZATION.unmarshal(json, Map.class));
     r.setRevision(1L);
     return r;
   }
 
   private static StatefulSet statefulSet(String name, String manager, Instant changed) {
-    return new StatefulSetBuilder().withNewMetadata().withName(name).withNamespace("default")
+    return new StatefulSetBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace("default")
         .addToLabels(LwsKeys.Labels.NAME, "vllm")
-        .withManagedFields(new ManagedFieldsEntryBuilder().withManager(manager).withOperation("Apply")
-            .withTime(changed.toString()).build())
-        .endMetadata().build();
+        .withManagedFields(
+            new ManagedFieldsEntryBuilder()
+                .withManager(manager)
+                .withOperation("Apply")
+                .withTime(changed.toString())
+                .build())
+        .endMetadata()
+        .build();
   }
 }

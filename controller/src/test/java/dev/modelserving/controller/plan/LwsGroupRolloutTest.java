@@ -27,13 +27,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link LwsGroupRollout}: a LeaderWorkerSet of 3 groups (leader + 1 worker, LWS names {@code m-g},
- * {@code m-g-1}). The status holds the previous pass's step (rolloutPartition, rolloutReplicas)
- * and the revision it rolled to (updateRevision).
+ * {@code m-g-1}). The status holds the previous pass's step (rolloutPartition, rolloutReplicas) and
+ * the revision it rolled to (updateRevision).
  */
 class LwsGroupRolloutTest {
 
   static ModelServing current(int maxUnavailable, int maxSurge) {
-    ModelServing ms = PlanScenario.oneRole(3).annotation(Annotations.POD_NAMING, Annotations.NAMING_LEADER_WORKER_SET).build();
+    ModelServing ms =
+        PlanScenario.oneRole(3)
+            .annotation(Annotations.POD_NAMING, Annotations.NAMING_LEADER_WORKER_SET)
+            .build();
     RollingUpdateConfiguration config = new RollingUpdateConfiguration();
     config.setMaxUnavailable(new IntOrString(maxUnavailable));
     config.setMaxSurge(new IntOrString(maxSurge));
@@ -49,8 +52,16 @@ class LwsGroupRolloutTest {
    * @param previousTemplate the status's updateRevision is the old template (a new one appeared)
    * @param partition status.rolloutPartition
    */
-  record Case(String name, int maxUnavailable, int maxSurge, List<Integer> newGroups, boolean previousTemplate,
-      int partition, LwsRollout.Result step, boolean looksAgain, List<String> replaced) {
+  record Case(
+      String name,
+      int maxUnavailable,
+      int maxSurge,
+      List<Integer> newGroups,
+      boolean previousTemplate,
+      int partition,
+      LwsRollout.Result step,
+      boolean looksAgain,
+      List<String> replaced) {
     @Override
     public String toString() {
       return name;
@@ -59,20 +70,76 @@ class LwsGroupRolloutTest {
 
   static Stream<Case> cases() {
     return Stream.of(
-        new Case("at rest: partition 0, nothing to do", 1, 0, List.of(0, 1, 2), false, 0,
-            new LwsRollout.Result(0, 3), false, List.of()),
-        new Case("new template: the partition jumps to the top, nothing replaced yet", 1, 0, List.of(), true, 0,
-            new LwsRollout.Result(3, 3), true, List.of()),
-        new Case("new template with maxSurge 1: one surge group (m-3)", 1, 1, List.of(), true, 0,
-            new LwsRollout.Result(3, 4), true, List.of()),
-        new Case("rolling: the partition moves down one group, m-2 is replaced", 1, 0, List.of(), false, 3,
-            new LwsRollout.Result(2, 3), true, List.of("serving group m-2")),
-        new Case("rolling with m-2 done: the partition moves on to 1, m-1 is replaced", 1, 0, List.of(2), false, 2,
-            new LwsRollout.Result(1, 3), true, List.of("serving group m-1")),
-        new Case("maxUnavailable 2: two groups at once", 2, 0, List.of(), false, 3,
-            new LwsRollout.Result(1, 3), true, List.of("serving group m-2", "serving group m-1")),
-        new Case("done: every group updated, the partition reaches 0", 1, 0, List.of(0, 1, 2), false, 1,
-            new LwsRollout.Result(0, 3), true, List.of()));
+        new Case(
+            "at rest: partition 0, nothing to do",
+            1,
+            0,
+            List.of(0, 1, 2),
+            false,
+            0,
+            new LwsRollout.Result(0, 3),
+            false,
+            List.of()),
+        new Case(
+            "new template: the partition jumps to the top, nothing replaced yet",
+            1,
+            0,
+            List.of(),
+            true,
+            0,
+            new LwsRollout.Result(3, 3),
+            true,
+            List.of()),
+        new Case(
+            "new template with maxSurge 1: one surge group (m-3)",
+            1,
+            1,
+            List.of(),
+            true,
+            0,
+            new LwsRollout.Result(3, 4),
+            true,
+            List.of()),
+        new Case(
+            "rolling: the partition moves down one group, m-2 is replaced",
+            1,
+            0,
+            List.of(),
+            false,
+            3,
+            new LwsRollout.Result(2, 3),
+            true,
+            List.of("serving group m-2")),
+        new Case(
+            "rolling with m-2 done: the partition moves on to 1, m-1 is replaced",
+            1,
+            0,
+            List.of(2),
+            false,
+            2,
+            new LwsRollout.Result(1, 3),
+            true,
+            List.of("serving group m-1")),
+        new Case(
+            "maxUnavailable 2: two groups at once",
+            2,
+            0,
+            List.of(),
+            false,
+            3,
+            new LwsRollout.Result(1, 3),
+            true,
+            List.of("serving group m-2", "serving group m-1")),
+        new Case(
+            "done: every group updated, the partition reaches 0",
+            1,
+            0,
+            List.of(0, 1, 2),
+            false,
+            1,
+            new LwsRollout.Result(0, 3),
+            true,
+            List.of()));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -101,8 +168,13 @@ class LwsGroupRolloutTest {
     assertThat(step.partition()).isEqualTo(c.step().partition());
     assertThat(step.surge()).isEqualTo(c.step().replicas() - 3);
     assertThat(kept).hasSize(c.step().replicas());
-    assertThat(step.lookAgainAt()).isEqualTo(c.looksAgain() ? Optional.of(PlanScenario.NOW.plusMillis(200)) : Optional.<Instant>empty());
-    assertThat(messages(replacement.part())).containsExactlyElementsOf(
-        c.replaced().stream().map(u -> "replacing outdated " + u).toList());
+    assertThat(step.lookAgainAt())
+        .isEqualTo(
+            c.looksAgain()
+                ? Optional.of(PlanScenario.NOW.plusMillis(200))
+                : Optional.<Instant>empty());
+    assertThat(messages(replacement.part()))
+        .containsExactlyElementsOf(
+            c.replaced().stream().map(u -> "replacing outdated " + u).toList());
   }
 }

@@ -403,9 +403,7 @@ class LwsRolloutTest {
       expected.add(label + describe(step.expected()));
       actual.add(label + describe(result));
     }
-    assertThat(String.join("\n", actual))
-        .as(scenario.name)
-        .isEqualTo(String.join("\n", expected));
+    assertThat(String.join("\n", actual)).as(scenario.name).isEqualTo(String.join("\n", expected));
   }
 
   // ---- single reconciles ----
@@ -463,8 +461,7 @@ class LwsRolloutTest {
             new Result(4, 3)),
         Arguments.of(
             "replicas changed mid-rollout: no partition step is taken",
-            input(
-                4, 4, 3, 0, 1, 0, false, true, List.of(oldReady, oldReady, oldReady, newReady)),
+            input(4, 4, 3, 0, 1, 0, false, true, List.of(oldReady, oldReady, oldReady, newReady)),
             new Result(3, 4)),
         Arguments.of(
             "partition never moves back up",
@@ -473,7 +470,14 @@ class LwsRolloutTest {
         Arguments.of(
             "missing groups count as unready and not updated, whatever their flags",
             input(
-                3, 3, 3, 0, 1, 0, false, false,
+                3,
+                3,
+                3,
+                0,
+                1,
+                0,
+                false,
+                false,
                 List.of(oldReady, oldReady, new GroupState(false, true, true))),
             new Result(2, 3)),
         Arguments.of(
@@ -483,44 +487,90 @@ class LwsRolloutTest {
         Arguments.of(
             "unready groups below base push the partition up (but not above curP)",
             input(
-                5, 5, 5, 0, 2, 0, false, false,
+                5,
+                5,
+                5,
+                0,
+                2,
+                0,
+                false,
+                false,
                 List.of(newUnready, oldReady, oldReady, oldReady, oldReady)),
             new Result(4, 5)),
         Arguments.of(
             "walk-down passes unready and updated groups, stops at the first old ready one",
             input(
-                7, 7, 7, 0, 4, 0, false, false,
+                7,
+                7,
+                7,
+                0,
+                4,
+                0,
+                false,
+                false,
                 List.of(
-                    oldUnready, oldUnready, oldUnready, oldUnready,
-                    oldReady, newReady, newUnready)),
+                    oldUnready,
+                    oldUnready,
+                    oldUnready,
+                    oldUnready,
+                    oldReady,
+                    newReady,
+                    newUnready)),
             new Result(5, 7)),
         Arguments.of(
             "existing surge groups do not widen the step past maxUnavailable",
             input(
-                4, 6, 4, 0, 1, 2, false, false,
+                4,
+                6,
+                4,
+                0,
+                1,
+                2,
+                false,
+                false,
                 withTail(nCopies(4, oldReady), newUnready, newUnready)),
             new Result(3, 6)),
         Arguments.of(
             "partially created surge: the step still ends at R - tail - U",
-            input(
-                4, 5, 4, 0, 1, 2, false, false, withTail(nCopies(4, oldReady), newUnready)),
+            input(4, 5, 4, 0, 1, 2, false, false, withTail(nCopies(4, oldReady), newUnready)),
             new Result(3, 6)),
         Arguments.of(
             "want: unready above S asks for the full surge",
             input(
-                4, 6, 0, 0, 1, 2, false, false,
+                4,
+                6,
+                0,
+                0,
+                1,
+                2,
+                false,
+                false,
                 withTail(nCopies(3, newUnready), newReady, newReady, newReady)),
             new Result(0, 6)),
         Arguments.of(
             "want: unready <= S keeps u - U surge groups",
             input(
-                4, 6, 0, 0, 1, 2, false, false,
+                4,
+                6,
+                0,
+                0,
+                1,
+                2,
+                false,
+                false,
                 withTail(nCopies(2, newUnready), newReady, newReady, newReady, newReady)),
             new Result(0, 5)),
         Arguments.of(
             "want: unready <= U gives every surge group back",
             input(
-                4, 6, 0, 0, 3, 2, false, false,
+                4,
+                6,
+                0,
+                0,
+                3,
+                2,
+                false,
+                false,
                 withTail(nCopies(2, newUnready), newReady, newReady, newReady, newReady)),
             new Result(0, 4)));
   }
@@ -758,8 +808,10 @@ class LwsRolloutTest {
     final IntOrString maxSurge;
     int stsR;
     int curP;
+
     /** The replicas annotation: spec.replicas at the previous apply. */
     int recordedReplicas;
+
     boolean templateChanged;
     final List<Group> groups = new ArrayList<>();
 

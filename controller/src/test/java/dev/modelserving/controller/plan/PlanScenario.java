@@ -74,7 +74,9 @@ final class PlanScenario {
   }
 
   static List<Pod> with(List<Pod> pods, Predicate<Pod> which, UnaryOperator<PodFixture> change) {
-    return pods.stream().map(p -> which.test(p) ? change.apply(PodFixture.of(p)).build() : p).toList();
+    return pods.stream()
+        .map(p -> which.test(p) ? change.apply(PodFixture.of(p)).build() : p)
+        .toList();
   }
 
   static Predicate<Pod> named(String... names) {
@@ -98,8 +100,13 @@ final class PlanScenario {
     return context(ms, pods, List.of(), Map.of());
   }
 
-  static PlanContext context(ModelServing ms, List<Pod> pods, List<Disruption> disruptions, Map<String, List<Role>> revisions) {
-    return PlanContext.of(new ServingGroupPlanner.Input(ms, pods, List.of(), disruptions, NOW, revisions));
+  static PlanContext context(
+      ModelServing ms,
+      List<Pod> pods,
+      List<Disruption> disruptions,
+      Map<String, List<Role>> revisions) {
+    return PlanContext.of(
+        new ServingGroupPlanner.Input(ms, pods, List.of(), disruptions, NOW, revisions));
   }
 
   static ModelServingFixture oneRole(int replicas) {

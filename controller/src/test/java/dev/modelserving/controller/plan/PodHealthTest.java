@@ -30,20 +30,66 @@ class PodHealthTest {
     // state, ready, failed, terminating
     return Stream.of(
         Arguments.of("no status yet", (UnaryOperator<PodFixture>) f -> f, false, false, false),
-        Arguments.of("pending", (UnaryOperator<PodFixture>) PodFixture::pending, false, false, false),
-        Arguments.of("unschedulable", (UnaryOperator<PodFixture>) f -> f.unschedulable("no nodes"), false, false, false),
-        Arguments.of("running, not ready", (UnaryOperator<PodFixture>) PodFixture::runningNotReady, false, false, false),
-        Arguments.of("running and ready", (UnaryOperator<PodFixture>) PodFixture::runningReady, true, false, false),
-        Arguments.of("restarted, ready again", (UnaryOperator<PodFixture>) f -> f.restartedButReady(2), true, false, false),
-        Arguments.of("crash-looping", (UnaryOperator<PodFixture>) f -> f.crashLooping(3, FINISHED), false, true, false),
-        Arguments.of("phase Failed", (UnaryOperator<PodFixture>) f -> f.failed(FINISHED), false, true, false),
-        Arguments.of("ready but terminating", (UnaryOperator<PodFixture>) f -> f.runningReady().terminating(), false, false, true),
-        Arguments.of("failed and terminating", (UnaryOperator<PodFixture>) f -> f.failed(FINISHED).terminating(), false, false, true));
+        Arguments.of(
+            "pending", (UnaryOperator<PodFixture>) PodFixture::pending, false, false, false),
+        Arguments.of(
+            "unschedulable",
+            (UnaryOperator<PodFixture>) f -> f.unschedulable("no nodes"),
+            false,
+            false,
+            false),
+        Arguments.of(
+            "running, not ready",
+            (UnaryOperator<PodFixture>) PodFixture::runningNotReady,
+            false,
+            false,
+            false),
+        Arguments.of(
+            "running and ready",
+            (UnaryOperator<PodFixture>) PodFixture::runningReady,
+            true,
+            false,
+            false),
+        Arguments.of(
+            "restarted, ready again",
+            (UnaryOperator<PodFixture>) f -> f.restartedButReady(2),
+            true,
+            false,
+            false),
+        Arguments.of(
+            "crash-looping",
+            (UnaryOperator<PodFixture>) f -> f.crashLooping(3, FINISHED),
+            false,
+            true,
+            false),
+        Arguments.of(
+            "phase Failed",
+            (UnaryOperator<PodFixture>) f -> f.failed(FINISHED),
+            false,
+            true,
+            false),
+        Arguments.of(
+            "ready but terminating",
+            (UnaryOperator<PodFixture>) f -> f.runningReady().terminating(),
+            false,
+            false,
+            true),
+        Arguments.of(
+            "failed and terminating",
+            (UnaryOperator<PodFixture>) f -> f.failed(FINISHED).terminating(),
+            false,
+            false,
+            true));
   }
 
   @ParameterizedTest(name = "{0}: ready={1}, failed={2}, terminating={3}")
   @MethodSource("states")
-  void classifies(String name, UnaryOperator<PodFixture> state, boolean ready, boolean failed, boolean terminating) {
+  void classifies(
+      String name,
+      UnaryOperator<PodFixture> state,
+      boolean ready,
+      boolean failed,
+      boolean terminating) {
     Pod pod = pod(state);
     assertThat(PodHealth.isReady(pod)).as("ready").isEqualTo(ready);
     assertThat(PodHealth.isFailed(pod)).as("failed").isEqualTo(failed);
@@ -66,15 +112,21 @@ class PodHealthTest {
   }
 
   @ParameterizedTest(name = "deletion cost \"{0}\" = {1}")
-  @CsvSource(nullValues = "null", value = {"null, 0", "'5', 5", "' 7 ', 7", "'-3', -3", "'x', 0", "'1.5', 0", "'', 0"})
+  @CsvSource(
+      nullValues = "null",
+      value = {"null, 0", "'5', 5", "' 7 ', 7", "'-3', -3", "'x', 0", "'1.5', 0", "'', 0"})
   void deletionCost(String annotation, long cost) {
-    Pod pod = annotation == null ? pod(f -> f) : pod(f -> f.annotation(Annotations.POD_DELETION_COST, annotation));
+    Pod pod =
+        annotation == null
+            ? pod(f -> f)
+            : pod(f -> f.annotation(Annotations.POD_DELETION_COST, annotation));
     assertThat(PodHealth.deletionCost(pod)).isEqualTo(cost);
   }
 
   @Test
   void unschedulableMessage() {
-    assertThat(PodHealth.unschedulableMessage(pod(f -> f.unschedulable("0/3 nodes are available")))).contains("0/3 nodes are available");
+    assertThat(PodHealth.unschedulableMessage(pod(f -> f.unschedulable("0/3 nodes are available"))))
+        .contains("0/3 nodes are available");
     assertThat(PodHealth.unschedulableMessage(pod(PodFixture::pending))).isEmpty();
     assertThat(PodHealth.unschedulableMessage(pod(f -> f))).isEmpty();
   }
@@ -87,14 +139,18 @@ class PodHealthTest {
 
   @Test
   void aPodGatedByKueueSaysItWaitsForAdmission() {
-    assertThat(PodHealth.unschedulableMessage(pod(f -> f.gated(LwsKeys.Kueue.ADMISSION_GATE, LwsKeys.Kueue.TOPOLOGY_GATE))))
-        .contains("held by scheduling gates kueue.x-k8s.io/admission, kueue.x-k8s.io/topology"
-            + " (Kueue has not admitted the group's Workload yet: its ClusterQueue lacks quota or is stopped)");
+    assertThat(
+            PodHealth.unschedulableMessage(
+                pod(f -> f.gated(LwsKeys.Kueue.ADMISSION_GATE, LwsKeys.Kueue.TOPOLOGY_GATE))))
+        .contains(
+            "held by scheduling gates kueue.x-k8s.io/admission, kueue.x-k8s.io/topology"
+                + " (Kueue has not admitted the group's Workload yet: its ClusterQueue lacks quota or is stopped)");
   }
 
   @Test
   void aGatedConditionWithoutGatesInTheSpecKeepsTheApiServersMessage() {
     Pod pod = pod(f -> f.gated());
-    assertThat(PodHealth.unschedulableMessage(pod)).contains("Scheduling is blocked due to non-empty scheduling gates");
+    assertThat(PodHealth.unschedulableMessage(pod))
+        .contains("Scheduling is blocked due to non-empty scheduling gates");
   }
 }

@@ -31,20 +31,30 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RoleRolloutTest {
 
   static ModelServing current(IntOrString maxUnavailable, IntOrString partition) {
-    ModelServing ms = ModelServingFixture.named("m").replicas(2)
-        .role("a", 3, 0, r -> {
-          r.setMaxUnavailable(maxUnavailable);
-          r.setPartition(partition);
-        })
-        .role("b", 1, 1)
-        .build();
+    ModelServing ms =
+        ModelServingFixture.named("m")
+            .replicas(2)
+            .role(
+                "a",
+                3,
+                0,
+                r -> {
+                  r.setMaxUnavailable(maxUnavailable);
+                  r.setPartition(partition);
+                })
+            .role("b", 1, 1)
+            .build();
     RolloutStrategy strategy = new RolloutStrategy();
     strategy.setType(RolloutStrategy.Type.RoleRollingUpdate);
     ms.getSpec().setRolloutStrategy(strategy);
     return ms;
   }
 
-  record Case(String name, IntOrString maxUnavailable, IntOrString partition, Function<List<Pod>, List<Pod>> change,
+  record Case(
+      String name,
+      IntOrString maxUnavailable,
+      IntOrString partition,
+      Function<List<Pod>, List<Pod>> change,
       List<String> replaced) {
     @Override
     public String toString() {
@@ -54,18 +64,43 @@ class RoleRolloutTest {
 
   static Stream<Case> cases() {
     return Stream.of(
-        new Case("defaults: one replica per role and group, highest first; role b untouched", null, null, pods -> pods,
-            List.of("role replica a-2 of serving group m-0", "role replica a-2 of serving group m-1")),
-        new Case("maxUnavailable 2", new IntOrString(2), null, pods -> pods,
-            List.of("role replica a-2 of serving group m-0", "role replica a-1 of serving group m-0",
-                "role replica a-2 of serving group m-1", "role replica a-1 of serving group m-1")),
-        new Case("partition 2 (of the role's replicas): only a-2", new IntOrString(3), new IntOrString(2), pods -> pods,
-            List.of("role replica a-2 of serving group m-0", "role replica a-2 of serving group m-1")),
-        new Case("a not-ready replica goes first and takes the budget's place", null, null,
+        new Case(
+            "defaults: one replica per role and group, highest first; role b untouched",
+            null,
+            null,
+            pods -> pods,
+            List.of(
+                "role replica a-2 of serving group m-0", "role replica a-2 of serving group m-1")),
+        new Case(
+            "maxUnavailable 2",
+            new IntOrString(2),
+            null,
+            pods -> pods,
+            List.of(
+                "role replica a-2 of serving group m-0",
+                "role replica a-1 of serving group m-0",
+                "role replica a-2 of serving group m-1",
+                "role replica a-1 of serving group m-1")),
+        new Case(
+            "partition 2 (of the role's replicas): only a-2",
+            new IntOrString(3),
+            new IntOrString(2),
+            pods -> pods,
+            List.of(
+                "role replica a-2 of serving group m-0", "role replica a-2 of serving group m-1")),
+        new Case(
+            "a not-ready replica goes first and takes the budget's place",
+            null,
+            null,
             pods -> with(pods, PlanScenario.named("m-1-a-0-0"), PodFixture::runningNotReady),
-            List.of("role replica a-2 of serving group m-0", "role replica a-0 of serving group m-1")),
-        new Case("a terminating replica holds its group's budget", null, null,
-            pods -> with(pods, PlanScenario.named("m-0-a-1-0"), f -> f.terminating(PlanScenario.NOW)),
+            List.of(
+                "role replica a-2 of serving group m-0", "role replica a-0 of serving group m-1")),
+        new Case(
+            "a terminating replica holds its group's budget",
+            null,
+            null,
+            pods ->
+                with(pods, PlanScenario.named("m-0-a-1-0"), f -> f.terminating(PlanScenario.NOW)),
             List.of("role replica a-2 of serving group m-1")));
   }
 
@@ -80,19 +115,23 @@ class RoleRolloutTest {
 
     RolloutPolicy rollout = RolloutPolicy.of(ctx);
     RolloutPolicy.Step step = rollout.step(ctx, groups);
-    RolloutPolicy.Replacement replacement = rollout.replace(ctx, groups, ScalePolicy.keptGroups(ctx, groups, 2), step, Set.of());
+    RolloutPolicy.Replacement replacement =
+        rollout.replace(ctx, groups, ScalePolicy.keptGroups(ctx, groups, 2), step, Set.of());
 
     assertThat(rollout).isInstanceOf(RoleRollout.class);
     assertThat(step).isEqualTo(RolloutPolicy.Step.of(0, 0));
-    assertThat(messages(replacement.part())).containsExactlyElementsOf(
-        c.replaced().stream().map(u -> "replacing outdated " + u).toList());
-    assertThat(replacement.part().deletes()).allSatisfy(p -> assertThat(p.getMetadata().getName()).contains("-a-"));
+    assertThat(messages(replacement.part()))
+        .containsExactlyElementsOf(
+            c.replaced().stream().map(u -> "replacing outdated " + u).toList());
+    assertThat(replacement.part().deletes())
+        .allSatisfy(p -> assertThat(p.getMetadata().getName()).contains("-a-"));
   }
 
   @Test
   void roleRolloutWinsOverLeaderWorkerSetNaming() {
     ModelServing ms = current(null, null);
-    ms.getMetadata().setAnnotations(Map.of(Annotations.POD_NAMING, Annotations.NAMING_LEADER_WORKER_SET));
+    ms.getMetadata()
+        .setAnnotations(Map.of(Annotations.POD_NAMING, Annotations.NAMING_LEADER_WORKER_SET));
     assertThat(RolloutPolicy.of(context(ms, List.of()))).isInstanceOf(RoleRollout.class);
   }
 }

@@ -26,7 +26,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RoleTemplatesTest {
 
-  enum Expect { CURRENT, OLD }
+  enum Expect {
+    CURRENT,
+    OLD
+  }
 
   /**
    * @param pods the replica's pods, from (current, old)
@@ -34,8 +37,14 @@ class RoleTemplatesTest {
    * @param storeOld whether the old revision is stored
    * @param currentRevisionOld status.currentRevision is the old revision
    */
-  record Case(String name, BiFunction<ModelServing, ModelServing, List<Pod>> pods, int group, boolean storeOld,
-      boolean currentRevisionOld, int partition, Expect expect) {
+  record Case(
+      String name,
+      BiFunction<ModelServing, ModelServing, List<Pod>> pods,
+      int group,
+      boolean storeOld,
+      boolean currentRevisionOld,
+      int partition,
+      Expect expect) {
     @Override
     public String toString() {
       return name;
@@ -48,16 +57,74 @@ class RoleTemplatesTest {
 
   static Stream<Case> cases() {
     return Stream.of(
-        new Case("pods at the current revision: current", (cur, old) -> entryOnly(cur, 0), 0, true, false, 0, Expect.CURRENT),
-        new Case("pods all at a stored old revision: rebuilt from it", (cur, old) -> entryOnly(old, 0), 0, true, false, 0, Expect.OLD),
-        new Case("old revision not stored: current", (cur, old) -> entryOnly(old, 0), 0, false, false, 0, Expect.CURRENT),
-        new Case("pods of two revisions: current", (cur, old) -> concat(entryOnly(old, 0),
-            ready(cur, 0).stream().filter(p -> p.getMetadata().getName().endsWith("-1")).toList()), 0, true, false, 0, Expect.CURRENT),
-        new Case("new group below the partition: status.currentRevision", (cur, old) -> List.of(), 1, true, true, 2, Expect.OLD),
-        new Case("new group at the partition: current", (cur, old) -> List.of(), 2, true, true, 2, Expect.CURRENT),
-        new Case("new group below the partition, currentRevision not stored: current", (cur, old) -> List.of(), 1, false, true, 2,
+        new Case(
+            "pods at the current revision: current",
+            (cur, old) -> entryOnly(cur, 0),
+            0,
+            true,
+            false,
+            0,
             Expect.CURRENT),
-        new Case("new group, currentRevision is the current one: current", (cur, old) -> List.of(), 1, true, false, 2,
+        new Case(
+            "pods all at a stored old revision: rebuilt from it",
+            (cur, old) -> entryOnly(old, 0),
+            0,
+            true,
+            false,
+            0,
+            Expect.OLD),
+        new Case(
+            "old revision not stored: current",
+            (cur, old) -> entryOnly(old, 0),
+            0,
+            false,
+            false,
+            0,
+            Expect.CURRENT),
+        new Case(
+            "pods of two revisions: current",
+            (cur, old) ->
+                concat(
+                    entryOnly(old, 0),
+                    ready(cur, 0).stream()
+                        .filter(p -> p.getMetadata().getName().endsWith("-1"))
+                        .toList()),
+            0,
+            true,
+            false,
+            0,
+            Expect.CURRENT),
+        new Case(
+            "new group below the partition: status.currentRevision",
+            (cur, old) -> List.of(),
+            1,
+            true,
+            true,
+            2,
+            Expect.OLD),
+        new Case(
+            "new group at the partition: current",
+            (cur, old) -> List.of(),
+            2,
+            true,
+            true,
+            2,
+            Expect.CURRENT),
+        new Case(
+            "new group below the partition, currentRevision not stored: current",
+            (cur, old) -> List.of(),
+            1,
+            false,
+            true,
+            2,
+            Expect.CURRENT),
+        new Case(
+            "new group, currentRevision is the current one: current",
+            (cur, old) -> List.of(),
+            1,
+            true,
+            false,
+            2,
             Expect.CURRENT));
   }
 
@@ -70,16 +137,24 @@ class RoleTemplatesTest {
     status.setCurrentRevision(c.currentRevisionOld() ? revision(old) : revision(ms));
     ms.setStatus(status);
     List<Pod> pods = c.pods().apply(ms, old);
-    Map<String, List<Role>> revisions = c.storeOld()
-        ? Map.of(revision(old), old.getSpec().getTemplate().getRoles(), revision(ms), ms.getSpec().getTemplate().getRoles())
-        : Map.of(revision(ms), ms.getSpec().getTemplate().getRoles());
+    Map<String, List<Role>> revisions =
+        c.storeOld()
+            ? Map.of(
+                revision(old),
+                old.getSpec().getTemplate().getRoles(),
+                revision(ms),
+                ms.getSpec().getTemplate().getRoles())
+            : Map.of(revision(ms), ms.getSpec().getTemplate().getRoles());
     PlanContext ctx = context(ms, pods, List.of(), revisions);
     RoleReplica replica = new RoleReplica(c.group(), PodFixture.role(ms, "r"), 0, pods);
 
-    RoleTemplates.RoleTemplate template = RoleTemplates.forReplica(ctx, replica, pods, c.partition());
+    RoleTemplates.RoleTemplate template =
+        RoleTemplates.forReplica(ctx, replica, pods, c.partition());
 
     ModelServing expected = c.expect() == Expect.OLD ? old : ms;
     Role role = PodFixture.role(expected, "r");
-    assertThat(template).isEqualTo(new RoleTemplates.RoleTemplate(role, revision(expected), Revisions.ofRole(role)));
+    assertThat(template)
+        .isEqualTo(
+            new RoleTemplates.RoleTemplate(role, revision(expected), Revisions.ofRole(role)));
   }
 }

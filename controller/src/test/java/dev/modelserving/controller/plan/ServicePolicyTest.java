@@ -22,7 +22,12 @@ class ServicePolicyTest {
    * @param kept kept (group, role) pairs, role replica 0 each
    * @param existing names of the Services that exist ("~" prefix: terminating)
    */
-  record Case(String name, boolean lwsNaming, List<String> kept, List<String> existing, List<String> created,
+  record Case(
+      String name,
+      boolean lwsNaming,
+      List<String> kept,
+      List<String> existing,
+      List<String> created,
       List<String> deleted) {
     @Override
     public String toString() {
@@ -32,14 +37,34 @@ class ServicePolicyTest {
 
   static Stream<Case> cases() {
     return Stream.of(
-        new Case("fresh: one per role replica with workers", false, List.of("0/p", "0/d", "1/p"), List.of(),
-            List.of("m-0-p-0-0", "m-1-p-0-0"), List.of()),
-        new Case("existing ones are not created again", false, List.of("0/p", "1/p"), List.of("m-0-p-0-0"),
-            List.of("m-1-p-0-0"), List.of()),
-        new Case("unwanted ones go, terminating ones are left alone", false, List.of("0/p"),
-            List.of("m-0-p-0-0", "m-1-p-0-0", "~m-2-p-0-0"), List.of(), List.of("m-1-p-0-0")),
-        new Case("LeaderWorkerSet naming: one shared Service, created once", true, List.of("0/p", "1/p"), List.of(),
-            List.of("m"), List.of()));
+        new Case(
+            "fresh: one per role replica with workers",
+            false,
+            List.of("0/p", "0/d", "1/p"),
+            List.of(),
+            List.of("m-0-p-0-0", "m-1-p-0-0"),
+            List.of()),
+        new Case(
+            "existing ones are not created again",
+            false,
+            List.of("0/p", "1/p"),
+            List.of("m-0-p-0-0"),
+            List.of("m-1-p-0-0"),
+            List.of()),
+        new Case(
+            "unwanted ones go, terminating ones are left alone",
+            false,
+            List.of("0/p"),
+            List.of("m-0-p-0-0", "m-1-p-0-0", "~m-2-p-0-0"),
+            List.of(),
+            List.of("m-1-p-0-0")),
+        new Case(
+            "LeaderWorkerSet naming: one shared Service, created once",
+            true,
+            List.of("0/p", "1/p"),
+            List.of(),
+            List.of("m"),
+            List.of()));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -54,17 +79,30 @@ class ServicePolicyTest {
     ModelServing ms = fixture.build();
     List<Service> existing = new ArrayList<>();
     for (String name : c.existing()) {
-      Service svc = new ServiceBuilder().withNewMetadata()
-          .withName(name.replace("~", "")).endMetadata().build();
+      Service svc =
+          new ServiceBuilder()
+              .withNewMetadata()
+              .withName(name.replace("~", ""))
+              .endMetadata()
+              .build();
       if (name.startsWith("~")) {
         svc.getMetadata().setDeletionTimestamp(PlanScenario.NOW.toString());
       }
       existing.add(svc);
     }
-    PlanContext ctx = PlanContext.of(new ServingGroupPlanner.Input(ms, List.of(), existing, List.of(), PlanScenario.NOW));
-    List<RoleReplica> kept = c.kept().stream()
-        .map(k -> new RoleReplica(Integer.parseInt(k.split("/")[0]), PodFixture.role(ms, k.split("/")[1]), 0, List.of()))
-        .toList();
+    PlanContext ctx =
+        PlanContext.of(
+            new ServingGroupPlanner.Input(ms, List.of(), existing, List.of(), PlanScenario.NOW));
+    List<RoleReplica> kept =
+        c.kept().stream()
+            .map(
+                k ->
+                    new RoleReplica(
+                        Integer.parseInt(k.split("/")[0]),
+                        PodFixture.role(ms, k.split("/")[1]),
+                        0,
+                        List.of()))
+            .toList();
 
     ServicePolicy.Services services = ServicePolicy.plan(ctx, kept);
 
@@ -74,21 +112,39 @@ class ServicePolicyTest {
 
   @org.junit.jupiter.api.Test
   void switchingToUniquePerReplicaKeepsTheSharedServiceAsUpstream() {
-    ModelServing ms = ModelServingFixture.named("m").replicas(2).role("p", 1, 1)
-        .annotation(Annotations.POD_NAMING, Annotations.NAMING_LEADER_WORKER_SET)
-        .annotation(Annotations.SUBDOMAIN_POLICY, Annotations.SUBDOMAIN_UNIQUE_PER_REPLICA).build();
-    List<Service> existing = List.of(new ServiceBuilder().withNewMetadata().withName("m").endMetadata().build(),
-        new ServiceBuilder().withNewMetadata().withName("m-5").endMetadata().build());
-    PlanContext ctx = PlanContext.of(new ServingGroupPlanner.Input(ms, List.of(), existing, List.of(), PlanScenario.NOW));
-    List<RoleReplica> kept = List.of(new RoleReplica(0, PodFixture.role(ms, "p"), 0, List.of()),
-        new RoleReplica(1, PodFixture.role(ms, "p"), 0, List.of()));
+    ModelServing ms =
+        ModelServingFixture.named("m")
+            .replicas(2)
+            .role("p", 1, 1)
+            .annotation(Annotations.POD_NAMING, Annotations.NAMING_LEADER_WORKER_SET)
+            .annotation(Annotations.SUBDOMAIN_POLICY, Annotations.SUBDOMAIN_UNIQUE_PER_REPLICA)
+            .build();
+    List<Service> existing =
+        List.of(
+            new ServiceBuilder().withNewMetadata().withName("m").endMetadata().build(),
+            new ServiceBuilder().withNewMetadata().withName("m-5").endMetadata().build());
+    PlanContext ctx =
+        PlanContext.of(
+            new ServingGroupPlanner.Input(ms, List.of(), existing, List.of(), PlanScenario.NOW));
+    List<RoleReplica> kept =
+        List.of(
+            new RoleReplica(0, PodFixture.role(ms, "p"), 0, List.of()),
+            new RoleReplica(1, PodFixture.role(ms, "p"), 0, List.of()));
 
     ServicePolicy.Services services = ServicePolicy.plan(ctx, kept);
 
     assertThat(names(services.toCreate())).containsExactly("m-0", "m-1");
-    assertThat(names(services.toDelete())).as("the shared Service stays, a removed group's goes").containsExactly("m-5");
-    assertThat(services.toCreate().get(1).getSpec().getSelector()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
-        "leaderworkerset.sigs.k8s.io/name", "m", "leaderworkerset.sigs.k8s.io/group-index", "1"));
-    assertThat(services.toCreate().get(1).getMetadata().getLabels()).containsEntry("leaderworkerset.sigs.k8s.io/name", "m");
+    assertThat(names(services.toDelete()))
+        .as("the shared Service stays, a removed group's goes")
+        .containsExactly("m-5");
+    assertThat(services.toCreate().get(1).getSpec().getSelector())
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of(
+                "leaderworkerset.sigs.k8s.io/name",
+                "m",
+                "leaderworkerset.sigs.k8s.io/group-index",
+                "1"));
+    assertThat(services.toCreate().get(1).getMetadata().getLabels())
+        .containsEntry("leaderworkerset.sigs.k8s.io/name", "m");
   }
 }

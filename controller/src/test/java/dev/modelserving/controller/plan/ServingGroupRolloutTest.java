@@ -50,8 +50,16 @@ class ServingGroupRolloutTest {
   }
 
   /** One rollout case: the spec's three knobs, the groups (old/new, then changed), what happens. */
-  record Case(String name, String maxUnavailable, String maxSurge, String partition, List<Integer> oldGroups,
-      List<Integer> newGroups, Function<List<Pod>, List<Pod>> change, int surge, List<String> replaced) {
+  record Case(
+      String name,
+      String maxUnavailable,
+      String maxSurge,
+      String partition,
+      List<Integer> oldGroups,
+      List<Integer> newGroups,
+      Function<List<Pod>, List<Pod>> change,
+      int surge,
+      List<String> replaced) {
     @Override
     public String toString() {
       return name;
@@ -65,35 +73,160 @@ class ServingGroupRolloutTest {
   static Stream<Case> cases() {
     List<Integer> all = List.of(0, 1, 2, 3);
     return Stream.of(
-        new Case("defaults: one group at a time, highest first", null, null, null, all, List.of(), same(), 0,
+        new Case(
+            "defaults: one group at a time, highest first",
+            null,
+            null,
+            null,
+            all,
+            List.of(),
+            same(),
+            0,
             List.of("serving group m-3")),
-        new Case("maxUnavailable 2: two at a time", "2", null, null, all, List.of(), same(), 0,
+        new Case(
+            "maxUnavailable 2: two at a time",
+            "2",
+            null,
+            null,
+            all,
+            List.of(),
+            same(),
+            0,
             List.of("serving group m-3", "serving group m-2")),
-        new Case("maxUnavailable 50% of 4", "50%", null, null, all, List.of(), same(), 0,
+        new Case(
+            "maxUnavailable 50% of 4",
+            "50%",
+            null,
+            null,
+            all,
+            List.of(),
+            same(),
+            0,
             List.of("serving group m-3", "serving group m-2")),
-        new Case("partition 3: groups below it keep their template", "4", null, "3", all, List.of(), same(), 0,
+        new Case(
+            "partition 3: groups below it keep their template",
+            "4",
+            null,
+            "3",
+            all,
+            List.of(),
+            same(),
+            0,
             List.of("serving group m-3")),
-        new Case("partition 50%: m-0 and m-1 stay", "4", null, "50%", all, List.of(), same(), 0,
+        new Case(
+            "partition 50%: m-0 and m-1 stay",
+            "4",
+            null,
+            "50%",
+            all,
+            List.of(),
+            same(),
+            0,
             List.of("serving group m-3", "serving group m-2")),
-        new Case("updated groups are left alone", null, null, null, List.of(0, 1, 2), List.of(3), same(), 0,
+        new Case(
+            "updated groups are left alone",
+            null,
+            null,
+            null,
+            List.of(0, 1, 2),
+            List.of(3),
+            same(),
+            0,
             List.of("serving group m-2")),
-        new Case("a not-ready outdated group goes first and costs no budget", null, null, null, all, List.of(),
-            pods -> with(pods, inGroup("m-1"), PodFixture::runningNotReady), 0, List.of("serving group m-1")),
-        new Case("a group with a terminating pod holds the budget", null, null, null, all, List.of(),
-            pods -> with(pods, PlanScenario.named("m-3-r-0-1"), f -> f.terminating(PlanScenario.NOW)), 0, List.of()),
-        new Case("a missing desired group counts as unavailable", null, null, null, List.of(0, 1, 2), List.of(), same(), 0,
+        new Case(
+            "a not-ready outdated group goes first and costs no budget",
+            null,
+            null,
+            null,
+            all,
+            List.of(),
+            pods -> with(pods, inGroup("m-1"), PodFixture::runningNotReady),
+            0,
+            List.of("serving group m-1")),
+        new Case(
+            "a group with a terminating pod holds the budget",
+            null,
+            null,
+            null,
+            all,
+            List.of(),
+            pods ->
+                with(pods, PlanScenario.named("m-3-r-0-1"), f -> f.terminating(PlanScenario.NOW)),
+            0,
             List.of()),
-        new Case("maxSurge 2 with 4 outdated: two surge groups", "0", "2", null, all, List.of(), same(), 2, List.of()),
-        new Case("maxSurge 2 with 1 outdated: one surge group", "0", "2", null, List.of(0), List.of(1, 2, 3), same(), 1,
+        new Case(
+            "a missing desired group counts as unavailable",
+            null,
+            null,
+            null,
+            List.of(0, 1, 2),
+            List.of(),
+            same(),
+            0,
             List.of()),
-        new Case("maxSurge 50% of 4 rounds up to 2", "0", "50%", null, all, List.of(), same(), 2, List.of()),
-        new Case("maxSurge with partition 3: only m-3 counts", "0", "2", "3", all, List.of(), same(), 1, List.of()),
-        new Case("a ready surge group stands in for one being replaced", "0", "1", null, List.of(0, 1, 2, 3), List.of(4),
-            same(), 1, List.of("serving group m-3")),
-        new Case("surge stays while a desired group is not ready", "0", "1", null, List.of(), List.of(0, 1, 2, 3, 4),
-            pods -> with(pods, inGroup("m-0"), PodFixture::runningNotReady), 1, List.of()),
-        new Case("surge goes once every desired group is updated and ready", "0", "1", null, List.of(), List.of(0, 1, 2, 3, 4),
-            same(), 0, List.of()));
+        new Case(
+            "maxSurge 2 with 4 outdated: two surge groups",
+            "0",
+            "2",
+            null,
+            all,
+            List.of(),
+            same(),
+            2,
+            List.of()),
+        new Case(
+            "maxSurge 2 with 1 outdated: one surge group",
+            "0",
+            "2",
+            null,
+            List.of(0),
+            List.of(1, 2, 3),
+            same(),
+            1,
+            List.of()),
+        new Case(
+            "maxSurge 50% of 4 rounds up to 2",
+            "0", "50%", null, all, List.of(), same(), 2, List.of()),
+        new Case(
+            "maxSurge with partition 3: only m-3 counts",
+            "0",
+            "2",
+            "3",
+            all,
+            List.of(),
+            same(),
+            1,
+            List.of()),
+        new Case(
+            "a ready surge group stands in for one being replaced",
+            "0",
+            "1",
+            null,
+            List.of(0, 1, 2, 3),
+            List.of(4),
+            same(),
+            1,
+            List.of("serving group m-3")),
+        new Case(
+            "surge stays while a desired group is not ready",
+            "0",
+            "1",
+            null,
+            List.of(),
+            List.of(0, 1, 2, 3, 4),
+            pods -> with(pods, inGroup("m-0"), PodFixture::runningNotReady),
+            1,
+            List.of()),
+        new Case(
+            "surge goes once every desired group is updated and ready",
+            "0",
+            "1",
+            null,
+            List.of(),
+            List.of(0, 1, 2, 3, 4),
+            same(),
+            0,
+            List.of()));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -101,9 +234,12 @@ class ServingGroupRolloutTest {
   void rollout(Case c) {
     ModelServing ms = current(c.maxUnavailable(), c.maxSurge(), c.partition());
     ModelServing old = withImage(ms, "nginx:old");
-    List<Pod> pods = c.change().apply(concat(
-        ready(old, c.oldGroups().stream().mapToInt(Integer::intValue).toArray()),
-        ready(ms, c.newGroups().stream().mapToInt(Integer::intValue).toArray())));
+    List<Pod> pods =
+        c.change()
+            .apply(
+                concat(
+                    ready(old, c.oldGroups().stream().mapToInt(Integer::intValue).toArray()),
+                    ready(ms, c.newGroups().stream().mapToInt(Integer::intValue).toArray())));
     PlanContext ctx = context(ms, pods);
     ScalePolicy.Groups groups = ScalePolicy.groups(ctx);
 
@@ -115,11 +251,18 @@ class ServingGroupRolloutTest {
     assertThat(rollout).isInstanceOf(ServingGroupRollout.class);
     assertThat(step.surge()).as("surge").isEqualTo(c.surge());
     assertThat(step.lwsStep()).isEmpty();
-    assertThat(messages(replacement.part())).containsExactlyElementsOf(
-        c.replaced().stream().map(u -> "replacing outdated " + u).toList());
-    List<String> deleted = pods.stream()
-        .filter(p -> c.replaced().stream().anyMatch(u -> inGroup(u.substring("serving group ".length())).test(p)))
-        .map(p -> p.getMetadata().getName()).toList();
-    assertThat(PlanScenario.names(replacement.part().deletes())).containsExactlyInAnyOrderElementsOf(deleted);
+    assertThat(messages(replacement.part()))
+        .containsExactlyElementsOf(
+            c.replaced().stream().map(u -> "replacing outdated " + u).toList());
+    List<String> deleted =
+        pods.stream()
+            .filter(
+                p ->
+                    c.replaced().stream()
+                        .anyMatch(u -> inGroup(u.substring("serving group ".length())).test(p)))
+            .map(p -> p.getMetadata().getName())
+            .toList();
+    assertThat(PlanScenario.names(replacement.part().deletes()))
+        .containsExactlyInAnyOrderElementsOf(deleted);
   }
 }

@@ -49,8 +49,13 @@ class RevisionsTest {
 
   @Test
   void isAValidLabelValueFromTheSafeAlphabet() {
-    for (String hash : List.of(revision(base()), Revisions.ofRole(role(base(), 0)), Revisions.ofRoles(List.of()))) {
-      assertThat(hash).hasSize(10).matches(LABEL_VALUE).matches("[bcdfghjklmnpqrstvwxz2456789]{10}");
+    for (String hash :
+        List.of(
+            revision(base()), Revisions.ofRole(role(base(), 0)), Revisions.ofRoles(List.of()))) {
+      assertThat(hash)
+          .hasSize(10)
+          .matches(LABEL_VALUE)
+          .matches("[bcdfghjklmnpqrstvwxz2456789]{10}");
     }
   }
 
@@ -64,14 +69,28 @@ class RevisionsTest {
     keys.forEach(k -> backward.put(k, "v-" + k));
     assertThat(forward.keySet()).isNotEqualTo(List.copyOf(backward.keySet()));
 
-    ModelServing one = ModelServingFixture.named("m").role("r", 1, 1, r -> {
-      ModelServingFixture.metadataOf(r.getEntryTemplate()).getLabels().putAll(forward);
-      r.getEntryTemplate().getSpec().setNodeSelector(forward);
-    }).build();
-    ModelServing other = ModelServingFixture.named("m").role("r", 1, 1, r -> {
-      ModelServingFixture.metadataOf(r.getEntryTemplate()).getLabels().putAll(backward);
-      r.getEntryTemplate().getSpec().setNodeSelector(backward);
-    }).build();
+    ModelServing one =
+        ModelServingFixture.named("m")
+            .role(
+                "r",
+                1,
+                1,
+                r -> {
+                  ModelServingFixture.metadataOf(r.getEntryTemplate()).getLabels().putAll(forward);
+                  r.getEntryTemplate().getSpec().setNodeSelector(forward);
+                })
+            .build();
+    ModelServing other =
+        ModelServingFixture.named("m")
+            .role(
+                "r",
+                1,
+                1,
+                r -> {
+                  ModelServingFixture.metadataOf(r.getEntryTemplate()).getLabels().putAll(backward);
+                  r.getEntryTemplate().getSpec().setNodeSelector(backward);
+                })
+            .build();
 
     assertThat(revision(one)).isEqualTo(revision(other));
     assertThat(Revisions.ofRole(role(one, 0))).isEqualTo(Revisions.ofRole(role(other, 0)));
@@ -89,17 +108,57 @@ class RevisionsTest {
 
   static Stream<Arguments> podShapingChanges() {
     return Stream.of(
-        change("entry image", ms -> role(ms, 0).getEntryTemplate().getSpec().getContainers().get(0).setImage("nginx:2")),
-        change("worker image", ms -> role(ms, 0).getWorkerTemplate().getSpec().getContainers().get(0).setImage("nginx:2")),
-        change("entry template env", ms -> role(ms, 0).getEntryTemplate().getSpec().getContainers().get(0)
-            .setEnv(List.of(new EnvVar("A", "1", null)))),
-        change("entry template label", ms -> ModelServingFixture.metadataOf(role(ms, 1).getEntryTemplate()).getLabels().put("a", "b")),
+        change(
+            "entry image",
+            ms ->
+                role(ms, 0)
+                    .getEntryTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0)
+                    .setImage("nginx:2")),
+        change(
+            "worker image",
+            ms ->
+                role(ms, 0)
+                    .getWorkerTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0)
+                    .setImage("nginx:2")),
+        change(
+            "entry template env",
+            ms ->
+                role(ms, 0)
+                    .getEntryTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0)
+                    .setEnv(List.of(new EnvVar("A", "1", null)))),
+        change(
+            "entry template label",
+            ms ->
+                ModelServingFixture.metadataOf(role(ms, 1).getEntryTemplate())
+                    .getLabels()
+                    .put("a", "b")),
         change("workerReplicas", ms -> role(ms, 0).setWorkerReplicas(3)),
         change("role name", ms -> role(ms, 1).setName("generate")),
         change("role order", ms -> Collections.reverse(ms.getSpec().getTemplate().getRoles())),
         change("role removed", ms -> ms.getSpec().getTemplate().getRoles().remove(1)),
-        change("role added", ms -> ms.getSpec().getTemplate().getRoles().add(
-            ModelServingFixture.named("x").role("router", 1, 0).build().getSpec().getTemplate().getRoles().get(0))),
+        change(
+            "role added",
+            ms ->
+                ms.getSpec()
+                    .getTemplate()
+                    .getRoles()
+                    .add(
+                        ModelServingFixture.named("x")
+                            .role("router", 1, 0)
+                            .build()
+                            .getSpec()
+                            .getTemplate()
+                            .getRoles()
+                            .get(0))),
         change("worker template removed", ms -> role(ms, 0).setWorkerTemplate(null)));
   }
 
@@ -119,19 +178,25 @@ class RevisionsTest {
         change("role partition", ms -> role(ms, 0).setPartition(new IntOrString(1))),
         change("spec.replicas", ms -> ms.getSpec().setReplicas(7)),
         change("spec.schedulerName", ms -> ms.getSpec().setSchedulerName("volcano")),
-        change("spec.plugins", ms -> {
-          PluginSpec plugin = new PluginSpec();
-          plugin.setName("p");
-          plugin.setType(PluginSpec.Type.BuiltIn);
-          ms.getSpec().setPlugins(List.of(plugin));
-        }),
+        change(
+            "spec.plugins",
+            ms -> {
+              PluginSpec plugin = new PluginSpec();
+              plugin.setName("p");
+              plugin.setType(PluginSpec.Type.BuiltIn);
+              ms.getSpec().setPlugins(List.of(plugin));
+            }),
         change("spec.recoveryPolicy", ms -> ms.getSpec().setRecoveryPolicy(RecoveryPolicy.None)),
-        change("restartGracePeriodSeconds", ms -> ms.getSpec().getTemplate().setRestartGracePeriodSeconds(60L)),
-        change("metadata (name, uid, generation)", ms -> {
-          ms.getMetadata().setName("other");
-          ms.getMetadata().setUid("u2");
-          ms.getMetadata().setGeneration(9L);
-        }));
+        change(
+            "restartGracePeriodSeconds",
+            ms -> ms.getSpec().getTemplate().setRestartGracePeriodSeconds(60L)),
+        change(
+            "metadata (name, uid, generation)",
+            ms -> {
+              ms.getMetadata().setName("other");
+              ms.getMetadata().setUid("u2");
+              ms.getMetadata().setGeneration(9L);
+            }));
   }
 
   @ParameterizedTest(name = "does not change when the {0} changes")

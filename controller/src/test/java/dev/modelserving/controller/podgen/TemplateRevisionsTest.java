@@ -18,21 +18,36 @@ class TemplateRevisionsTest {
    */
   @Test
   void dataIsSentAsTheApiServerReencodesIt() {
-    ModelServing ms = ModelServingFixture.named("m").role("default", 1, 0, r ->
-        r.getEntryTemplate().getSpec().getContainers().get(0).setCommand(List.of("sh", "-c", "a && b < c > d \u2028"))).build();
+    ModelServing ms =
+        ModelServingFixture.named("m")
+            .role(
+                "default",
+                1,
+                0,
+                r ->
+                    r.getEntryTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .setCommand(List.of("sh", "-c", "a && b < c > d \u2028")))
+            .build();
 
     String json = SERIALIZATION.asJson(TemplateRevisions.build(ms));
     String data = json.substring(json.indexOf("\"data\":{"));
 
     assertThat(json).contains("\"a \\u0026\\u0026 b \\u003c c \\u003e d \\u2028\"");
     assertThat(json).doesNotContain(" && ").doesNotContain(": ");
-    // Keys sorted at every level: "entryTemplate" before "name" before "replicas"; "command" before "image".
+    // Keys sorted at every level: "entryTemplate" before "name" before "replicas"; "command" before
+    // "image".
     assertThat(data.indexOf("\"entryTemplate\"")).isLessThan(data.indexOf("\"name\":\"default\""));
     assertThat(data.indexOf("\"name\":\"default\"")).isLessThan(data.indexOf("\"replicas\""));
     assertThat(data.indexOf("\"command\"")).isLessThan(data.indexOf("\"image\""));
     // Read back as from the API (data arrives as a RawExtension), the roles are the same.
-    var read = SERIALIZATION.unmarshal(json, io.fabric8.kubernetes.api.model.apps.ControllerRevision.class);
-    assertThat(TemplateRevisions.rolesByRevision(List.of(read)).values()).singleElement()
+    var read =
+        SERIALIZATION.unmarshal(
+            json, io.fabric8.kubernetes.api.model.apps.ControllerRevision.class);
+    assertThat(TemplateRevisions.rolesByRevision(List.of(read)).values())
+        .singleElement()
         .isEqualTo(ms.getSpec().getTemplate().getRoles());
   }
 }

@@ -13,29 +13,36 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class PodDisruptionTrackerTest {
-  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T10:00:00Z"));
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
+  private final AtomicReference<Instant> now =
+      new AtomicReference<>(Instant.parse("2026-01-01T10:00:00Z"));
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+          return ZoneOffset.UTC;
+        }
 
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
 
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-  };
-  private final ModelServing ms = ModelServingFixture.named("m").uid("ms-uid").role("r", 1, 1).build();
+        @Override
+        public Instant instant() {
+          return now.get();
+        }
+      };
+  private final ModelServing ms =
+      ModelServingFixture.named("m").uid("ms-uid").role("r", 1, 1).build();
 
   private Pod pod(String deletionRequestedAt) {
-    Pod pod = PodFixture.of(PodFixture.pod(ms, 0, ms.getSpec().getTemplate().getRoles().get(0).getName(), 0, 0)).build();
+    Pod pod =
+        PodFixture.of(
+                PodFixture.pod(ms, 0, ms.getSpec().getTemplate().getRoles().get(0).getName(), 0, 0))
+            .build();
     if (deletionRequestedAt != null) {
-      pod.getMetadata().setDeletionTimestamp(Instant.parse(deletionRequestedAt).plusSeconds(30).toString());
+      pod.getMetadata()
+          .setDeletionTimestamp(Instant.parse(deletionRequestedAt).plusSeconds(30).toString());
       pod.getMetadata().setDeletionGracePeriodSeconds(30L);
     }
     return pod;
@@ -65,7 +72,9 @@ class PodDisruptionTrackerTest {
     tracker.startJudging();
     now.set(now.get().plusSeconds(5));
     tracker.observeGone(pod("2026-01-01T10:00:03Z"));
-    assertThat(tracker.pending("ms-uid")).singleElement().satisfies(d -> assertThat(d.group()).isZero());
+    assertThat(tracker.pending("ms-uid"))
+        .singleElement()
+        .satisfies(d -> assertThat(d.group()).isZero());
   }
 
   @Test
@@ -91,6 +100,8 @@ class PodDisruptionTrackerTest {
     Pod refill = PodFixture.of(pod(null)).build();
     refill.getMetadata().setUid("refill");
     tracker.created(refill);
-    assertThat(tracker.pending("ms-uid")).singleElement().satisfies(d -> assertThat(d.createdSince()).containsExactly("refill"));
+    assertThat(tracker.pending("ms-uid"))
+        .singleElement()
+        .satisfies(d -> assertThat(d.createdSince()).containsExactly("refill"));
   }
 }

@@ -17,6 +17,7 @@ import java.util.List;
 public final class Golden {
   /** The module's source tree, so that updates land in the files under version control. */
   private static final Path ROOT = Path.of("src", "test", "resources", "golden");
+
   private static final int CONTEXT = 3;
 
   private Golden() {}
@@ -34,12 +35,19 @@ public final class Golden {
         return;
       }
       if (!Files.exists(file)) {
-        fail("golden file " + file.toAbsolutePath() + " is missing; create it with: mvn -o -pl controller test -Dgolden.update=true");
+        fail(
+            "golden file "
+                + file.toAbsolutePath()
+                + " is missing; create it with: mvn -o -pl controller test -Dgolden.update=true");
       }
       String expected = Files.readString(file, StandardCharsets.UTF_8);
       if (!expected.equals(actual)) {
-        fail("output differs from golden file " + file + " (- golden, + actual); if the change is intended,"
-            + " regenerate with -Dgolden.update=true and review git diff:\n" + diff(expected, actual));
+        fail(
+            "output differs from golden file "
+                + file
+                + " (- golden, + actual); if the change is intended,"
+                + " regenerate with -Dgolden.update=true and review git diff:\n"
+                + diff(expected, actual));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -56,7 +64,10 @@ public final class Golden {
     int[][] lcs = new int[a.size() + 1][b.size() + 1];
     for (int i = a.size() - 1; i >= 0; i--) {
       for (int j = b.size() - 1; j >= 0; j--) {
-        lcs[i][j] = a.get(i).equals(b.get(j)) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+        lcs[i][j] =
+            a.get(i).equals(b.get(j))
+                ? lcs[i + 1][j + 1] + 1
+                : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
       }
     }
     // Edit script: ' ' common, '-' golden only, '+' actual only; with golden line numbers.

@@ -114,7 +114,8 @@ public final class ModelServingFixture {
   }
 
   /** Like {@link #role(String, Integer, int)}, then {@code tweak} may change the role. */
-  public ModelServingFixture role(String name, Integer replicas, int workers, Consumer<Role> tweak) {
+  public ModelServingFixture role(
+      String name, Integer replicas, int workers, Consumer<Role> tweak) {
     Role role = new Role();
     role.setName(name);
     role.setReplicas(replicas);
@@ -171,7 +172,8 @@ public final class ModelServingFixture {
     ServingGroup group = new ServingGroup();
     group.setRestartGracePeriodSeconds(restartGracePeriodSeconds);
     // Deep copies, so that one fixture can build several independent ModelServings.
-    group.setRoles(new ArrayList<>(roles.stream().map(r -> PodFixture.SERIALIZATION.clone(r)).toList()));
+    group.setRoles(
+        new ArrayList<>(roles.stream().map(r -> PodFixture.SERIALIZATION.clone(r)).toList()));
     spec.setTemplate(group);
     ms.setSpec(spec);
     ms.setStatus(status);

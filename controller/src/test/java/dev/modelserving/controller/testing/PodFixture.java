@@ -34,6 +34,7 @@ import java.util.UUID;
 public final class PodFixture {
   /** One serialization for all tests: creating one is slow (it scans the model classes). */
   public static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
   /** Creation time given to pods when a test does not care. */
   public static final Instant DEFAULT_CREATED = Instant.parse("2025-01-01T00:00:00Z");
 
@@ -42,7 +43,9 @@ public final class PodFixture {
   private PodFixture(Pod pod) {
     this.pod = SERIALIZATION.clone(pod);
     if (this.pod.getMetadata().getUid() == null) {
-      this.pod.getMetadata().setUid(UUID.nameUUIDFromBytes(pod.getMetadata().getName().getBytes()).toString());
+      this.pod
+          .getMetadata()
+          .setUid(UUID.nameUUIDFromBytes(pod.getMetadata().getName().getBytes()).toString());
     }
     if (this.pod.getMetadata().getCreationTimestamp() == null) {
       this.pod.getMetadata().setCreationTimestamp(DEFAULT_CREATED.toString());
@@ -67,7 +70,9 @@ public final class PodFixture {
         Revisions.ofRole(r));
   }
 
-  /** Every pod of serving group {@code group} per the current spec, entry first per role replica. */
+  /**
+   * Every pod of serving group {@code group} per the current spec, entry first per role replica.
+   */
   public static List<Pod> groupPods(ModelServing ms, int group) {
     List<Pod> pods = new ArrayList<>();
     for (Role r : ms.getSpec().getTemplate().getRoles()) {
@@ -123,17 +128,27 @@ public final class PodFixture {
   public PodFixture runningReady() {
     PodStatus status = new PodStatus();
     status.setPhase("Running");
-    status.setConditions(new ArrayList<>(List.of(condition("PodScheduled", "True", null, null), condition("Ready", "True", null, null))));
+    status.setConditions(
+        new ArrayList<>(
+            List.of(
+                condition("PodScheduled", "True", null, null),
+                condition("Ready", "True", null, null))));
     status.setContainerStatuses(containerStatuses(true));
     pod.setStatus(status);
     return this;
   }
 
-  /** Phase Running, containers running but condition Ready=False (e.g. a failing readiness probe). */
+  /**
+   * Phase Running, containers running but condition Ready=False (e.g. a failing readiness probe).
+   */
   public PodFixture runningNotReady() {
     PodStatus status = new PodStatus();
     status.setPhase("Running");
-    status.setConditions(new ArrayList<>(List.of(condition("PodScheduled", "True", null, null), condition("Ready", "False", null, null))));
+    status.setConditions(
+        new ArrayList<>(
+            List.of(
+                condition("PodScheduled", "True", null, null),
+                condition("Ready", "False", null, null))));
     status.setContainerStatuses(containerStatuses(false));
     pod.setStatus(status);
     return this;
@@ -152,7 +167,8 @@ public final class PodFixture {
   public PodFixture unschedulable(String message) {
     PodStatus status = new PodStatus();
     status.setPhase("Pending");
-    status.setConditions(new ArrayList<>(List.of(condition("PodScheduled", "False", "Unschedulable", message))));
+    status.setConditions(
+        new ArrayList<>(List.of(condition("PodScheduled", "False", "Unschedulable", message))));
     pod.setStatus(status);
     return this;
   }
@@ -162,12 +178,22 @@ public final class PodFixture {
    * API server sets it for a gated pod.
    */
   public PodFixture gated(String... gates) {
-    pod.getSpec().setSchedulingGates(new ArrayList<>(java.util.Arrays.stream(gates)
-        .map(g -> new io.fabric8.kubernetes.api.model.PodSchedulingGate(g)).toList()));
+    pod.getSpec()
+        .setSchedulingGates(
+            new ArrayList<>(
+                java.util.Arrays.stream(gates)
+                    .map(g -> new io.fabric8.kubernetes.api.model.PodSchedulingGate(g))
+                    .toList()));
     PodStatus status = new PodStatus();
     status.setPhase("Pending");
-    status.setConditions(new ArrayList<>(List.of(condition("PodScheduled", "False", "SchedulingGated",
-        "Scheduling is blocked due to non-empty scheduling gates"))));
+    status.setConditions(
+        new ArrayList<>(
+            List.of(
+                condition(
+                    "PodScheduled",
+                    "False",
+                    "SchedulingGated",
+                    "Scheduling is blocked due to non-empty scheduling gates"))));
     pod.setStatus(status);
     return this;
   }
@@ -184,7 +210,13 @@ public final class PodFixture {
               .withName(c.getName())
               .withReady(false)
               .withRestartCount(0)
-              .withState(new ContainerStateBuilder().withNewTerminated().withExitCode(1).withFinishedAt(finishedAt.toString()).endTerminated().build())
+              .withState(
+                  new ContainerStateBuilder()
+                      .withNewTerminated()
+                      .withExitCode(1)
+                      .withFinishedAt(finishedAt.toString())
+                      .endTerminated()
+                      .build())
               .build());
     }
     status.setContainerStatuses(containers);
@@ -199,12 +231,27 @@ public final class PodFixture {
   public PodFixture crashLooping(int restarts, Instant lastFinishedAt) {
     PodStatus status = new PodStatus();
     status.setPhase("Running");
-    status.setConditions(new ArrayList<>(List.of(condition("PodScheduled", "True", null, null), condition("Ready", "False", "ContainersNotReady", null))));
+    status.setConditions(
+        new ArrayList<>(
+            List.of(
+                condition("PodScheduled", "True", null, null),
+                condition("Ready", "False", "ContainersNotReady", null))));
     List<ContainerStatus> containers = containerStatuses(false);
     ContainerStatus first = containers.get(0);
     first.setRestartCount(restarts);
-    first.setState(new ContainerStateBuilder().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().build());
-    first.setLastState(new ContainerStateBuilder().withNewTerminated().withExitCode(137).withFinishedAt(lastFinishedAt.toString()).endTerminated().build());
+    first.setState(
+        new ContainerStateBuilder()
+            .withNewWaiting()
+            .withReason("CrashLoopBackOff")
+            .endWaiting()
+            .build());
+    first.setLastState(
+        new ContainerStateBuilder()
+            .withNewTerminated()
+            .withExitCode(137)
+            .withFinishedAt(lastFinishedAt.toString())
+            .endTerminated()
+            .build());
     status.setContainerStatuses(containers);
     pod.setStatus(status);
     return this;
@@ -265,13 +312,23 @@ public final class PodFixture {
               .withReady(ready)
               .withStarted(true)
               .withRestartCount(0)
-              .withState(new ContainerStateBuilder().withNewRunning().withStartedAt(pod.getMetadata().getCreationTimestamp()).endRunning().build())
+              .withState(
+                  new ContainerStateBuilder()
+                      .withNewRunning()
+                      .withStartedAt(pod.getMetadata().getCreationTimestamp())
+                      .endRunning()
+                      .build())
               .build());
     }
     return statuses;
   }
 
   private static PodCondition condition(String type, String status, String reason, String message) {
-    return new PodConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message).build();
+    return new PodConditionBuilder()
+        .withType(type)
+        .withStatus(status)
+        .withReason(reason)
+        .withMessage(message)
+        .build();
   }
 }

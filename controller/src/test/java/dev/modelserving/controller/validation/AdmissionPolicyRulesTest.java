@@ -27,31 +27,78 @@ import org.junit.jupiter.api.Test;
  * must be where the validators draw the line (accepted at the limit, refused one above).
  */
 class AdmissionPolicyRulesTest {
-  static final Path ADMISSION = Path.of("..", "deploy", "helm", "modelserving-controller", "templates", "admission");
+  static final Path ADMISSION =
+      Path.of("..", "deploy", "helm", "modelserving-controller", "templates", "admission");
   static final Path LWS_POLICY = ADMISSION.resolve("leaderworkerset-policy.yaml");
   static final Path MS_POLICY = ADMISSION.resolve("modelserving-policy.yaml");
   static final Path DOCS = Path.of("..", "docs", "admission-policies.md");
 
   // ---- regular expressions ----
 
-  static final List<String> NAME_SAMPLES = List.of("a", "my-name", "abc-123", "a1", "a-b-c", "a-", "-a", "1a", "A", "aB",
-      "a_b", "a.b", "a b", "", "ä", "a--b", "z9-");
-  static final List<String> PERCENT_SAMPLES = List.of("0%", "5%", "100%", "101%", "007%", "5", "-5%", "+5%", "5.5%", " 5%",
-      "5% ", "%", "", "2147483647%", "2147483648%", "9999999999%", "12345678901%", "5%%", "٥%");
-  static final List<String> IMAGE_SAMPLES = List.of("nginx", "registry.example.com/vllm:v0.6.0", "nginx latest", "nginx\t",
-      "\nnginx", "ngi\rnx", "a\u000Bb", "a\fb");
+  static final List<String> NAME_SAMPLES =
+      List.of(
+          "a", "my-name", "abc-123", "a1", "a-b-c", "a-", "-a", "1a", "A", "aB", "a_b", "a.b",
+          "a b", "", "ä", "a--b", "z9-");
+  static final List<String> PERCENT_SAMPLES =
+      List.of(
+          "0%",
+          "5%",
+          "100%",
+          "101%",
+          "007%",
+          "5",
+          "-5%",
+          "+5%",
+          "5.5%",
+          " 5%",
+          "5% ",
+          "%",
+          "",
+          "2147483647%",
+          "2147483648%",
+          "9999999999%",
+          "12345678901%",
+          "5%%",
+          "٥%");
+  static final List<String> IMAGE_SAMPLES =
+      List.of(
+          "nginx",
+          "registry.example.com/vllm:v0.6.0",
+          "nginx latest",
+          "nginx\t",
+          "\nnginx",
+          "ngi\rnx",
+          "a\u000Bb",
+          "a\fb");
 
   /** A rule as the policies state it: the CEL regex literal and what the Java rule says. */
   record RegexRule(String name, String celLiteral, Predicate<String> java, List<String> samples) {}
 
-  static final List<RegexRule> REGEX_RULES = List.of(
-      new RegexRule("DNS-1035 label", "^" + NameRules.DNS_1035_LABEL + "$", NameRules::isDns1035Label, NAME_SAMPLES),
-      new RegexRule("DNS-1035 prefix", "^" + NameRules.DNS_1035_PREFIX + "$", NameRules::isDns1035Prefix, NAME_SAMPLES),
-      // CEL also checks int(digits) <= 2147483647 (see muParsed, msParsed): emulated below.
-      new RegexRule("int-or-percent string", "^[0-9]{1,10}%$",
-          s -> IntOrPercent.parse(new IntOrString(s)).isPresent(), PERCENT_SAMPLES),
-      // ModelServingValidator: Character.isWhitespace; RE2's \s is its ASCII part (see IMAGE_SAMPLES).
-      new RegexRule("whitespace in an image", "\\s", s -> s.chars().anyMatch(Character::isWhitespace), IMAGE_SAMPLES));
+  static final List<RegexRule> REGEX_RULES =
+      List.of(
+          new RegexRule(
+              "DNS-1035 label",
+              "^" + NameRules.DNS_1035_LABEL + "$",
+              NameRules::isDns1035Label,
+              NAME_SAMPLES),
+          new RegexRule(
+              "DNS-1035 prefix",
+              "^" + NameRules.DNS_1035_PREFIX + "$",
+              NameRules::isDns1035Prefix,
+              NAME_SAMPLES),
+          // CEL also checks int(digits) <= 2147483647 (see muParsed, msParsed): emulated below.
+          new RegexRule(
+              "int-or-percent string",
+              "^[0-9]{1,10}%$",
+              s -> IntOrPercent.parse(new IntOrString(s)).isPresent(),
+              PERCENT_SAMPLES),
+          // ModelServingValidator: Character.isWhitespace; RE2's \s is its ASCII part (see
+          // IMAGE_SAMPLES).
+          new RegexRule(
+              "whitespace in an image",
+              "\\s",
+              s -> s.chars().anyMatch(Character::isWhitespace),
+              IMAGE_SAMPLES));
 
   static String read(Path path) throws IOException {
     return Files.readString(path);
@@ -72,12 +119,15 @@ class AdmissionPolicyRulesTest {
     for (Path policy : List.of(LWS_POLICY, MS_POLICY)) {
       List<String> literals = matchLiterals(read(policy));
       assertThat(literals).as(policy.toString()).isNotEmpty();
-      assertThat(literals).as("regexes of %s", policy)
+      assertThat(literals)
+          .as("regexes of %s", policy)
           .allSatisfy(l -> assertThat(REGEX_RULES).extracting(RegexRule::celLiteral).contains(l));
     }
-    assertThat(matchLiterals(read(LWS_POLICY))).contains("^" + NameRules.DNS_1035_LABEL + "$", "^[0-9]{1,10}%$");
+    assertThat(matchLiterals(read(LWS_POLICY)))
+        .contains("^" + NameRules.DNS_1035_LABEL + "$", "^[0-9]{1,10}%$");
     assertThat(matchLiterals(read(MS_POLICY)))
-        .contains("^" + NameRules.DNS_1035_LABEL + "$", "^" + NameRules.DNS_1035_PREFIX + "$", "\\s");
+        .contains(
+            "^" + NameRules.DNS_1035_LABEL + "$", "^" + NameRules.DNS_1035_PREFIX + "$", "\\s");
   }
 
   @Test
@@ -90,14 +140,17 @@ class AdmissionPolicyRulesTest {
         if (admitted && rule.name().equals("int-or-percent string")) {
           admitted = Long.parseLong(sample.substring(0, sample.length() - 1)) <= Integer.MAX_VALUE;
         }
-        assertThat(admitted).as("%s: %s", rule.name(), Map.of("sample", sample)).isEqualTo(rule.java().test(sample));
+        assertThat(admitted)
+            .as("%s: %s", rule.name(), Map.of("sample", sample))
+            .isEqualTo(rule.java().test(sample));
       }
     }
   }
 
   @Test
   void knownDifference_nonAsciiWhitespaceInAnImageIsLeftToTheController() {
-    // RE2's \s (like java.util.regex's) is ASCII only; the controller also refuses e.g. an em space.
+    // RE2's \s (like java.util.regex's) is ASCII only; the controller also refuses e.g. an em
+    // space.
     String image = "nginx\u2003latest";
     assertThat(Pattern.compile("\\s").matcher(image).find()).isFalse();
     assertThat(image.chars().anyMatch(Character::isWhitespace)).isTrue();
@@ -117,7 +170,8 @@ class AdmissionPolicyRulesTest {
   }
 
   static LeaderWorkerSet lws(String name, int replicas, int size) {
-    return PodFixture.SERIALIZATION.unmarshal("""
+    return PodFixture.SERIALIZATION.unmarshal(
+        """
         apiVersion: leaderworkerset.x-k8s.io/v1
         kind: LeaderWorkerSet
         metadata:
@@ -132,7 +186,9 @@ class AdmissionPolicyRulesTest {
                 containers:
                 - name: c
                   image: nginx
-        """.formatted(name, replicas, size), LeaderWorkerSet.class);
+        """
+            .formatted(name, replicas, size),
+        LeaderWorkerSet.class);
   }
 
   static String name(int length) {
@@ -144,7 +200,9 @@ class AdmissionPolicyRulesTest {
     for (int limit : numbers(read(LWS_POLICY), "size\\(variables\\.name\\) <= (\\d+)")) {
       assertThat(limit).isEqualTo(NameRules.MAX_DNS_LABEL_LENGTH);
       assertThat(LwsValidator.validate(lws(name(limit), 1, 1))).isEmpty();
-      assertThat(LwsValidator.validate(lws(name(limit + 1), 1, 1))).extracting(Violation::field).contains("metadata.name");
+      assertThat(LwsValidator.validate(lws(name(limit + 1), 1, 1)))
+          .extracting(Violation::field)
+          .contains("metadata.name");
     }
   }
 
@@ -152,7 +210,9 @@ class AdmissionPolicyRulesTest {
   void lwsReplicasLimitIsTheValidatorsLimit() throws IOException {
     for (int limit : numbers(read(LWS_POLICY), "expression: \"variables\\.replicas <= (\\d+)\"")) {
       assertThat(LwsValidator.validate(lws("a", limit, 1))).isEmpty();
-      assertThat(LwsValidator.validate(lws("a", limit + 1, 1))).extracting(Violation::field).contains("spec.replicas");
+      assertThat(LwsValidator.validate(lws("a", limit + 1, 1)))
+          .extracting(Violation::field)
+          .contains("spec.replicas");
     }
   }
 
@@ -161,30 +221,41 @@ class AdmissionPolicyRulesTest {
     for (int limit : numbers(read(LWS_POLICY), "size\\(variables\\.longestPod\\) <= (\\d+)")) {
       // replicas 1, size 2: the longest pod is <name>-0-1, 4 characters longer than the name.
       assertThat(LwsValidator.unsupported(lws(name(limit - 4), 1, 2))).isEmpty();
-      assertThat(LwsValidator.unsupported(lws(name(limit - 3), 1, 2))).extracting(Violation::field).contains("metadata.name");
+      assertThat(LwsValidator.unsupported(lws(name(limit - 3), 1, 2)))
+          .extracting(Violation::field)
+          .contains("metadata.name");
     }
   }
 
   @Test
   void modelServingGeneratedNameLimitIsTheValidatorsLimit() throws IOException {
-    for (int limit : numbers(read(MS_POLICY), "\\+ string\\(r\\.\\?workerReplicas\\.orValue\\(0\\)\\)\\) > (\\d+)\\)")) {
+    for (int limit :
+        numbers(
+            read(MS_POLICY),
+            "\\+ string\\(r\\.\\?workerReplicas\\.orValue\\(0\\)\\)\\) > (\\d+)\\)")) {
       // replicas 1, role "r" with 1 replica and no workers: <name>-1-r-1-0 is the name plus 8.
       ModelServing fits = ModelServingFixture.named(name(limit - 8)).role("r", 1, 0).build();
       ModelServing tooLong = ModelServingFixture.named(name(limit - 7)).role("r", 1, 0).build();
       assertThat(ModelServingValidator.validate(fits)).isEmpty();
-      assertThat(ModelServingValidator.validate(tooLong)).extracting(Violation::field).contains("metadata.name");
+      assertThat(ModelServingValidator.validate(tooLong))
+          .extracting(Violation::field)
+          .contains("metadata.name");
     }
   }
 
   @Test
   void messagesAndDocsStateTheSameLimits() throws IOException {
     for (Path policy : List.of(LWS_POLICY, MS_POLICY)) {
-      assertThat(numbers(read(policy), "more than the (\\d+) allowed")).containsOnly(NameRules.MAX_DNS_LABEL_LENGTH);
+      assertThat(numbers(read(policy), "more than the (\\d+) allowed"))
+          .containsOnly(NameRules.MAX_DNS_LABEL_LENGTH);
     }
-    assertThat(numbers(read(LWS_POLICY), "must be no more than (\\d+) characters")).containsOnly(NameRules.MAX_DNS_LABEL_LENGTH);
+    assertThat(numbers(read(LWS_POLICY), "must be no more than (\\d+) characters"))
+        .containsOnly(NameRules.MAX_DNS_LABEL_LENGTH);
     String docs = read(DOCS);
-    assertThat(numbers(docs, "name at most (\\d+) characters")).containsOnly(NameRules.MAX_DNS_LABEL_LENGTH);
+    assertThat(numbers(docs, "name at most (\\d+) characters"))
+        .containsOnly(NameRules.MAX_DNS_LABEL_LENGTH);
     assertThat(numbers(docs, "fit (\\d+) characters")).containsOnly(NameRules.MAX_DNS_LABEL_LENGTH);
-    assertThat(numbers(docs, "pod name <= (\\d+) characters")).containsOnly(NameRules.MAX_DNS_LABEL_LENGTH);
+    assertThat(numbers(docs, "pod name <= (\\d+) characters"))
+        .containsOnly(NameRules.MAX_DNS_LABEL_LENGTH);
   }
 }

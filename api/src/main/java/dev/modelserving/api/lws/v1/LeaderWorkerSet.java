@@ -10,9 +10,9 @@ import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
- * LeaderWorkerSet ({@code leaderworkerset.x-k8s.io/v1}, short name {@code lws}): a set of
- * identical groups of pods, each group made of one leader and {@code size - 1} workers, for
- * workloads such as multi-host model inference.
+ * LeaderWorkerSet ({@code leaderworkerset.x-k8s.io/v1}, short name {@code lws}): a set of identical
+ * groups of pods, each group made of one leader and {@code size - 1} workers, for workloads such as
+ * multi-host model inference.
  *
  * <p>Glossary (as upstream, for an LWS named {@code L}):
  *
@@ -28,12 +28,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
  *       LwsKeys.Labels#GROUP_INDEX}); also called leader index.
  *   <li><b>worker index</b> {@code w}: the pod's position in its group, 0 for the leader (label
  *       {@link LwsKeys.Labels#WORKER_INDEX}).
- *   <li><b>size</b>: pods per group including the leader ({@code
- *       spec.leaderWorkerTemplate.size}).
+ *   <li><b>size</b>: pods per group including the leader ({@code spec.leaderWorkerTemplate.size}).
  * </ul>
  *
- * <p>The Java types mirror the upstream CRD field by field (same JSON names); they are not used
- * to generate a CRD, the upstream CRD is installed unmodified.
+ * <p>The Java types mirror the upstream CRD field by field (same JSON names); they are not used to
+ * generate a CRD, the upstream CRD is installed unmodified.
  */
 @Group(LeaderWorkerSet.GROUP)
 @Version(LeaderWorkerSet.VERSION)

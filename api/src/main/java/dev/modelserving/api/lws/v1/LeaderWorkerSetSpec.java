@@ -28,9 +28,7 @@ import java.util.Objects;
 })
 public class LeaderWorkerSetSpec {
 
-  /**
-   * Number of groups (int32, schema default 1, 0..1000000); target of the scale subresource.
-   */
+  /** Number of groups (int32, schema default 1, 0..1000000); target of the scale subresource. */
   private Integer replicas;
 
   /** The template of one group: leader/worker pod templates, size, restart policy etc. Required. */
@@ -122,11 +120,18 @@ public class LeaderWorkerSetSpec {
 
   @Override
   public String toString() {
-    return "LeaderWorkerSetSpec{replicas=" + replicas
-        + ", leaderWorkerTemplate=" + leaderWorkerTemplate
-        + ", rolloutStrategy=" + rolloutStrategy
-        + ", startupPolicy=" + startupPolicy
-        + ", networkConfig=" + networkConfig
-        + ", additionalProperties=" + additionalProperties + "}";
+    return "LeaderWorkerSetSpec{replicas="
+        + replicas
+        + ", leaderWorkerTemplate="
+        + leaderWorkerTemplate
+        + ", rolloutStrategy="
+        + rolloutStrategy
+        + ", startupPolicy="
+        + startupPolicy
+        + ", networkConfig="
+        + networkConfig
+        + ", additionalProperties="
+        + additionalProperties
+        + "}";
   }
 }

@@ -43,8 +43,8 @@ public class LeaderWorkerSetStatus {
   private Integer replicas;
 
   /**
-   * Label selector (string form) of the leader pods, used by the scale subresource and HPA:
-   * {@code leaderworkerset.sigs.k8s.io/name=<lws>,leaderworkerset.sigs.k8s.io/worker-index=0}.
+   * Label selector (string form) of the leader pods, used by the scale subresource and HPA: {@code
+   * leaderworkerset.sigs.k8s.io/name=<lws>,leaderworkerset.sigs.k8s.io/worker-index=0}.
    */
   private String hpaPodSelector;
 
@@ -138,12 +138,20 @@ public class LeaderWorkerSetStatus {
 
   @Override
   public String toString() {
-    return "LeaderWorkerSetStatus{conditions=" + conditions
-        + ", readyReplicas=" + readyReplicas
-        + ", updatedReplicas=" + updatedReplicas
-        + ", replicas=" + replicas
-        + ", hpaPodSelector=" + hpaPodSelector
-        + ", observedGeneration=" + observedGeneration
-        + ", additionalProperties=" + additionalProperties + "}";
+    return "LeaderWorkerSetStatus{conditions="
+        + conditions
+        + ", readyReplicas="
+        + readyReplicas
+        + ", updatedReplicas="
+        + updatedReplicas
+        + ", replicas="
+        + replicas
+        + ", hpaPodSelector="
+        + hpaPodSelector
+        + ", observedGeneration="
+        + observedGeneration
+        + ", additionalProperties="
+        + additionalProperties
+        + "}";
   }
 }

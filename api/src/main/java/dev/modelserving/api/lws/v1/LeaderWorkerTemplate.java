@@ -156,13 +156,22 @@ public class LeaderWorkerTemplate {
 
   @Override
   public String toString() {
-    return "LeaderWorkerTemplate{leaderTemplate=" + leaderTemplate
-        + ", workerTemplate=" + workerTemplate
-        + ", size=" + size
-        + ", restartPolicy=" + restartPolicy
-        + ", subGroupPolicy=" + subGroupPolicy
-        + ", volumeClaimTemplates=" + volumeClaimTemplates
-        + ", persistentVolumeClaimRetentionPolicy=" + persistentVolumeClaimRetentionPolicy
-        + ", additionalProperties=" + additionalProperties + "}";
+    return "LeaderWorkerTemplate{leaderTemplate="
+        + leaderTemplate
+        + ", workerTemplate="
+        + workerTemplate
+        + ", size="
+        + size
+        + ", restartPolicy="
+        + restartPolicy
+        + ", subGroupPolicy="
+        + subGroupPolicy
+        + ", volumeClaimTemplates="
+        + volumeClaimTemplates
+        + ", persistentVolumeClaimRetentionPolicy="
+        + persistentVolumeClaimRetentionPolicy
+        + ", additionalProperties="
+        + additionalProperties
+        + "}";
   }
 }

@@ -3,8 +3,8 @@ package dev.modelserving.api.lws.v1;
 /**
  * Well-known strings of upstream LeaderWorkerSet: label and annotation keys, injected environment
  * variables, condition types/reasons/messages and event reasons. The values are upstream's,
- * character for character, because other tools (and users' manifests, e.g. downward-API
- * references to the group key) depend on them.
+ * character for character, because other tools (and users' manifests, e.g. downward-API references
+ * to the group key) depend on them.
  */
 public final class LwsKeys {
   private LwsKeys() {}
@@ -97,34 +97,67 @@ public final class LwsKeys {
   }
 
   /**
-   * Kueue's keys (sigs.k8s.io/kueue v0.17, LeaderWorkerSet integration) as they appear on an LWS and
-   * its pods. The controller sets none of them: users label the LWS with a queue, Kueue's webhook
-   * puts its annotations on the LWS templates (which reach the pods like any template annotation),
-   * Kueue's pod reconciler labels the pods and its webhook gates them. The controller reads only
-   * the admission gate, to say why a group waits. docs/gang-scheduling.md describes the flow.
+   * Kueue's keys (sigs.k8s.io/kueue v0.17, LeaderWorkerSet integration) as they appear on an LWS
+   * and its pods. The controller sets none of them: users label the LWS with a queue, Kueue's
+   * webhook puts its annotations on the LWS templates (which reach the pods like any template
+   * annotation), Kueue's pod reconciler labels the pods and its webhook gates them. The controller
+   * reads only the admission gate, to say why a group waits. docs/gang-scheduling.md describes the
+   * flow.
    */
   public static final class Kueue {
     private Kueue() {}
 
-    /** Label on the LWS (set by the user): the LocalQueue; immutable while Kueue manages the LWS. */
+    /**
+     * Label on the LWS (set by the user): the LocalQueue; immutable while Kueue manages the LWS.
+     */
     public static final String QUEUE_NAME = "kueue.x-k8s.io/queue-name";
-    /** Template and pod annotation from Kueue's LWS webhook, value the framework name: the LWS owns the pods' admission. */
+
+    /**
+     * Template and pod annotation from Kueue's LWS webhook, value the framework name: the LWS owns
+     * the pods' admission.
+     */
     public static final String POD_SUSPENDING_PARENT = "kueue.x-k8s.io/pod-suspending-parent";
-    /** Template and pod annotation from Kueue's LWS webhook ({@code "true"}): the pod group serves, it never finishes. */
+
+    /**
+     * Template and pod annotation from Kueue's LWS webhook ({@code "true"}): the pod group serves,
+     * it never finishes.
+     */
     public static final String POD_GROUP_SERVING = "kueue.x-k8s.io/pod-group-serving";
-    /** Pod label from Kueue: the group's Workload, {@code leaderworkerset-<lws>-<groupIndex>-<hash>}. */
+
+    /**
+     * Pod label from Kueue: the group's Workload, {@code
+     * leaderworkerset-<lws>-<groupIndex>-<hash>}.
+     */
     public static final String POD_GROUP_NAME = "kueue.x-k8s.io/pod-group-name";
-    /** Pod label from Kueue: the prebuilt Workload it made for the group (same value as the group name). */
+
+    /**
+     * Pod label from Kueue: the prebuilt Workload it made for the group (same value as the group
+     * name).
+     */
     public static final String PREBUILT_WORKLOAD_NAME = "kueue.x-k8s.io/prebuilt-workload-name";
+
     /** Pod label from Kueue ({@code "true"}). */
     public static final String MANAGED = "kueue.x-k8s.io/managed";
+
     /** Pod annotation from Kueue: the group's size. */
     public static final String POD_GROUP_TOTAL_COUNT = "kueue.x-k8s.io/pod-group-total-count";
-    /** Pod annotation from Kueue: the pod set of the Workload the pod counts against ({@code main}, {@code leader}, {@code worker}). */
+
+    /**
+     * Pod annotation from Kueue: the pod set of the Workload the pod counts against ({@code main},
+     * {@code leader}, {@code worker}).
+     */
     public static final String ROLE_HASH = "kueue.x-k8s.io/role-hash";
-    /** Scheduling gate Kueue's pod webhook puts on the pods; removed when the group's Workload is admitted. */
+
+    /**
+     * Scheduling gate Kueue's pod webhook puts on the pods; removed when the group's Workload is
+     * admitted.
+     */
     public static final String ADMISSION_GATE = "kueue.x-k8s.io/admission";
-    /** Scheduling gate for Kueue's topology-aware scheduling; removed with the admission gate when TAS is not used. */
+
+    /**
+     * Scheduling gate for Kueue's topology-aware scheduling; removed with the admission gate when
+     * TAS is not used.
+     */
     public static final String TOPOLOGY_GATE = "kueue.x-k8s.io/topology";
   }
 
@@ -203,7 +236,9 @@ public final class LwsKeys {
     /** Ours: reason of UpstreamTakeover=False once every group runs under this controller. */
     public static final String REASON_TAKEOVER_COMPLETED = "TakeoverCompleted";
 
-    /** Ours: reason of UpstreamTakeover=False while the upstream controller still drives the LWS. */
+    /**
+     * Ours: reason of UpstreamTakeover=False while the upstream controller still drives the LWS.
+     */
     public static final String REASON_UPSTREAM_CONTROLLER_ACTIVE = "UpstreamControllerActive";
 
     /** Message of UpdateInProgress (kept when the condition flips to False). */
@@ -211,7 +246,9 @@ public final class LwsKeys {
 
     // Not upstream: what this controller adds to an LWS's conditions.
 
-    /** Type (ours): fields of a newer LWS CRD that this controller ignores, named in the message. */
+    /**
+     * Type (ours): fields of a newer LWS CRD that this controller ignores, named in the message.
+     */
     public static final String UNSUPPORTED_FIELDS = "UnsupportedFields";
 
     /** Reason (ours) of UnsupportedFields=True; also the Warning Event's reason. */
@@ -228,7 +265,9 @@ public final class LwsKeys {
   public static final class Events {
     private Events() {}
 
-    /** Upstream: StatefulSets created; here the ModelServing; also the Progressing condition event. */
+    /**
+     * Upstream: StatefulSets created; here the ModelServing; also the Progressing condition event.
+     */
     public static final String GROUPS_PROGRESSING = Conditions.REASON_GROUPS_PROGRESSING;
 
     /** The UpdateInProgress condition event. */
@@ -243,7 +282,9 @@ public final class LwsKeys {
     /** Upstream: the restart policy rebuilt a group (a pod failed or was deleted). */
     public static final String RECREATE_GROUP = "RecreateGroup";
 
-    /** Upstream: creating a StatefulSet or Service failed; here the ModelServing or a volume claim. */
+    /**
+     * Upstream: creating a StatefulSet or Service failed; here the ModelServing or a volume claim.
+     */
     public static final String FAILED_CREATE = "FailedCreate";
 
     /** Ours: the LWS breaks upstream's webhook rules or asks for what the controller cannot run. */
@@ -262,6 +303,7 @@ public final class LwsKeys {
     public static final String TAKEOVER_COMPLETED = Conditions.REASON_TAKEOVER_COMPLETED;
 
     /** Ours (Warning): the upstream LWS controller still drives the LWS; nothing is changed. */
-    public static final String UPSTREAM_CONTROLLER_ACTIVE = Conditions.REASON_UPSTREAM_CONTROLLER_ACTIVE;
+    public static final String UPSTREAM_CONTROLLER_ACTIVE =
+        Conditions.REASON_UPSTREAM_CONTROLLER_ACTIVE;
   }
 }

@@ -15,9 +15,9 @@ import java.util.Objects;
 public class NetworkConfig {
 
   /**
-   * Shared (one headless Service) or UniquePerReplica (one per group). Required in the schema
-   * when networkConfig is present; the upstream webhook defaults it (and a missing networkConfig)
-   * to Shared.
+   * Shared (one headless Service) or UniquePerReplica (one per group). Required in the schema when
+   * networkConfig is present; the upstream webhook defaults it (and a missing networkConfig) to
+   * Shared.
    */
   private SubdomainPolicy subdomainPolicy;
 
@@ -62,7 +62,10 @@ public class NetworkConfig {
 
   @Override
   public String toString() {
-    return "NetworkConfig{subdomainPolicy=" + subdomainPolicy
-        + ", additionalProperties=" + additionalProperties + "}";
+    return "NetworkConfig{subdomainPolicy="
+        + subdomainPolicy
+        + ", additionalProperties="
+        + additionalProperties
+        + "}";
   }
 }

@@ -12,15 +12,15 @@ public enum RestartPolicyType {
   DEFAULT("Default"),
 
   /**
-   * Any container restart or pod deletion in the group recreates the whole group (the leader pod
-   * is deleted with foreground propagation).
+   * Any container restart or pod deletion in the group recreates the whole group (the leader pod is
+   * deleted with foreground propagation).
    */
   @JsonProperty("RecreateGroupOnPodRestart")
   RECREATE_GROUP_ON_POD_RESTART("RecreateGroupOnPodRestart"),
 
   /**
-   * Like {@link #RECREATE_GROUP_ON_POD_RESTART}, but only once all pods of the group exist and
-   * none is Pending.
+   * Like {@link #RECREATE_GROUP_ON_POD_RESTART}, but only once all pods of the group exist and none
+   * is Pending.
    */
   @JsonProperty("RecreateGroupAfterStart")
   RECREATE_GROUP_AFTER_START("RecreateGroupAfterStart"),

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * {@code spec.rolloutStrategy.rollingUpdateConfiguration}: the pace of a rolling update, counted
- * in groups. The schema defaults below apply only when this object is present; when it is absent
- * the upstream webhook sets {@code {partition: 0, maxUnavailable: 1, maxSurge: 0}}.
+ * {@code spec.rolloutStrategy.rollingUpdateConfiguration}: the pace of a rolling update, counted in
+ * groups. The schema defaults below apply only when this object is present; when it is absent the
+ * upstream webhook sets {@code {partition: 0, maxUnavailable: 1, maxSurge: 0}}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"partition", "maxUnavailable", "maxSurge"})
@@ -26,15 +26,15 @@ public class RollingUpdateConfiguration {
   private Integer partition;
 
   /**
-   * Groups that may be unavailable during the update: a count or a percentage of
-   * spec.replicas rounded down (schema default 1). Must not evaluate to 0 together with maxSurge
-   * unless replicas is 0.
+   * Groups that may be unavailable during the update: a count or a percentage of spec.replicas
+   * rounded down (schema default 1). Must not evaluate to 0 together with maxSurge unless replicas
+   * is 0.
    */
   private IntOrString maxUnavailable;
 
   /**
-   * Extra groups that may be created above spec.replicas during the update: a count or a
-   * percentage of spec.replicas rounded up, capped at replicas (schema default 0).
+   * Extra groups that may be created above spec.replicas during the update: a count or a percentage
+   * of spec.replicas rounded up, capped at replicas (schema default 0).
    */
   private IntOrString maxSurge;
 
@@ -91,9 +91,14 @@ public class RollingUpdateConfiguration {
 
   @Override
   public String toString() {
-    return "RollingUpdateConfiguration{partition=" + partition
-        + ", maxUnavailable=" + maxUnavailable
-        + ", maxSurge=" + maxSurge
-        + ", additionalProperties=" + additionalProperties + "}";
+    return "RollingUpdateConfiguration{partition="
+        + partition
+        + ", maxUnavailable="
+        + maxUnavailable
+        + ", maxSurge="
+        + maxSurge
+        + ", additionalProperties="
+        + additionalProperties
+        + "}";
   }
 }

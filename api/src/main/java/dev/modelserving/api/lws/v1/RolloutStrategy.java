@@ -67,8 +67,12 @@ public class RolloutStrategy {
 
   @Override
   public String toString() {
-    return "RolloutStrategy{type=" + type
-        + ", rollingUpdateConfiguration=" + rollingUpdateConfiguration
-        + ", additionalProperties=" + additionalProperties + "}";
+    return "RolloutStrategy{type="
+        + type
+        + ", rollingUpdateConfiguration="
+        + rollingUpdateConfiguration
+        + ", additionalProperties="
+        + additionalProperties
+        + "}";
   }
 }

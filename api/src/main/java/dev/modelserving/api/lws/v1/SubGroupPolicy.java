@@ -22,8 +22,8 @@ public class SubGroupPolicy {
   private SubGroupPolicyType subGroupPolicyType;
 
   /**
-   * Pods per sub-group (int32); must be at least 1 and at most the group size, and divide size
-   * or size-1 (size-1 for LeaderExcluded). Webhook-enforced, not in the schema.
+   * Pods per sub-group (int32); must be at least 1 and at most the group size, and divide size or
+   * size-1 (size-1 for LeaderExcluded). Webhook-enforced, not in the schema.
    */
   private Integer subGroupSize;
 
@@ -71,8 +71,12 @@ public class SubGroupPolicy {
 
   @Override
   public String toString() {
-    return "SubGroupPolicy{subGroupPolicyType=" + subGroupPolicyType
-        + ", subGroupSize=" + subGroupSize
-        + ", additionalProperties=" + additionalProperties + "}";
+    return "SubGroupPolicy{subGroupPolicyType="
+        + subGroupPolicyType
+        + ", subGroupSize="
+        + subGroupSize
+        + ", additionalProperties="
+        + additionalProperties
+        + "}";
   }
 }

@@ -11,7 +11,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
  * Volcano's PodGroup ({@code scheduling.volcano.sh/v1beta1}): the unit Volcano's scheduler
  * gang-schedules. Pods join one with the annotation {@code scheduling.k8s.io/group-name}; none of
  * them is bound until {@code minMember} of them (and {@code minResources}) fit at once. Only the
- * fields this controller writes or reads are mirrored; the CRD is Volcano's, installed with Volcano.
+ * fields this controller writes or reads are mirrored; the CRD is Volcano's, installed with
+ * Volcano.
  */
 @Group(PodGroup.GROUP)
 @Version(PodGroup.VERSION)

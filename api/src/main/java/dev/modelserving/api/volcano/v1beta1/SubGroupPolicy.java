@@ -7,9 +7,9 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.List;
 
 /**
- * One entry of {@code PodGroup.spec.subGroupPolicy}: the pods matching {@code labelSelector},
- * split into sub-groups by the values of {@code matchLabelKeys}, each of {@code subGroupSize} pods;
- * at least {@code minSubGroups} sub-groups must fit for the PodGroup to be scheduled.
+ * One entry of {@code PodGroup.spec.subGroupPolicy}: the pods matching {@code labelSelector}, split
+ * into sub-groups by the values of {@code matchLabelKeys}, each of {@code subGroupSize} pods; at
+ * least {@code minSubGroups} sub-groups must fit for the PodGroup to be scheduled.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)

@@ -28,10 +28,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Reads every LeaderWorkerSet of upstream's examples into {@link LeaderWorkerSet} with the
- * fabric8 client's own serialization and writes it back: the result must be the same JSON tree,
- * and nothing may have landed in an {@code additionalProperties} map (which would mean a field
- * our types, or fabric8's, do not know).
+ * Reads every LeaderWorkerSet of upstream's examples into {@link LeaderWorkerSet} with the fabric8
+ * client's own serialization and writes it back: the result must be the same JSON tree, and nothing
+ * may have landed in an {@code additionalProperties} map (which would mean a field our types, or
+ * fabric8's, do not know).
  */
 class LeaderWorkerSetExamplesRoundTripTest {
 
@@ -42,8 +42,8 @@ class LeaderWorkerSetExamplesRoundTripTest {
   private static final YAMLMapper YAML = new YAMLMapper();
 
   /**
-   * Object keys whose values are Quantity maps (resources.limits/requests of containers and
-   * PVCs), and fields that are a single Quantity (emptyDir.sizeLimit).
+   * Object keys whose values are Quantity maps (resources.limits/requests of containers and PVCs),
+   * and fields that are a single Quantity (emptyDir.sizeLimit).
    */
   private static final Set<String> QUANTITY_MAPS = Set.of("limits", "requests");
 
@@ -136,9 +136,9 @@ class LeaderWorkerSetExamplesRoundTripTest {
    *       string form, so the two are equivalent.
    *   <li>fabric8's {@code PersistentVolumeClaim} constructor presets {@code apiVersion: v1} and
    *       {@code kind: PersistentVolumeClaim}, so volumeClaimTemplates items gain them. The CRD
-   *       schema has both fields and they only restate the item's fixed type (StatefulSets show
-   *       the same in their templates), so nothing changes in meaning. Beware, though, when
-   *       hashing a template the way upstream does: the bytes differ.
+   *       schema has both fields and they only restate the item's fixed type (StatefulSets show the
+   *       same in their templates), so nothing changes in meaning. Beware, though, when hashing a
+   *       template the way upstream does: the bytes differ.
    * </ul>
    *
    * IntOrString needs no rule: fabric8 keeps the int or string form it read.
@@ -147,13 +147,17 @@ class LeaderWorkerSetExamplesRoundTripTest {
     if (node.isObject()) {
       ObjectNode copy = JSON.createObjectNode();
       boolean quantityMap = key != null && QUANTITY_MAPS.contains(key);
-      node.properties().forEach(e -> {
-        JsonNode value = e.getValue();
-        boolean quantity = quantityMap || QUANTITY_FIELDS.contains(e.getKey());
-        copy.set(e.getKey(), quantity && value.isNumber()
-            ? TextNode.valueOf(value.asText())
-            : normalized(value, e.getKey()));
-      });
+      node.properties()
+          .forEach(
+              e -> {
+                JsonNode value = e.getValue();
+                boolean quantity = quantityMap || QUANTITY_FIELDS.contains(e.getKey());
+                copy.set(
+                    e.getKey(),
+                    quantity && value.isNumber()
+                        ? TextNode.valueOf(value.asText())
+                        : normalized(value, e.getKey()));
+              });
       return copy;
     }
     if (node.isArray()) {
@@ -229,7 +233,8 @@ class LeaderWorkerSetExamplesRoundTripTest {
     BeanDescription bean =
         JSON.getSerializationConfig().introspect(JSON.constructType(value.getClass()));
     AnnotatedMember anyGetter = bean.findAnyGetter();
-    if (anyGetter != null && anyGetter.getValue(value) instanceof Map<?, ?> extra
+    if (anyGetter != null
+        && anyGetter.getValue(value) instanceof Map<?, ?> extra
         && !extra.isEmpty()) {
       out.add(path + ": " + new TreeSet<>(extra.keySet().stream().map(String::valueOf).toList()));
     }

@@ -33,10 +33,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Checks the Java types against upstream's CRD: every property of the v1 schema must have a Java
- * property of the same JSON name and a compatible kind (and vice versa, since the API server
- * would prune anything else). The subtrees that are fabric8 model types (pod templates, PVCs,
- * conditions, ...) are only checked for the expected Java type, not descended into: their
- * fabric8 classes are generated from the Kubernetes OpenAPI and are not ours to check.
+ * property of the same JSON name and a compatible kind (and vice versa, since the API server would
+ * prune anything else). The subtrees that are fabric8 model types (pod templates, PVCs, conditions,
+ * ...) are only checked for the expected Java type, not descended into: their fabric8 classes are
+ * generated from the Kubernetes OpenAPI and are not ours to check.
  */
 class LeaderWorkerSetSchemaCoverageTest {
 
@@ -91,8 +91,7 @@ class LeaderWorkerSetSchemaCoverageTest {
         .isEqualTo(HasMetadata.getSingular(LeaderWorkerSet.class));
     assertThat(texts(names.path("shortNames")))
         .containsExactly(CustomResource.getShortNames(LeaderWorkerSet.class));
-    assertThat(crd.path("spec").path("scope").asText())
-        .isEqualTo(new LeaderWorkerSet().getScope());
+    assertThat(crd.path("spec").path("scope").asText()).isEqualTo(new LeaderWorkerSet().getScope());
   }
 
   @Test
@@ -101,9 +100,7 @@ class LeaderWorkerSetSchemaCoverageTest {
     Set<String> fabric8Seen = new HashSet<>();
     walkObject("", v1Schema, TYPES.constructType(LeaderWorkerSet.class), problems, fabric8Seen);
 
-    assertThat(problems)
-        .as("CRD schema vs Java type mismatches (%d)", problems.size())
-        .isEmpty();
+    assertThat(problems).as("CRD schema vs Java type mismatches (%d)", problems.size()).isEmpty();
     // A renamed upstream field would otherwise silently drop out of the fabric8 checks.
     assertThat(fabric8Seen)
         .as("fabric8-typed subtrees found in the CRD")
@@ -115,30 +112,37 @@ class LeaderWorkerSetSchemaCoverageTest {
       String path, JsonNode schema, JavaType type, List<String> problems, Set<String> fabric8Seen) {
     Map<String, JavaType> javaProps = jacksonProperties(type, path, problems);
     Set<String> schemaNames = new TreeSet<>();
-    schema.path("properties").properties().forEach(e -> {
-      String name = e.getKey();
-      schemaNames.add(name);
-      String p = path.isEmpty() ? name : path + "." + name;
-      JavaType javaType = javaProps.get(name);
-      if (javaType == null) {
-        problems.add(p + ": no Java property in " + type.getRawClass().getSimpleName());
-        return;
-      }
-      if (FABRIC8_SUBTREES.containsKey(p)) {
-        fabric8Seen.add(p);
-        JavaType expected = FABRIC8_SUBTREES.get(p);
-        if (!javaType.equals(expected)) {
-          problems.add(p + ": Java type " + javaType + ", expected " + expected);
-        }
-        return;
-      }
-      checkKind(p, e.getValue(), javaType, problems, fabric8Seen);
-    });
+    schema
+        .path("properties")
+        .properties()
+        .forEach(
+            e -> {
+              String name = e.getKey();
+              schemaNames.add(name);
+              String p = path.isEmpty() ? name : path + "." + name;
+              JavaType javaType = javaProps.get(name);
+              if (javaType == null) {
+                problems.add(p + ": no Java property in " + type.getRawClass().getSimpleName());
+                return;
+              }
+              if (FABRIC8_SUBTREES.containsKey(p)) {
+                fabric8Seen.add(p);
+                JavaType expected = FABRIC8_SUBTREES.get(p);
+                if (!javaType.equals(expected)) {
+                  problems.add(p + ": Java type " + javaType + ", expected " + expected);
+                }
+                return;
+              }
+              checkKind(p, e.getValue(), javaType, problems, fabric8Seen);
+            });
     // The reverse: a Java property the schema lacks would be pruned by the API server.
     javaProps.keySet().stream()
         .filter(n -> !schemaNames.contains(n))
-        .forEach(n -> problems.add(
-            (path.isEmpty() ? n : path + "." + n) + ": Java property not in the CRD schema"));
+        .forEach(
+            n ->
+                problems.add(
+                    (path.isEmpty() ? n : path + "." + n)
+                        + ": Java property not in the CRD schema"));
   }
 
   private static void checkKind(
@@ -147,9 +151,10 @@ class LeaderWorkerSetSchemaCoverageTest {
       JavaType javaType,
       List<String> problems,
       Set<String> fabric8Seen) {
-    String crdKind = schema.path("x-kubernetes-int-or-string").asBoolean()
-        ? "int-or-string"
-        : schema.path("type").asText("<none>");
+    String crdKind =
+        schema.path("x-kubernetes-int-or-string").asBoolean()
+            ? "int-or-string"
+            : schema.path("type").asText("<none>");
     String javaKind = kindOf(javaType);
     if (!crdKind.equals(javaKind)) {
       problems.add(path + ": CRD " + crdKind + " but Java " + javaType + " (" + javaKind + ")");
@@ -161,8 +166,14 @@ class LeaderWorkerSetSchemaCoverageTest {
         String format = schema.path("format").asText();
         Class<?> expected = "int64".equals(format) ? Long.class : Integer.class;
         if (javaType.getRawClass() != expected) {
-          problems.add(path + ": format " + format + " wants " + expected.getSimpleName()
-              + ", Java has " + javaType.getRawClass().getSimpleName());
+          problems.add(
+              path
+                  + ": format "
+                  + format
+                  + " wants "
+                  + expected.getSimpleName()
+                  + ", Java has "
+                  + javaType.getRawClass().getSimpleName());
         }
       }
       case "string" -> checkEnum(path, schema, javaType, problems);
@@ -174,7 +185,7 @@ class LeaderWorkerSetSchemaCoverageTest {
       case "array" ->
           checkKind(
               path + "[]", schema.path("items"), javaType.getContentType(), problems, fabric8Seen);
-      default -> { }
+      default -> {}
     }
   }
 
@@ -192,9 +203,10 @@ class LeaderWorkerSetSchemaCoverageTest {
       problems.add(path + ": CRD enum " + schema.get("enum") + " but Java " + raw.getSimpleName());
       return;
     }
-    Set<String> javaValues = Arrays.stream(raw.getEnumConstants())
-        .map(c -> MAPPER.valueToTree(c).asText())
-        .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> javaValues =
+        Arrays.stream(raw.getEnumConstants())
+            .map(c -> MAPPER.valueToTree(c).asText())
+            .collect(Collectors.toCollection(TreeSet::new));
     Set<String> crdValues = new TreeSet<>(texts(schema.get("enum")));
     if (!javaValues.equals(crdValues)) {
       problems.add(
@@ -236,14 +248,18 @@ class LeaderWorkerSetSchemaCoverageTest {
         ser.put(p.getName(), p.getPrimaryType());
       }
     }
-    Set<String> deser = MAPPER.getDeserializationConfig().introspect(type).findProperties().stream()
-        .filter(BeanPropertyDefinition::couldDeserialize)
-        .map(BeanPropertyDefinition::getName)
-        .collect(Collectors.toSet());
+    Set<String> deser =
+        MAPPER.getDeserializationConfig().introspect(type).findProperties().stream()
+            .filter(BeanPropertyDefinition::couldDeserialize)
+            .map(BeanPropertyDefinition::getName)
+            .collect(Collectors.toSet());
     ser.keySet().stream()
         .filter(n -> !deser.contains(n))
-        .forEach(n -> problems.add(
-            (path.isEmpty() ? n : path + "." + n) + ": Java property is not readable from JSON"));
+        .forEach(
+            n ->
+                problems.add(
+                    (path.isEmpty() ? n : path + "." + n)
+                        + ": Java property is not readable from JSON"));
     return ser;
   }
 
