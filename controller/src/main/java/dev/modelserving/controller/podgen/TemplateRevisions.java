@@ -167,10 +167,12 @@ public final class TemplateRevisions {
    * What the pods run while the spec is invalid, as upstream keeps running the old spec when its
    * webhook refuses an edit: {@code ms} with the template of the last accepted revision
    * (status.updateRevision, stored as a ControllerRevision) and as many serving groups as the
-   * status counted. Empty when there is none (the spec was never valid).
+   * status counted, or as {@code knownGroups} when more: status.replicas counts groups with a live
+   * pod, so a group whose last pod was just deleted drops out of it before it is repaired. Empty
+   * when there is none (the spec was never valid).
    */
   public static java.util.Optional<ModelServing> lastAccepted(
-      ModelServing ms, Map<String, List<Role>> rolesByRevision) {
+      ModelServing ms, Map<String, List<Role>> rolesByRevision, int knownGroups) {
     var status = ms.getStatus();
     if (status == null
         || status.getUpdateRevision() == null
@@ -183,7 +185,7 @@ public final class TemplateRevisions {
         .getSpec()
         .getTemplate()
         .setRoles(new ArrayList<>(rolesByRevision.get(status.getUpdateRevision())));
-    accepted.getSpec().setReplicas(status.getReplicas());
+    accepted.getSpec().setReplicas(Math.max(status.getReplicas(), knownGroups));
     return java.util.Optional.of(accepted);
   }
 }

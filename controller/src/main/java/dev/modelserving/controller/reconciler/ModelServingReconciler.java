@@ -172,7 +172,8 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       // or /scale past the admission policies) the last accepted spec keeps running and is
       // repaired.
       Optional<ModelServing> accepted =
-          TemplateRevisions.lastAccepted(ms, TemplateRevisions.rolesByRevision(revisions))
+          TemplateRevisions.lastAccepted(
+                  ms, TemplateRevisions.rolesByRevision(revisions), knownGroups(ms, pods))
               .filter(a -> ModelServingValidator.validate(a).isEmpty());
       if (accepted.isEmpty()) {
         blocker = invalid;
@@ -635,6 +636,24 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     int worker = Integer.parseInt(labels.get(Labels.WORKER_INDEX));
     return new HookRequest(
         ms, group, groupOrdinal, labels.get(Labels.ROLE), roleId, worker == 0, worker, pod);
+  }
+
+  /**
+   * Serving groups known to exist or to have just lost pods: those with a pod (also a terminating
+   * one) and those of the disruptions recorded, so a group whose last pod someone deleted still
+   * counts.
+   */
+  private int knownGroups(ModelServing ms, List<Pod> pods) {
+    String name = ms.getMetadata().getName();
+    java.util.Set<Integer> groups = new java.util.HashSet<>();
+    for (Pod pod : pods) {
+      var labels = pod.getMetadata().getLabels();
+      if (labels != null) {
+        PodNames.ordinalAfter(name, labels.get(Labels.GROUP_NAME)).ifPresent(groups::add);
+      }
+    }
+    disruptions.pending(ms.getMetadata().getUid()).forEach(d -> groups.add(d.group()));
+    return groups.size();
   }
 
   /**

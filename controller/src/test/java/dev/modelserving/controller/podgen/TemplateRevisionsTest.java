@@ -50,4 +50,26 @@ class TemplateRevisionsTest {
         .singleElement()
         .isEqualTo(ms.getSpec().getTemplate().getRoles());
   }
+
+  /**
+   * status.replicas counts groups with a live pod: a group whose last pod was just deleted has
+   * dropped out of it, and the groups still known (pods, recorded losses) keep the count.
+   */
+  @Test
+  void theLastAcceptedSpecKeepsAGroupThatJustLostItsLastPod() {
+    ModelServing valid = ModelServingFixture.named("m").replicas(4).role("r", 1, 0).build();
+    var status = new dev.modelserving.api.v1alpha1.ModelServingStatus();
+    status.setUpdateRevision("rev-1");
+    status.setReplicas(3);
+    ModelServing scaledPastTheRules =
+        ModelServingFixture.named("m").replicas(3).role("r", 1, 0).status(status).build();
+    var roles = java.util.Map.of("rev-1", valid.getSpec().getTemplate().getRoles());
+
+    assertThat(TemplateRevisions.lastAccepted(scaledPastTheRules, roles, 4))
+        .get()
+        .satisfies(a -> assertThat(a.getSpec().getReplicas()).isEqualTo(4));
+    assertThat(TemplateRevisions.lastAccepted(scaledPastTheRules, roles, 2))
+        .get()
+        .satisfies(a -> assertThat(a.getSpec().getReplicas()).isEqualTo(3));
+  }
 }
