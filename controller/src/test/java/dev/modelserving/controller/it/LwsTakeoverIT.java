@@ -388,6 +388,14 @@ class LwsTakeoverIT {
   @Test
   @Order(4)
   void theWayBackToUpstreamWorksAsDocumented() {
+    // Seen on 2026-12-01: with the volcano and kthena components running, the upstream controller
+    // never gets the orphaned LWS ready again (its reconciler fails with `strconv.Atoi: parsing ""`
+    // on every pass); without them the way back passes. Not yet pinned to one of the two.
+    assumeTrue(
+        !LocalCluster.hasComponent("volcano") && !LocalCluster.hasComponent("kthena"),
+        "the way back to upstream is tested only without the volcano and kthena components: the"
+            + " upstream controller fails with strconv.Atoi parsing \"\" while they run (see"
+            + " docs/migrate-from-lws.md); run TEST_WITH=kueue,lws-upstream make test");
     var client = LocalCluster.client();
     controller.close();
     controller = null;
