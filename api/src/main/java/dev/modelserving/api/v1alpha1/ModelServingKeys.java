@@ -184,6 +184,12 @@ public final class ModelServingKeys {
     /** The API server refused a pod or Service the controller created (Progressing=False). */
     public static final String REASON_FAILED_CREATE = "FailedCreate";
 
+    /**
+     * Pods or Services of a deleted ModelServing of the same name still hold names this one needs
+     * (they terminate): those are created once they are gone (Progressing=False meanwhile).
+     */
+    public static final String REASON_WAITING_FOR_PREVIOUS_PODS = "WaitingForPreviousPods";
+
     /** Message of Available=True, and of Progressing=False when nothing is left to do. */
     public static final String MESSAGE_ALL_GROUPS_READY = "All serving groups are ready";
 

@@ -166,6 +166,20 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
                       + violations.stream()
                           .map(Violation::toString)
                           .collect(Collectors.joining("; "))));
+    } else if (existing.isPresent()
+        && !OwnerRefs.isControlledBy(existing.get(), lws)
+        && OwnerRefs.isLeftByPredecessor(existing.get(), lws)) {
+      // delete -f && apply -f: the garbage collector is still removing the old ModelServing; its
+      // deletion is an event for this LWS (same name), which then creates its own.
+      problem =
+          Optional.of(
+              new Problem(
+                  LwsKeys.Events.WAITING_FOR_PREVIOUS_MODEL_SERVING,
+                  "waiting for ModelServing "
+                      + ns
+                      + "/"
+                      + name
+                      + " of a previous LeaderWorkerSet of this name to be deleted"));
     } else if (existing.isPresent() && !OwnerRefs.isControlledBy(existing.get(), lws)) {
       problem =
           Optional.of(
@@ -323,8 +337,13 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
       events.normal(lws, LwsKeys.Events.TAKEOVER_COMPLETED, done);
     }
     if (problem.isPresent() && !sameProblem(lws.getStatus(), problem.get())) {
-      log.warn("{}/{}: {}", ns, name, problem.get().message());
-      events.warning(lws, problem.get().reason(), problem.get().message());
+      if (LwsKeys.Events.WAITING_FOR_PREVIOUS_MODEL_SERVING.equals(problem.get().reason())) {
+        log.info("{}/{}: {}", ns, name, problem.get().message()); // a wait, not a fault
+        events.normal(lws, problem.get().reason(), problem.get().message());
+      } else {
+        log.warn("{}/{}: {}", ns, name, problem.get().message());
+        events.warning(lws, problem.get().reason(), problem.get().message());
+      }
     }
     if (!ignoredFields.isEmpty()) {
       Problem ignored =

@@ -13,6 +13,7 @@ import dev.modelserving.controller.kube.EventRecorder;
 import dev.modelserving.controller.kube.OwnerRefs;
 import dev.modelserving.controller.metrics.ControllerMetrics;
 import dev.modelserving.controller.plan.Plan;
+import dev.modelserving.controller.plan.PredecessorNames;
 import dev.modelserving.controller.plan.ServingGroupPlanner;
 import dev.modelserving.controller.plugin.HookRequest;
 import dev.modelserving.controller.plugin.PluginChain;
@@ -205,6 +206,15 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
                 disruptions.pending(ms.getMetadata().getUid()),
                 clock.instant(),
                 TemplateRevisions.rolesByRevision(revisions)));
+    PredecessorNames.Held held =
+        PredecessorNames.holdBack(
+            plan,
+            name,
+            notControlledBy(context.getSecondaryResources(Pod.class), ms),
+            notControlledBy(context.getSecondaryResources(Service.class), ms));
+    plan = held.plan();
+    blocker =
+        held.waitingFor().map(m -> new Blocker(Conditions.REASON_WAITING_FOR_PREVIOUS_PODS, m));
 
     // 4. Make it so: PodGroups first, so that Volcano sees a group's pods with their PodGroup.
     boolean changed = false;
@@ -430,8 +440,13 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
               });
     }
     if (blocker.isPresent() && !sameBlocker(ms.getStatus(), blocker.get())) {
-      log.warn("{}/{}: {}", ns, name, blocker.get().message());
-      events.warning(ms, blocker.get().reason(), blocker.get().message());
+      if (Conditions.REASON_WAITING_FOR_PREVIOUS_PODS.equals(blocker.get().reason())) {
+        log.info("{}/{}: {}", ns, name, blocker.get().message()); // a wait, not a fault
+        events.normal(ms, blocker.get().reason(), blocker.get().message());
+      } else {
+        log.warn("{}/{}: {}", ns, name, blocker.get().message());
+        events.warning(ms, blocker.get().reason(), blocker.get().message());
+      }
     }
     if (plan != null) {
       announceLwsRollout(ms, status, plan, changed);
@@ -684,6 +699,12 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       }
       throw e;
     }
+  }
+
+  /** Mapped to this ModelServing (owner of its name) but not controlled by it: a predecessor's. */
+  private static <T extends HasMetadata> List<T> notControlledBy(
+      java.util.Set<T> objects, ModelServing ms) {
+    return objects.stream().filter(o -> !OwnerRefs.isControlledBy(o, ms)).toList();
   }
 
   private static boolean sameBlocker(ModelServingStatus status, Blocker blocker) {

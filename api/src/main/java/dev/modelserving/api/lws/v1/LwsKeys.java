@@ -293,6 +293,13 @@ public final class LwsKeys {
     /** Ours: a ModelServing of the same name exists and is not controlled by the LWS. */
     public static final String MODEL_SERVING_CONFLICT = "ModelServingConflict";
 
+    /**
+     * Ours: the ModelServing of the same name belongs to a deleted LWS of this name (or is being
+     * deleted); the LWS waits for it to go, then creates its own (Normal, once).
+     */
+    public static final String WAITING_FOR_PREVIOUS_MODEL_SERVING =
+        "WaitingForPreviousModelServing";
+
     /** Ours: taking over from the upstream LWS controller, its StatefulSets are orphaned. */
     public static final String TAKEOVER_STARTED = "TakeoverStarted";
 
