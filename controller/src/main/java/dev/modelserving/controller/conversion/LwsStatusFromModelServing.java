@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -152,7 +153,10 @@ public final class LwsStatusFromModelServing {
     }
   }
 
-  /** Upstream's message, plus the ModelServing's word on pods the scheduler cannot place. */
+  /**
+   * Upstream's message, plus the ModelServing's word on pods the scheduler cannot place or on the
+   * terminating pods of a previous LWS of this name it waits for.
+   */
   static String progressingMessage(ModelServingStatus msStatus) {
     String base = LwsKeys.Conditions.MESSAGE_GROUPS_PROGRESSING;
     if (msStatus == null || msStatus.getConditions() == null) {
@@ -163,9 +167,18 @@ public final class LwsStatusFromModelServing {
             c ->
                 ModelServingKeys.Conditions.PROGRESSING.equals(c.getType())
                     && c.getMessage() != null)
-        .map(Condition::getMessage)
-        .filter(m -> m.contains(" cannot be scheduled: "))
-        .map(m -> base + "; " + m.substring(m.indexOf("pod ")))
+        .map(
+            c -> {
+              String m = c.getMessage();
+              if (ModelServingKeys.Conditions.REASON_WAITING_FOR_PREVIOUS_PODS.equals(
+                  c.getReason())) {
+                return base + "; " + m;
+              }
+              return m.contains(" cannot be scheduled: ")
+                  ? base + "; " + m.substring(m.indexOf("pod "))
+                  : null;
+            })
+        .filter(Objects::nonNull)
         .findFirst()
         .orElse(base);
   }

@@ -281,6 +281,28 @@ class LwsStatusFromModelServingTest {
   }
 
   @Test
+  void aModelServingWaitingForItsPredecessorsPodsSaysSoInProgressing() {
+    String waiting =
+        "waiting for the pods of a previous ModelServing vllm (uid u1) to terminate: they hold the"
+            + " names of those to create";
+    Condition msProgressing =
+        cond(
+            ModelServingKeys.Conditions.PROGRESSING,
+            "False",
+            ModelServingKeys.Conditions.REASON_WAITING_FOR_PREVIOUS_PODS,
+            waiting,
+            T0_TEXT);
+    LeaderWorkerSetStatus status = compute(lws(1), ms(0, 0, 0, msProgressing));
+    assertCondition(
+        status,
+        "Progressing",
+        "True",
+        "GroupsProgressing",
+        "Replicas are progressing; " + waiting,
+        T1_TEXT);
+  }
+
+  @Test
   void aGroupWaitingForKueueIsNotReadyAndSaysWhy() {
     Condition msProgressing =
         cond(

@@ -169,6 +169,14 @@ class SameNameRecreateIT {
       assertThat(writes("create", "pods") - podCreates)
           .as("pod POSTs while every name is held by a pod of the previous ModelServing")
           .isEqualTo(0.0);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(Lws.condition(Lws.get(ns.name(), name), "Progressing"))
+                      .as("the LWS status says what its ModelServing waits for")
+                      .hasValueSatisfying(
+                          c -> assertThat(c.getMessage()).contains("previous ModelServing")));
       assertNoEventRepeated(uid);
       assertNoEventRepeated(msUid);
 
