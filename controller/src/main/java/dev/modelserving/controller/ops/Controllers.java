@@ -66,6 +66,7 @@ public final class Controllers {
   private ModelServingReconciler modelServings;
   private LeaderWorkerSetSupport lws;
   private PodGroupSupport podGroups;
+  private EventRecorder events;
 
   public Controllers(
       KubernetesClient client, ControllerMetrics metrics, int threads, Optional<Lease> lease) {
@@ -114,9 +115,8 @@ public final class Controllers {
               });
       // Volcano's PodGroup CRD is followed like the LWS CRD: it may come and go at run time.
       podGroups = new PodGroupSupport(client);
-      modelServings =
-          new ModelServingReconciler(
-              clock, new EventRecorder(client, clock, metrics), metrics, podGroups);
+      events = new EventRecorder(client, clock, metrics); // one per process, shared
+      modelServings = new ModelServingReconciler(clock, events, metrics, podGroups);
       // A periodic pass guards against a missed event (JOSDK own-write filtering, see
       // JAVA-STACK.md); passes that find nothing to do write nothing.
       operator.register(
@@ -126,7 +126,7 @@ public final class Controllers {
                   .withGenerationAware(false)
                   .withOnUpdateFilter(new SpecOrMetadataChanged<>())
                   .withRetry(ReconcileRetry.forever()));
-      lws = new LeaderWorkerSetSupport(client, clock, threads, metrics);
+      lws = new LeaderWorkerSetSupport(client, clock, threads, metrics, events);
     }
     podGroups.start(); // before the first reconcile, which must know whether PodGroups are served
     lws.start();
@@ -207,6 +207,7 @@ public final class Controllers {
     if (podGroups != null) {
       podGroups.close();
     }
+    events.close(); // after the reconciles: sends what they recorded
     lease.ifPresent(this::release);
   }
 

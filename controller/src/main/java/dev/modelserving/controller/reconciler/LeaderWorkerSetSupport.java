@@ -43,6 +43,7 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
   private final Clock clock;
   private final int threads;
   private final ControllerMetrics metrics;
+  private final EventRecorder events;
   private final ScheduledThreadPoolExecutor lifecycle = lifecycleThread();
   private SharedIndexInformer<CustomResourceDefinition> crdInformer;
   // Only touched on the lifecycle thread:
@@ -56,8 +57,13 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
   private volatile String failure;
 
   public LeaderWorkerSetSupport(
-      KubernetesClient client, Clock clock, int threads, ControllerMetrics metrics) {
+      KubernetesClient client,
+      Clock clock,
+      int threads,
+      ControllerMetrics metrics,
+      EventRecorder events) {
     this.client = client;
+    this.events = events;
     this.clock = clock;
     this.threads = threads;
     this.metrics = metrics;
@@ -164,7 +170,7 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
                     .withMetrics(metrics.operatorMetrics()));
     try {
       o.register(
-          new LeaderWorkerSetReconciler(clock, new EventRecorder(client, clock, metrics), metrics),
+          new LeaderWorkerSetReconciler(clock, events, metrics),
           c ->
               c.withReconciliationMaxInterval(Duration.ofMinutes(5))
                   .withGenerationAware(false)
