@@ -31,9 +31,8 @@ fmt-check: ## Fail when a Java source is not formatted (make test runs this firs
 	@source hack/java-home.sh && mvn -B -q spotless:check
 
 .PHONY: bench
-bench: ## Benchmark the pure reconcile work against a same-process baseline; prints a table, writes controller/target/bench.json
-	@source hack/java-home.sh && mvn -B -q -o -pl controller -am test -Dgroups=bench -Dbench.excluded=none -Dsurefire.failIfNoSpecifiedTests=false \
-	  && cat controller/target/bench.txt && echo "wrote controller/target/bench.json"
+bench: ## Benchmarks: the planner in-process, then N LWS x S pods on the local cluster (floor, ours, upstream); BENCH_* options in hack/bench.sh
+	@hack/bench.sh
 
 .PHONY: build
 build: ## Build the controller jar (controller/target/modelserving.jar)
