@@ -150,7 +150,7 @@ fi
 # ---- column upstream ----
 if has "$COLUMNS" upstream; then
   t0=$(date +%s)
-  log "column upstream: the upstream LWS controller $(cat "$upstream_src/lws-v0.10.0/SOURCE" 2>/dev/null | head -1)"
+  log "column upstream: the upstream LWS controller v0.10.0 (hack/upstream-lws.sh)"
   "$here/upstream-lws.sh" start
   up_pid="$(cat "$STATE/pids/lws-upstream")"
   # Its writes go through the kube-controller-manager too (StatefulSets make the pods); its own

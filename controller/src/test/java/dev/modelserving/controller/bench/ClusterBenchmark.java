@@ -32,7 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -119,7 +119,9 @@ public final class ClusterBenchmark {
   }
 
   private static void progress(String message) {
-    System.err.printf("[bench %s] %s%n", LocalTime.now().truncatedTo(ChronoUnit.SECONDS), message);
+    System.err.printf(
+        "[bench %s] %s%n",
+        LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")), message);
   }
 
   @SuppressWarnings("unchecked")
@@ -361,7 +363,7 @@ public final class ClusterBenchmark {
         result.put("controllerWritesSteady", BenchMath.total(d));
         result.put("controllerWritesSteadyByVerbResource", d);
       } else {
-        result.put("controllerWritesSteady", s.floor() ? "n/a" : "n/a (no counter)");
+        result.put("controllerWritesSteady", "n/a");
       }
       Map<String, Double> apiSteady = BenchMath.delta(created.apiWrites(), steady.apiWrites());
       result.put("apiWritesSteady", BenchMath.total(apiSteady));
