@@ -196,7 +196,10 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     }
 
     // 3. What it should have; templates of older revisions come from their ControllerRevisions.
-    ensureRevision(context.getClient(), running, revisions);
+    // All revisions of this name, also a predecessor's still being garbage-collected: its name is
+    // taken until it goes, and its deletion brings the pass that stores ours.
+    ensureRevision(
+        context.getClient(), running, context.getSecondaryResources(ControllerRevision.class));
     Plan plan =
         ServingGroupPlanner.plan(
             new ServingGroupPlanner.Input(
@@ -357,7 +360,9 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
    * Stores the current template as a ControllerRevision, once, so groups can be rebuilt from it.
    */
   private void ensureRevision(
-      KubernetesClient client, ModelServing ms, List<ControllerRevision> revisions) {
+      KubernetesClient client,
+      ModelServing ms,
+      java.util.Collection<ControllerRevision> revisions) {
     ControllerRevision wanted = TemplateRevisions.build(ms);
     if (revisions.stream()
         .anyMatch(r -> r.getMetadata().getName().equals(wanted.getMetadata().getName()))) {

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -68,8 +69,11 @@ class SameNameRecreateIT {
     Set<String> names = expectedPodNames(manifest);
     modelServings().inNamespace(ns.name()).resource(manifest).create();
     awaitAvailable(ns.name(), name, 2, names);
+    List<String> revisions = revisionNames(name);
+    assertThat(revisions).as("ControllerRevisions of %s", name).isNotEmpty();
     try {
       names.forEach(p -> hold(pod(p)));
+      revisions.forEach(r -> hold(revision(r)));
       modelServings()
           .inNamespace(ns.name())
           .withName(name)
@@ -81,12 +85,16 @@ class SameNameRecreateIT {
           .until(() -> ModelServingSupport.get(ns.name(), name) == null);
 
       double podCreates = writes("create", "pods");
+      double revisionCreates = writes("create", "controllerrevisions");
       ModelServing recreated = modelServings().inNamespace(ns.name()).resource(manifest).create();
       String uid = recreated.getMetadata().getUid();
       pokeOldPods(names);
 
       assertThat(writes("create", "pods") - podCreates)
           .as("pod POSTs while every name is held by a pod of the previous ModelServing")
+          .isEqualTo(0.0);
+      assertThat(writes("create", "controllerrevisions") - revisionCreates)
+          .as("ControllerRevision POSTs while the previous ModelServing's revision holds the name")
           .isEqualTo(0.0);
       assertThat(
               ModelServingSupport.condition(
@@ -97,7 +105,18 @@ class SameNameRecreateIT {
       assertNoEventRepeated(uid);
 
       names.forEach(p -> release(pod(p)));
+      revisions.forEach(r -> release(revision(r)));
       awaitAvailable(ns.name(), name, 2, names);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(revisionNames(name))
+                      .as("the new ModelServing's revision, once the old one is gone")
+                      .isNotEmpty());
+      assertThat(writes("create", "controllerrevisions") - revisionCreates)
+          .as("ControllerRevision POSTs from the re-apply to convergence")
+          .isEqualTo(1.0);
       assertOwnedBy(ModelServingSupport.pods(ns.name(), name), uid);
       assertThat(writes("create", "pods") - podCreates)
           .as("pod POSTs from the re-apply to convergence: each name once")
@@ -105,6 +124,7 @@ class SameNameRecreateIT {
       assertNoEventRepeated(uid);
     } finally {
       names.forEach(p -> release(pod(p)));
+      revisions.forEach(r -> release(revision(r)));
     }
   }
 
@@ -196,6 +216,23 @@ class SameNameRecreateIT {
 
   private static Resource<Pod> pod(String name) {
     return client().pods().inNamespace(ns.name()).withName(name);
+  }
+
+  private static Resource<ControllerRevision> revision(String name) {
+    return client().apps().controllerRevisions().inNamespace(ns.name()).withName(name);
+  }
+
+  private static List<String> revisionNames(String ms) {
+    return client()
+        .apps()
+        .controllerRevisions()
+        .inNamespace(ns.name())
+        .withLabel("modelserving.volcano.sh/name", ms)
+        .list()
+        .getItems()
+        .stream()
+        .map(r -> r.getMetadata().getName())
+        .toList();
   }
 
   private static <T extends HasMetadata> void hold(Resource<T> resource) {
