@@ -207,6 +207,7 @@ public final class EventRecorder implements AutoCloseable {
       return;
     }
     metrics.apiWrite("patch", "events");
+    // Scalars only, so a merge patch means what client-go's strategic merge patch means.
     Map<String, Object> patch = new LinkedHashMap<>();
     patch.put("count", w.count());
     patch.put("lastTimestamp", timestamp(w.lastSeen()));
@@ -218,7 +219,7 @@ public final class EventRecorder implements AutoCloseable {
           .inNamespace(o.namespace())
           .withName(w.name())
           .patch(
-              PatchContext.of(PatchType.STRATEGIC_MERGE),
+              PatchContext.of(PatchType.JSON_MERGE),
               client.getKubernetesSerialization().asJson(patch));
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
