@@ -55,6 +55,13 @@ public final class ModelServingKeys {
     public static final String POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
 
     /**
+     * kubectl's copy of the object as last applied (on LeaderWorkerSets made with {@code kubectl
+     * apply}); never read: the informer caches drop it to save memory.
+     */
+    public static final String KUBECTL_LAST_APPLIED =
+        "kubectl.kubernetes.io/last-applied-configuration";
+
+    /**
      * On a ModelServing: {@value #WORKERS_AFTER_ENTRY_READY} creates the worker pods of a role
      * replica only once its entry pod is Ready (LWS {@code startupPolicy: LeaderReady}); absent or
      * any other value creates entry and workers together.

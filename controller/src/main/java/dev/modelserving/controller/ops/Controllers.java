@@ -1,5 +1,6 @@
 package dev.modelserving.controller.ops;
 
+import dev.modelserving.controller.kube.CachePruning;
 import dev.modelserving.controller.kube.EventRecorder;
 import dev.modelserving.controller.kube.SpecOrMetadataChanged;
 import dev.modelserving.controller.metrics.ControllerMetrics;
@@ -123,6 +124,7 @@ public final class Controllers {
           modelServings,
           c ->
               c.withReconciliationMaxInterval(Duration.ofMinutes(5))
+                  .withItemStore(CachePruning.store())
                   .withGenerationAware(false)
                   .withOnUpdateFilter(new SpecOrMetadataChanged<>())
                   .withRetry(ReconcileRetry.forever()));

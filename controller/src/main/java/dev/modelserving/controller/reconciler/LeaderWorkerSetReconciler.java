@@ -11,6 +11,7 @@ import dev.modelserving.controller.conversion.LwsStatusFromModelServing;
 import dev.modelserving.controller.conversion.LwsStatusFromModelServing.Problem;
 import dev.modelserving.controller.conversion.LwsToModelServing;
 import dev.modelserving.controller.conversion.LwsVolumeClaims;
+import dev.modelserving.controller.kube.CachePruning;
 import dev.modelserving.controller.kube.EventRecorder;
 import dev.modelserving.controller.kube.OwnerRefs;
 import dev.modelserving.controller.lws.DefaultedLeaderWorkerSet;
@@ -89,6 +90,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     var modelServings =
         InformerEventSourceConfiguration.from(ModelServing.class, LeaderWorkerSet.class)
             .withName("modelservings")
+            .withItemStore(CachePruning.store())
             .withSecondaryToPrimaryMapper(ms -> Set.of(ResourceID.fromResource(ms)))
             .build();
     // Upstream's StatefulSets (leader L, workers L-<g>), all labelled with the LWS name: a
@@ -96,6 +98,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     var statefulSets =
         InformerEventSourceConfiguration.from(StatefulSet.class, LeaderWorkerSet.class)
             .withName("statefulsets")
+            .withItemStore(CachePruning.keepingManagers())
             .withLabelSelector(LwsKeys.Labels.NAME)
             .withSecondaryToPrimaryMapper(LeaderWorkerSetReconciler::byNameLabel)
             .build();
@@ -104,12 +107,16 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     var pods =
         InformerEventSourceConfiguration.from(Pod.class, LeaderWorkerSet.class)
             .withName("lws-pods")
+            // Read for labels, annotations, owners, deletion, phase and conditions only (group
+            // counts, claims): the specs stay in the ModelServing controller's cache.
+            .withItemStore(CachePruning.podPhaseAndConditions())
             .withLabelSelector(LwsKeys.Labels.NAME)
             .withSecondaryToPrimaryMapper(LeaderWorkerSetReconciler::byNameLabel)
             .build();
     var claims =
         InformerEventSourceConfiguration.from(PersistentVolumeClaim.class, LeaderWorkerSet.class)
             .withName("lws-claims")
+            .withItemStore(CachePruning.store())
             .withLabelSelector(LwsKeys.Labels.NAME)
             .withSecondaryToPrimaryMapper(LeaderWorkerSetReconciler::byNameLabel)
             .build();

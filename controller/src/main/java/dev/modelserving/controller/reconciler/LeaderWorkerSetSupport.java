@@ -1,6 +1,7 @@
 package dev.modelserving.controller.reconciler;
 
 import dev.modelserving.api.lws.v1.LeaderWorkerSet;
+import dev.modelserving.controller.kube.CachePruning;
 import dev.modelserving.controller.kube.EventRecorder;
 import dev.modelserving.controller.kube.ServedApis;
 import dev.modelserving.controller.kube.SpecOrMetadataChanged;
@@ -173,6 +174,7 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
           new LeaderWorkerSetReconciler(clock, events, metrics),
           c ->
               c.withReconciliationMaxInterval(Duration.ofMinutes(5))
+                  .withItemStore(CachePruning.store())
                   .withGenerationAware(false)
                   .withOnUpdateFilter(new SpecOrMetadataChanged<>())
                   .withRetry(ReconcileRetry.forever()));

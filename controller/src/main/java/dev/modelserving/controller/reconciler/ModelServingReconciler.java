@@ -9,6 +9,7 @@ import dev.modelserving.api.volcano.v1beta1.PodGroup;
 import dev.modelserving.controller.conversion.LwsRolloutEvents;
 import dev.modelserving.controller.gang.GangCondition;
 import dev.modelserving.controller.gang.VolcanoPodGroups;
+import dev.modelserving.controller.kube.CachePruning;
 import dev.modelserving.controller.kube.EventRecorder;
 import dev.modelserving.controller.kube.OwnerRefs;
 import dev.modelserving.controller.metrics.ControllerMetrics;
@@ -91,6 +92,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     var pods =
         InformerEventSourceConfiguration.from(Pod.class, ModelServing.class)
             .withName("pods")
+            .withItemStore(CachePruning.store())
             .withLabelSelector(Labels.NAME)
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelServing.class, false))
             // Not filters: the hooks only feed the disruption tracker and let every event through.
@@ -108,12 +110,14 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     var services =
         InformerEventSourceConfiguration.from(Service.class, ModelServing.class)
             .withName("services")
+            .withItemStore(CachePruning.store())
             .withLabelSelector(Labels.NAME)
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelServing.class, false))
             .build();
     var revisions =
         InformerEventSourceConfiguration.from(ControllerRevision.class, ModelServing.class)
             .withName("revisions")
+            .withItemStore(CachePruning.store())
             .withLabelSelector(Labels.NAME)
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelServing.class, false))
             .build();

@@ -1,0 +1,163 @@
+package dev.modelserving.controller.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelserving.controller.conversion.LwsGroups;
+import dev.modelserving.controller.plan.PodHealth;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What the informer caches keep of an object as the API server sends it. */
+class CachePruningTest {
+  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+  /** A worker pod as the API server returns it (trimmed), with managedFields of two managers. */
+  private static final String POD =
+      """
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: l-0-1
+        namespace: ns
+        uid: 0b6d1c57-ffd2-4c4b-a6b2-0a31b0a3a4c1
+        resourceVersion: "4711"
+        generation: 1
+        creationTimestamp: "2026-12-01T12:47:01Z"
+        deletionTimestamp: "2026-12-01T12:50:00Z"
+        annotations:
+          leaderworkerset.sigs.k8s.io/size: "2"
+          kubectl.kubernetes.io/last-applied-configuration: '{"apiVersion":"v1","kind":"Pod"}'
+        labels:
+          leaderworkerset.sigs.k8s.io/name: l
+          leaderworkerset.sigs.k8s.io/group-index: "0"
+          leaderworkerset.sigs.k8s.io/worker-index: "1"
+          leaderworkerset.sigs.k8s.io/template-revision-hash: rev
+        ownerReferences:
+        - apiVersion: workload.serving.volcano.sh/v1alpha1
+          kind: ModelServing
+          name: l
+          uid: 3c6a3afd-3ff8-4560-9bbc-3f26455a01ce
+          controller: true
+          blockOwnerDeletion: true
+        managedFields:
+        - manager: kwok
+          operation: Update
+          subresource: status
+          apiVersion: v1
+          time: "2026-12-01T12:47:02Z"
+          fieldsType: FieldsV1
+          fieldsV1: {"f:status": {"f:phase": {}, "f:conditions": {"k:{\\"type\\":\\"Ready\\"}": {".": {}}}}}
+        - manager: modelserving-controller
+          operation: Update
+          apiVersion: v1
+          time: "2026-12-01T12:47:01Z"
+          fieldsType: FieldsV1
+          fieldsV1: {"f:metadata": {"f:labels": {".": {}}}, "f:spec": {"f:containers": {}}}
+      spec:
+        nodeName: kwok-node-1
+        containers:
+        - name: worker
+          image: vllm/vllm-openai:v0.8.5
+          command: ["sh", "-c", "serve"]
+      status:
+        phase: Running
+        hostIP: 10.0.0.1
+        podIP: 10.244.0.231
+        conditions:
+        - type: Ready
+          status: "True"
+        - type: PodScheduled
+          status: "True"
+        containerStatuses:
+        - name: worker
+          image: vllm/vllm-openai:v0.8.5
+          imageID: ""
+          ready: true
+          restartCount: 0
+      """;
+
+  private static Pod pod() {
+    return JSON.unmarshal(POD, Pod.class);
+  }
+
+  @Test
+  void dropsManagedFieldsAndTheLastAppliedAnnotationAndKeepsEverythingElse() {
+    Pod full = pod();
+    Pod pruned = CachePruning.pruned(pod());
+
+    assertThat(pruned.getMetadata().getManagedFields()).isNullOrEmpty();
+    assertThat(pruned.getMetadata().getAnnotations())
+        .containsOnlyKeys("leaderworkerset.sigs.k8s.io/size");
+    full.getMetadata().setManagedFields(null);
+    full.getMetadata().getAnnotations().remove("kubectl.kubernetes.io/last-applied-configuration");
+    assertThat(pruned).isEqualTo(full);
+  }
+
+  @Test
+  void theStoreKeepsThePrunedObjectUnderItsKey() {
+    var store = CachePruning.<Pod>store();
+    Pod pod = pod();
+    store.put(store.getKey(pod), pod);
+
+    Pod cached = store.get("ns/l-0-1");
+    assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
+    assertThat(cached.getMetadata().getResourceVersion()).isEqualTo("4711");
+    assertThat(cached.getSpec().getNodeName()).isEqualTo("kwok-node-1");
+  }
+
+  @Test
+  void statefulSetsKeepWhoChangedThemAndWhenWithoutTheFieldSets() {
+    StatefulSet set = new StatefulSet();
+    set.setMetadata(pod().getMetadata());
+
+    StatefulSet pruned = CachePruning.prunedKeepingManagers(set);
+
+    assertThat(pruned.getMetadata().getManagedFields())
+        .extracting(e -> e.getManager(), e -> e.getTime(), e -> e.getFieldsV1())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("kwok", "2026-12-01T12:47:02Z", null),
+            org.assertj.core.groups.Tuple.tuple(
+                "modelserving-controller", "2026-12-01T12:47:01Z", null));
+  }
+
+  @Test
+  void theGroupCountingCopyOfAPodCountsAsTheFullPod() {
+    Pod pruned = CachePruning.podPhaseAndConditions(pod());
+
+    assertThat(pruned.getSpec()).isNull();
+    assertThat(pruned.getStatus().getContainerStatuses()).isNullOrEmpty();
+    for (Pod p : List.of(pod(), notTerminating(pod()))) {
+      Pod q = CachePruning.podPhaseAndConditions(JSON.clone(p));
+      assertThat(PodHealth.isReady(q)).isEqualTo(PodHealth.isReady(p));
+      assertThat(PodHealth.isTerminating(q)).isEqualTo(PodHealth.isTerminating(p));
+      assertThat(LwsGroups.fromPods(List.of(q, leader(q)), "rev", 2))
+          .isEqualTo(LwsGroups.fromPods(List.of(p, leader(p)), "rev", 2));
+      assertThat(OwnerRefs.isControlledBy(q, owner())).isTrue();
+    }
+  }
+
+  private static Pod notTerminating(Pod pod) {
+    pod.getMetadata().setDeletionTimestamp(null);
+    return pod;
+  }
+
+  /** The same pod as the group's leader (worker index 0). */
+  private static Pod leader(Pod worker) {
+    Pod leader = JSON.clone(worker);
+    leader.getMetadata().setName("l-0");
+    leader.getMetadata().getLabels().put("leaderworkerset.sigs.k8s.io/worker-index", "0");
+    return leader;
+  }
+
+  private static io.fabric8.kubernetes.api.model.HasMetadata owner() {
+    var ms = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+    ms.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withUid("3c6a3afd-3ff8-4560-9bbc-3f26455a01ce")
+            .build());
+    return ms;
+  }
+}
