@@ -25,4 +25,6 @@ else
 fi
 source "$here/java-home.sh"
 (cd "$repo" && mvn -B -q -ntp -DskipTests package)
+# The chart's JVM flags but the heap limit (deploy/helm/modelserving-controller/values.yaml).
+export MODELSERVING_JAVA_OPTS="${MODELSERVING_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:TrimNativeHeapInterval=5000}"
 exec "$repo/bin/modelserving" run
