@@ -265,12 +265,20 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
       if (problem.isEmpty() && !hash.equals(appliedHash)) {
         try {
           metrics.apiWrite("apply", "modelservings");
-          context
-              .getClient()
-              .resource(desired)
-              .fieldManager(FIELD_MANAGER)
-              .forceConflicts()
-              .serverSideApply();
+          ModelServing made =
+              context
+                  .getClient()
+                  .resource(desired)
+                  .fieldManager(FIELD_MANAGER)
+                  .forceConflicts()
+                  .serverSideApply();
+          // The next pass reads what was applied even before the informer has seen it.
+          if (existing.isPresent()) {
+            modelServings.handleRecentResourceUpdate(
+                ResourceID.fromResource(lws), made, existing.get());
+          } else {
+            modelServings.handleRecentResourceCreate(ResourceID.fromResource(lws), made);
+          }
           applied = true;
           log.info(
               "{}/{}: {} ModelServing", ns, name, existing.isPresent() ? "updated" : "created");

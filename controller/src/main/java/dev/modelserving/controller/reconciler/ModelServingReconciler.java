@@ -202,8 +202,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     // 3. What it should have; templates of older revisions come from their ControllerRevisions.
     // All revisions of this name, also a predecessor's still being garbage-collected: its name is
     // taken until it goes, and its deletion brings the pass that stores ours.
-    ensureRevision(
-        context.getClient(), running, context.getSecondaryResources(ControllerRevision.class));
+    ensureRevision(context, running, context.getSecondaryResources(ControllerRevision.class));
     Plan plan =
         ServingGroupPlanner.plan(
             new ServingGroupPlanner.Input(
@@ -259,13 +258,16 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
               .delete()
               .isEmpty();
     }
+    // Hooks and pinning first, in plan order: the pods before the first that cannot be made are.
     java.util.Map<String, Optional<io.fabric8.kubernetes.api.model.Node>> nodes =
         new java.util.HashMap<>();
+    List<Pod> creates = new java.util.ArrayList<>();
+    Optional<Blocker> unmade = Optional.empty();
     for (Pod pod : plan.podsToCreate()) {
       try {
         plugins.onPodCreate(hookRequest(running, pod));
       } catch (PluginException e) {
-        blocker =
+        unmade =
             Optional.of(
                 new Blocker(Conditions.REASON_PLUGIN_ERROR, e.field() + ": " + e.getMessage()));
         break;
@@ -282,31 +284,39 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       }
       Optional<String> unpinned = pinToEntryTopology(client, ms, pod, pods, nodes);
       if (unpinned.isPresent()) {
-        blocker = Optional.of(new Blocker("FailedCreate", unpinned.get()));
+        unmade = Optional.of(new Blocker("FailedCreate", unpinned.get()));
         break;
       }
-      Optional<String> refused = create(client, pod);
+      creates.add(pod);
+    }
+    Optional<String> refused = Optional.empty();
+    for (List<Pod> wave : creationWaves(creates)) {
+      refused = ParallelCreates.run(wave, pod -> create(context, ms, pod), true);
+      changed |= refused.isEmpty() || wave.size() > 1; // a refused wave of one made nothing
       if (refused.isPresent()) {
-        blocker = Optional.of(new Blocker(Conditions.REASON_FAILED_CREATE, refused.get()));
         break;
       }
-      changed = true;
+    }
+    if (refused.isPresent()) {
+      blocker = Optional.of(new Blocker(Conditions.REASON_FAILED_CREATE, refused.get()));
+    } else if (unmade.isPresent()) {
+      blocker = unmade;
     }
     for (PodGroup pg : gang.create()) {
       // LWS shape: one per leader pod that exists (new leaders get theirs on the next pass).
-      changed |= create(client, pg).isEmpty();
+      changed |= create(context, ms, pg).isEmpty();
     }
     for (PodGroup pg : gang.delete()) {
       metrics.apiWrite("delete", "podgroups");
       changed |= !client.resource(pg).delete().isEmpty();
     }
-    for (Service service : plan.servicesToCreate()) {
-      Optional<String> refused = create(client, service);
-      if (refused.isPresent()) {
-        blocker = Optional.of(new Blocker(Conditions.REASON_FAILED_CREATE, refused.get()));
-      } else {
-        changed = true;
+    if (!plan.servicesToCreate().isEmpty()) {
+      Optional<String> serviceRefused =
+          ParallelCreates.run(plan.servicesToCreate(), s -> create(context, ms, s), false);
+      if (serviceRefused.isPresent()) {
+        blocker = Optional.of(new Blocker(Conditions.REASON_FAILED_CREATE, serviceRefused.get()));
       }
+      changed |= serviceRefused.isEmpty() || plan.servicesToCreate().size() > 1;
     }
     if (changed) {
       for (Plan.Note note : plan.notes()) {
@@ -364,7 +374,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
    * Stores the current template as a ControllerRevision, once, so groups can be rebuilt from it.
    */
   private void ensureRevision(
-      KubernetesClient client,
+      Context<ModelServing> context,
       ModelServing ms,
       java.util.Collection<ControllerRevision> revisions) {
     ControllerRevision wanted = TemplateRevisions.build(ms);
@@ -374,7 +384,12 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     }
     metrics.apiWrite("create", "controllerrevisions");
     try {
-      client.resource(wanted).create();
+      rememberCreated(
+          context,
+          ms,
+          ControllerRevision.class,
+          "revisions",
+          context.getClient().resource(wanted).create());
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;
@@ -682,15 +697,21 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
 
   /**
    * Creates {@code object}; an existing one is fine. Returns the reason when the API refuses it.
+   * What was made goes into the informer's cache of recent writes at once, so that a pass that runs
+   * before the informer has seen it does not create it again.
    */
-  private Optional<String> create(KubernetesClient client, HasMetadata object) {
+  private Optional<String> create(
+      Context<ModelServing> context, ModelServing ms, HasMetadata object) {
     metrics.apiWrite(
         "create",
         object instanceof Pod ? "pods" : object instanceof PodGroup ? "podgroups" : "services");
     try {
-      HasMetadata made = client.resource(object).create();
+      HasMetadata made = context.getClient().resource(object).create();
       if (made instanceof Pod pod) {
         disruptions.created(pod);
+        rememberCreated(context, ms, Pod.class, "pods", pod);
+      } else if (made instanceof Service service) {
+        rememberCreated(context, ms, Service.class, "services", service);
       }
       return Optional.empty();
     } catch (KubernetesClientException e) {
@@ -714,6 +735,42 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
   private static <T extends HasMetadata> List<T> notControlledBy(
       java.util.Set<T> objects, ModelServing ms) {
     return objects.stream().filter(o -> !OwnerRefs.isControlledBy(o, ms)).toList();
+  }
+
+  /**
+   * The pods of a pass in the order they are created: the first alone (a template the API refuses
+   * costs one refused request per pass, as one after the other would), then the other entry pods,
+   * then the workers, each wave in parallel. Entry pods come before their workers, as upstream's
+   * leader before its worker StatefulSet.
+   */
+  static List<List<Pod>> creationWaves(List<Pod> creates) {
+    if (creates.isEmpty()) {
+      return List.of();
+    }
+    List<Pod> entries = new java.util.ArrayList<>();
+    List<Pod> workers = new java.util.ArrayList<>();
+    for (Pod pod : creates.subList(1, creates.size())) {
+      var labels = pod.getMetadata().getLabels();
+      if (labels != null && Labels.ENTRY_TRUE.equals(labels.get(Labels.ENTRY))) {
+        entries.add(pod);
+      } else {
+        workers.add(pod);
+      }
+    }
+    return java.util.stream.Stream.of(List.of(creates.get(0)), entries, workers)
+        .filter(w -> !w.isEmpty())
+        .toList();
+  }
+
+  /** Puts an object this pass made into its informer's cache of recent writes. */
+  @SuppressWarnings("unchecked")
+  private static <R extends HasMetadata> void rememberCreated(
+      Context<ModelServing> context, ModelServing ms, Class<R> type, String source, R made) {
+    if (context.eventSourceRetriever().getEventSourceFor(type, source)
+        instanceof InformerEventSource<?, ?> informer) {
+      ((InformerEventSource<R, ModelServing>) informer)
+          .handleRecentResourceCreate(ResourceID.fromResource(ms), made);
+    }
   }
 
   private static boolean sameBlocker(ModelServingStatus status, Blocker blocker) {
