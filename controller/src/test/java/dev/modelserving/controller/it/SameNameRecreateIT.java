@@ -71,9 +71,12 @@ class SameNameRecreateIT {
     awaitAvailable(ns.name(), name, 2, names);
     List<String> revisions = revisionNames(name);
     assertThat(revisions).as("ControllerRevisions of %s", name).isNotEmpty();
+    List<String> services = serviceNames(name);
+    assertThat(services).as("headless Services of %s", name).isNotEmpty();
     try {
       names.forEach(p -> hold(pod(p)));
       revisions.forEach(r -> hold(revision(r)));
+      services.forEach(r -> hold(service(r)));
       modelServings()
           .inNamespace(ns.name())
           .withName(name)
@@ -86,6 +89,7 @@ class SameNameRecreateIT {
 
       double podCreates = writes("create", "pods");
       double revisionCreates = writes("create", "controllerrevisions");
+      double serviceCreates = writes("create", "services");
       ModelServing recreated = modelServings().inNamespace(ns.name()).resource(manifest).create();
       String uid = recreated.getMetadata().getUid();
       pokeOldPods(names);
@@ -95,6 +99,9 @@ class SameNameRecreateIT {
           .isEqualTo(0.0);
       assertThat(writes("create", "controllerrevisions") - revisionCreates)
           .as("ControllerRevision POSTs while the previous ModelServing's revision holds the name")
+          .isEqualTo(0.0);
+      assertThat(writes("create", "services") - serviceCreates)
+          .as("Service POSTs while the previous ModelServing's Services hold the names")
           .isEqualTo(0.0);
       assertThat(
               ModelServingSupport.condition(
@@ -106,6 +113,7 @@ class SameNameRecreateIT {
 
       names.forEach(p -> release(pod(p)));
       revisions.forEach(r -> release(revision(r)));
+      services.forEach(r -> release(service(r)));
       awaitAvailable(ns.name(), name, 2, names);
       await()
           .atMost(Duration.ofSeconds(30))
@@ -117,6 +125,12 @@ class SameNameRecreateIT {
       assertThat(writes("create", "controllerrevisions") - revisionCreates)
           .as("ControllerRevision POSTs from the re-apply to convergence")
           .isEqualTo(1.0);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(serviceNames(name)).containsExactlyElementsOf(services));
+      assertThat(writes("create", "services") - serviceCreates)
+          .as("Service POSTs from the re-apply to convergence: each name once")
+          .isEqualTo(services.size());
       assertOwnedBy(ModelServingSupport.pods(ns.name(), name), uid);
       assertThat(writes("create", "pods") - podCreates)
           .as("pod POSTs from the re-apply to convergence: each name once")
@@ -125,6 +139,7 @@ class SameNameRecreateIT {
     } finally {
       names.forEach(p -> release(pod(p)));
       revisions.forEach(r -> release(revision(r)));
+      services.forEach(r -> release(service(r)));
     }
   }
 
@@ -232,6 +247,25 @@ class SameNameRecreateIT {
         .getItems()
         .stream()
         .map(r -> r.getMetadata().getName())
+        .toList();
+  }
+
+  private static Resource<io.fabric8.kubernetes.api.model.Service> service(String name) {
+    return client().services().inNamespace(ns.name()).withName(name);
+  }
+
+  /** The live ones, sorted. */
+  private static List<String> serviceNames(String ms) {
+    return client()
+        .services()
+        .inNamespace(ns.name())
+        .withLabel("modelserving.volcano.sh/name", ms)
+        .list()
+        .getItems()
+        .stream()
+        .filter(svc -> svc.getMetadata().getDeletionTimestamp() == null)
+        .map(svc -> svc.getMetadata().getName())
+        .sorted()
         .toList();
   }
 
