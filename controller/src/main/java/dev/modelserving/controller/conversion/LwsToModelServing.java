@@ -201,6 +201,12 @@ public final class LwsToModelServing {
    * decision as DESIRED. Empty when nothing is to be reported (the LWS changed since: it wins).
    */
   public static OptionalInt replicasToReport(LeaderWorkerSet raw, Optional<ModelServing> existing) {
+    return replicasToReport(DefaultedLeaderWorkerSet.of(raw), existing);
+  }
+
+  /** As {@link #replicasToReport(LeaderWorkerSet, Optional)}, for a defaulted LWS. */
+  public static OptionalInt replicasToReport(
+      DefaultedLeaderWorkerSet defaulted, Optional<ModelServing> existing) {
     if (existing.isEmpty()
         || existing.get().getSpec() == null
         || existing.get().getSpec().getReplicas() == null) {
@@ -208,7 +214,7 @@ public final class LwsToModelServing {
     }
     Map<String, String> a = existing.get().getMetadata().getAnnotations();
     String synced = a == null ? null : a.get(Annotations.LWS_SYNCED_REPLICAS);
-    int lwsReplicas = DefaultedLeaderWorkerSet.of(raw).get().getSpec().getReplicas();
+    int lwsReplicas = defaulted.get().getSpec().getReplicas();
     int msReplicas = existing.get().getSpec().getReplicas();
     return Integer.toString(lwsReplicas).equals(synced) && msReplicas != lwsReplicas
         ? OptionalInt.of(msReplicas)

@@ -1,7 +1,9 @@
 package dev.modelserving.controller.reconciler;
 
 import dev.modelserving.api.lws.v1.LeaderWorkerSet;
+import dev.modelserving.api.lws.v1.LeaderWorkerSetSpec;
 import dev.modelserving.api.lws.v1.LeaderWorkerSetStatus;
+import dev.modelserving.api.lws.v1.LeaderWorkerTemplate;
 import dev.modelserving.api.lws.v1.LwsKeys;
 import dev.modelserving.api.lws.v1.SubGroupPolicy;
 import dev.modelserving.api.v1alpha1.ModelServing;
@@ -15,7 +17,6 @@ import dev.modelserving.controller.kube.CachePruning;
 import dev.modelserving.controller.kube.EventRecorder;
 import dev.modelserving.controller.kube.OwnerRefs;
 import dev.modelserving.controller.lws.DefaultedLeaderWorkerSet;
-import dev.modelserving.controller.lws.LwsDefaults;
 import dev.modelserving.controller.lws.LwsUnknownFields;
 import dev.modelserving.controller.lws.LwsValidator;
 import dev.modelserving.controller.lws.UpstreamTakeover;
@@ -206,7 +207,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     if (problem.isEmpty()
         && !takeoverInProgress(lws)
         && existing.filter(ms -> OwnerRefs.isControlledBy(ms, lws)).isPresent()) {
-      OptionalInt scaled = LwsToModelServing.replicasToReport(lws, existing);
+      OptionalInt scaled = LwsToModelServing.replicasToReport(defaulted, existing);
       if (scaled.isPresent() && reportReplicas(context.getClient(), lws, scaled.getAsInt())) {
         return UpdateControl.noUpdate();
       }
@@ -331,7 +332,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
         LwsStatusFromModelServing.compute(
             lws,
             owned,
-            groupCounts(lws, owned, lwsPods(context, owned, lws)),
+            groupCounts(defaulted, owned, lwsPods(context, owned, lws)),
             problem,
             ignoredFields,
             clock.instant());
@@ -511,11 +512,11 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
 
   /** Upstream's group tallies (LWS.md §3.12) from the pods, against the current revision. */
   private static LwsGroups.Counts groupCounts(
-      LeaderWorkerSet raw, Optional<ModelServing> ms, List<Pod> pods) {
+      DefaultedLeaderWorkerSet defaulted, Optional<ModelServing> ms, List<Pod> pods) {
     if (ms.isEmpty()) {
       return LwsGroups.Counts.NONE;
     }
-    LeaderWorkerSet lws = LwsDefaults.apply(raw);
+    LeaderWorkerSet lws = defaulted.get();
     var rolling = lws.getSpec().getRolloutStrategy().getRollingUpdateConfiguration();
     int partition =
         rolling == null || rolling.getPartition() == null ? 0 : Math.max(0, rolling.getPartition());
@@ -703,9 +704,18 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     return policy == null ? "none" : SERIALIZATION.asJson(policy);
   }
 
+  /**
+   * The LWS as accepted before, as far as the update rules read it (its subGroupPolicy): built, not
+   * copied, since a deep copy of the whole LWS on every pass is costly.
+   */
   private static LeaderWorkerSet withSubGroupPolicy(LeaderWorkerSet lws, SubGroupPolicy policy) {
-    LeaderWorkerSet previous = SERIALIZATION.clone(lws);
-    previous.getSpec().getLeaderWorkerTemplate().setSubGroupPolicy(policy);
+    LeaderWorkerTemplate template = new LeaderWorkerTemplate();
+    template.setSubGroupPolicy(policy);
+    LeaderWorkerSetSpec spec = new LeaderWorkerSetSpec();
+    spec.setLeaderWorkerTemplate(template);
+    LeaderWorkerSet previous = new LeaderWorkerSet();
+    previous.setMetadata(lws.getMetadata());
+    previous.setSpec(spec);
     return previous;
   }
 }
