@@ -41,6 +41,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -333,15 +335,18 @@ public final class ClusterBenchmark {
       }
       Supplier<String> state = () -> state(s, pods, sets, "1");
       Object podsReady =
-          await(s, "every pod Ready", start, state, () -> readyPods(pods, "1") >= s.pods());
+          await(
+              s, "every pod Ready", start, state, applied, () -> readyPods(pods, "1") >= s.pods());
       Object lwsReady =
           s.floor()
               ? "n/a"
               : await(
-                  s, "every LWS Ready", start, state, () -> readySets(s, sets, false) >= s.groups);
-      for (Future<?> f : applied) {
-        f.get(); // creation errors surface here
-      }
+                  s,
+                  "every LWS Ready",
+                  start,
+                  state,
+                  applied,
+                  () -> readySets(s, sets, false) >= s.groups);
       Snapshot created = snapshot(s);
       phases.put("create", seconds(start, created));
       result.put("podsReadySeconds", podsReady);
@@ -385,6 +390,7 @@ public final class ClusterBenchmark {
                 "probe LWS back to Ready",
                 snapshot(s),
                 state,
+                List.of(),
                 () -> readySets(s, sets, false) >= s.groups);
         if (!(settled instanceof Double)) {
           return;
@@ -421,13 +427,11 @@ public final class ClusterBenchmark {
               "rolling update done",
               rollStart,
               rollState,
+              edits,
               () ->
                   readyPods(pods, "2") >= s.pods()
                       && livePods(pods) == s.pods()
                       && (s.floor() || readySets(s, sets, true) >= s.groups));
-      for (Future<?> f : edits) {
-        f.get();
-      }
       Snapshot rollEnd = snapshot(s);
       phases.put("rollingUpdate", seconds(rollStart, rollEnd));
       result.put("rollingUpdateSeconds", rolled);
@@ -520,10 +524,20 @@ public final class ClusterBenchmark {
    * "timeout".
    */
   private static Object await(
-      Settings s, String what, Snapshot from, Supplier<String> state, BooleanSupplier done) {
+      Settings s,
+      String what,
+      Snapshot from,
+      Supplier<String> state,
+      List<Future<?>> tasks,
+      BooleanSupplier done) {
     long deadline = from.nanos() + s.timeout.toNanos();
     long nextPrint = System.nanoTime() + 5_000_000_000L;
     while (!done.getAsBoolean()) {
+      String failure = firstFailure(tasks);
+      if (failure != null) {
+        progress(s.column + ": FAILED while waiting for " + what + ": " + failure);
+        return "failed";
+      }
       if (System.nanoTime() > deadline) {
         progress(
             s.column
@@ -546,6 +560,22 @@ public final class ClusterBenchmark {
     double secs = (System.nanoTime() - from.nanos()) / 1e9;
     progress(String.format("%s: %s after %.1fs", s.column, what, secs));
     return secs;
+  }
+
+  /** The error of the first task that failed, or null. */
+  private static String firstFailure(List<Future<?>> tasks) {
+    for (Future<?> f : tasks) {
+      if (f.isDone()) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          return String.valueOf(e.getCause());
+        } catch (InterruptedException | CancellationException e) {
+          return String.valueOf(e);
+        }
+      }
+    }
+    return null;
   }
 
   private static String state(
@@ -743,14 +773,19 @@ public final class ClusterBenchmark {
   }
 
   /**
-   * The floor's rolling update of one group: delete its pods, wait until they are gone, create the
-   * new ones.
+   * The floor's rolling update of one group: delete its pods with grace period 0 (so that kwok's
+   * deletion stage plays no part), wait until the informer sees them gone, create the new ones.
    */
   private static void floorReplaceGroup(
       Settings s, SharedIndexInformer<Pod> informer, int group, String rev) {
     List<Pod> next = floorPods(s, group, rev);
     for (Pod p : next) {
-      s.client.pods().inNamespace(s.namespace).withName(p.getMetadata().getName()).delete();
+      s.client
+          .pods()
+          .inNamespace(s.namespace)
+          .withName(p.getMetadata().getName())
+          .withGracePeriod(0)
+          .delete();
     }
     Set<String> names =
         next.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
