@@ -409,11 +409,7 @@ public final class ClusterBenchmark {
         edits.add(
             pool.submit(
                 () -> {
-                  client
-                      .resources(LeaderWorkerSet.class)
-                      .inNamespace(s.namespace)
-                      .withName(lwsName(group))
-                      .edit(l -> withRevision(l, "2"));
+                  editLws(s, lwsName(group), l -> withRevision(l, "2"));
                   if (s.floor()) {
                     floorReplaceGroup(s, pods, group, "2");
                   }
@@ -491,15 +487,13 @@ public final class ClusterBenchmark {
     for (int i = 0; i < s.probes; i++) {
       for (int replicas : new int[] {2, 1}) {
         long t0 = System.nanoTime();
-        s.client
-            .resources(LeaderWorkerSet.class)
-            .inNamespace(s.namespace)
-            .withName(lwsName(0))
-            .edit(
-                l -> {
-                  l.getSpec().setReplicas(replicas);
-                  return l;
-                });
+        editLws(
+            s,
+            lwsName(0),
+            l -> {
+              l.getSpec().setReplicas(replicas);
+              return l;
+            });
         long deadline = t0 + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline
             && statusReplicas(sets, s.namespace, lwsName(0)) != replicas) {
@@ -560,6 +554,25 @@ public final class ClusterBenchmark {
     double secs = (System.nanoTime() - from.nanos()) / 1e9;
     progress(String.format("%s: %s after %.1fs", s.column, what, secs));
     return secs;
+  }
+
+  /** An edit of one LWS, again on a conflict (the upstream controller writes the LWS too). */
+  private static void editLws(
+      Settings s, String name, java.util.function.UnaryOperator<LeaderWorkerSet> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        s.client
+            .resources(LeaderWorkerSet.class)
+            .inNamespace(s.namespace)
+            .withName(name)
+            .edit(change);
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** The error of the first task that failed, or null. */
