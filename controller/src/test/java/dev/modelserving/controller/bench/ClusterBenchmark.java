@@ -49,7 +49,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * The cluster layer of {@code make bench} (run by hack/bench.sh from the test classpath, not by
@@ -82,6 +81,8 @@ public final class ClusterBenchmark {
           List.of("cpuMillisPerPodRolled", "controller CPU per pod replaced in the update (ms)"),
           List.of("peakRssMiB", "controller peak RSS, VmHWM (MiB)"),
           List.of("controllerWritesPerGroup", "controller API writes per group, apply to Ready"),
+          List.of("settleSeconds", "Ready until the controller's writes stop (s)"),
+          List.of("controllerWritesSettling", "controller API writes in that time"),
           List.of("controllerWritesSteady", "controller API writes in steady state"),
           List.of("apiWritesPerGroup", "API server writes per group, all clients, apply to Ready"),
           List.of("apiWritesSteady", "API server writes in steady state, all clients"),
@@ -357,20 +358,37 @@ public final class ClusterBenchmark {
         return;
       }
 
+      // ---- settling: what the controller still sends once all is Ready (queued Events, last
+      // status patches), until its write counter stands still for 5 s ----
+      Snapshot quiet = created;
+      if (s.metricsUrl != null) {
+        quiet = settle(s, created);
+        double settle = seconds(created, quiet);
+        phases.put("settle", settle);
+        result.put("settleSeconds", settle);
+        Map<String, Double> d =
+            BenchMath.delta(created.controllerWrites(), quiet.controllerWrites());
+        result.put("controllerWritesSettling", BenchMath.total(d));
+        result.put("controllerWritesSettlingByVerbResource", d);
+      } else {
+        result.put("settleSeconds", "n/a");
+        result.put("controllerWritesSettling", "n/a");
+      }
+
       // ---- steady state ----
       progress(s.column + ": steady state for " + s.steadySeconds + "s (counting writes)");
       sleep(s.steadySeconds * 1000L);
       Snapshot steady = snapshot(s);
-      phases.put("steady", seconds(created, steady));
+      phases.put("steady", seconds(quiet, steady));
       if (s.metricsUrl != null) {
         Map<String, Double> d =
-            BenchMath.delta(created.controllerWrites(), steady.controllerWrites());
+            BenchMath.delta(quiet.controllerWrites(), steady.controllerWrites());
         result.put("controllerWritesSteady", BenchMath.total(d));
         result.put("controllerWritesSteadyByVerbResource", d);
       } else {
         result.put("controllerWritesSteady", "n/a");
       }
-      Map<String, Double> apiSteady = BenchMath.delta(created.apiWrites(), steady.apiWrites());
+      Map<String, Double> apiSteady = BenchMath.delta(quiet.apiWrites(), steady.apiWrites());
       result.put("apiWritesSteady", BenchMath.total(apiSteady));
       result.put("apiWritesSteadyByVerbResource", apiSteady);
       result.put("steadySeconds", s.steadySeconds);
@@ -517,6 +535,31 @@ public final class ClusterBenchmark {
    * Waits until {@code done}, printing progress every 5 s; seconds since {@code from}, or
    * "timeout".
    */
+  /**
+   * Waits until the controller's write counter has not moved for 5 s (at most 120 s); returns the
+   * snapshot taken when it last moved, or the last one.
+   */
+  private static Snapshot settle(Settings s, Snapshot from) {
+    Snapshot last = from;
+    long stillSince = System.nanoTime();
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      sleep(1000);
+      Snapshot now = snapshot(s);
+      if (!now.controllerWrites().equals(last.controllerWrites())) {
+        last = now;
+        stillSince = System.nanoTime();
+      } else if (System.nanoTime() - stillSince >= 5_000_000_000L) {
+        break;
+      }
+    }
+    progress(
+        String.format(
+            "%s: the controller's writes stopped %.1fs after Ready",
+            s.column, seconds(from, last)));
+    return last;
+  }
+
   private static Object await(
       Settings s,
       String what,
@@ -763,7 +806,10 @@ public final class ClusterBenchmark {
     String name = lwsName(group);
     List<Pod> pods = new ArrayList<>();
     for (int w = 0; w < s.size; w++) {
-      String pod = w == 0 ? name + "-0" : name + "-0-" + w;
+      // Revision 1 has the names LWS gives; the floor's rolling update uses fresh names (-rN), so
+      // that it never waits for an old pod to go (and kwok never sees a name reused).
+      String suffix = "1".equals(rev) ? "" : "-r" + rev;
+      String pod = (w == 0 ? name + "-0" : name + "-0-" + w) + suffix;
       pods.add(
           new PodBuilder()
               .withNewMetadata()
@@ -786,27 +832,22 @@ public final class ClusterBenchmark {
   }
 
   /**
-   * The floor's rolling update of one group: delete its pods with grace period 0 (so that kwok's
-   * deletion stage plays no part), wait until the informer sees them gone, create the new ones.
+   * The floor's rolling update of one group: delete its pods (grace period 0, as a floor) and
+   * create their replacements, under fresh names, at once.
    */
   private static void floorReplaceGroup(
       Settings s, SharedIndexInformer<Pod> informer, int group, String rev) {
-    List<Pod> next = floorPods(s, group, rev);
-    for (Pod p : next) {
-      s.client
-          .pods()
-          .inNamespace(s.namespace)
-          .withName(p.getMetadata().getName())
-          .withGracePeriod(0)
-          .delete();
-    }
-    Set<String> names =
-        next.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
-    long deadline = System.nanoTime() + s.timeout.toNanos();
-    while (System.nanoTime() < deadline
-        && informer.getStore().list().stream()
-            .anyMatch(p -> names.contains(p.getMetadata().getName()))) {
-      sleep(100);
+    String name = lwsName(group);
+    for (Pod p : informer.getStore().list()) {
+      if (name.equals(p.getMetadata().getLabels().get(LwsKeys.Labels.NAME))
+          && p.getMetadata().getDeletionTimestamp() == null) {
+        s.client
+            .pods()
+            .inNamespace(s.namespace)
+            .withName(p.getMetadata().getName())
+            .withGracePeriod(0)
+            .delete();
+      }
     }
     floorCreatePods(s, group, rev);
   }
