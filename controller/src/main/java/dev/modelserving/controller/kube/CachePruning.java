@@ -18,6 +18,10 @@ import java.util.Map;
  * object as applied) are never read; all writes are server-side applies of built objects, merge
  * patches of named fields and status patches, so nothing is ever written back from a cached copy.
  *
+ * <p>Every empty list and map left in a cached object is then the one shared immutable empty
+ * ({@link SharedValues}): most of them are empty ({@code additionalProperties} of every model
+ * object, a pod's absent lists), and nothing writes to a cached copy.
+ *
  * <p>The store prunes in place, before the informer hands the object to the event handlers, so
  * filters, mappers and reconcilers all see the same pruned object.
  */
@@ -26,7 +30,7 @@ public final class CachePruning {
 
   /** A cache that drops managedFields and the last-applied annotation. */
   public static <R extends HasMetadata> ItemStore<R> store() {
-    return new TransformingItemStore<>(CachePruning::pruned);
+    return new TransformingItemStore<>(o -> SharedValues.shared(pruned(o)));
   }
 
   /**
@@ -34,7 +38,7 @@ public final class CachePruning {
    * {@code UpstreamTakeover} reads them on StatefulSets), without the field sets.
    */
   public static <R extends HasMetadata> ItemStore<R> keepingManagers() {
-    return new TransformingItemStore<>(CachePruning::prunedKeepingManagers);
+    return new TransformingItemStore<>(o -> SharedValues.shared(prunedKeepingManagers(o)));
   }
 
   /**
@@ -43,7 +47,7 @@ public final class CachePruning {
    * costs a fraction of it.
    */
   public static ItemStore<Pod> podPhaseAndConditions() {
-    return new TransformingItemStore<>(CachePruning::podPhaseAndConditions);
+    return new TransformingItemStore<>(p -> SharedValues.shared(podPhaseAndConditions(p)));
   }
 
   /** {@code pod}, changed in place: no spec; of the status, only the phase and the conditions. */

@@ -109,6 +109,39 @@ class CachePruningTest {
   }
 
   @Test
+  void theStoreSharesOneEmptyMapAndListForEveryEmptyCollectionAndTheObjectReadsTheSame() {
+    var store = CachePruning.<Pod>store();
+    store.put("ns/l-0-1", pod());
+
+    Pod cached = store.get("ns/l-0-1");
+    assertThat(cached).isEqualTo(CachePruning.pruned(pod()));
+    assertThat(cached.getAdditionalProperties()).isSameAs(java.util.Map.of());
+    assertThat(cached.getMetadata().getFinalizers()).isSameAs(List.of());
+    assertThat(cached.getSpec().getVolumes()).isSameAs(List.of());
+    assertThat(cached.getSpec().getContainers().get(0).getAdditionalProperties())
+        .isSameAs(java.util.Map.of());
+    assertThat(cached.getStatus().getConditions().get(0).getAdditionalProperties())
+        .isSameAs(java.util.Map.of());
+    assertThat(cached.getMetadata().getLabels()).hasSize(4);
+    // What is built from a cached object has collections of its own.
+    Pod built =
+        new io.fabric8.kubernetes.api.model.PodBuilder(cached)
+            .editMetadata()
+            .addToFinalizers("f")
+            .addToAdditionalProperties("x", "y")
+            .endMetadata()
+            .editSpec()
+            .addNewVolume()
+            .withName("v")
+            .endVolume()
+            .endSpec()
+            .build();
+    assertThat(built.getMetadata().getFinalizers()).containsExactly("f");
+    assertThat(cached.getMetadata().getFinalizers()).isEmpty();
+    assertThat(JSON.asJson(JSON.clone(cached))).isEqualTo(JSON.asJson(CachePruning.pruned(pod())));
+  }
+
+  @Test
   void statefulSetsKeepWhoChangedThemAndWhenWithoutTheFieldSets() {
     StatefulSet set = new StatefulSet();
     set.setMetadata(pod().getMetadata());
