@@ -16,6 +16,7 @@ import dev.modelserving.controller.conversion.LwsVolumeClaims;
 import dev.modelserving.controller.kube.CachePruning;
 import dev.modelserving.controller.kube.EventRecorder;
 import dev.modelserving.controller.kube.OwnerRefs;
+import dev.modelserving.controller.kube.PodCountsChanged;
 import dev.modelserving.controller.lws.DefaultedLeaderWorkerSet;
 import dev.modelserving.controller.lws.LwsUnknownFields;
 import dev.modelserving.controller.lws.LwsValidator;
@@ -113,6 +114,8 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
             .withItemStore(CachePruning.podPhaseAndConditions())
             .withLabelSelector(LwsKeys.Labels.NAME)
             .withSecondaryToPrimaryMapper(LeaderWorkerSetReconciler::byNameLabel)
+            // Most pod updates (scheduled, IP, container states) change nothing counted here.
+            .withOnUpdateFilter(new PodCountsChanged())
             .build();
     var claims =
         InformerEventSourceConfiguration.from(PersistentVolumeClaim.class, LeaderWorkerSet.class)
