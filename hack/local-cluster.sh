@@ -225,7 +225,22 @@ start_control_plane() {
   start_kube_scheduler
   # Pod IPs come from --cidr (10.244/16, only written into status; nothing dials them), except on
   # the loopback node (create_nodes), whose podCIDR lies on 127.0.0.0/8 so that tests can reach its pods.
-  start kwok --kubeconfig="$KUBECONFIG_FILE" --config="$CP_CACHE/kwok-stages.yaml" \
+  # kwok plays pod stages on 4 workers by default: at hundreds of pods it lags by seconds, and a
+  # lagging duplicate of its delete stage (by name, no UID precondition) deletes the successor of a
+  # pod that a controller recreates under the same name. More workers keep it near real time.
+  cat > "$STATE/kwok-options.yaml" <<'KWOK'
+apiVersion: config.kwok.x-k8s.io/v1alpha1
+kind: KwokConfiguration
+options:  # a document of its own is not defaulted: kwok's other defaults are repeated here
+  podPlayStageParallelism: 32
+  nodePlayStageParallelism: 4
+  nodeLeaseParallelism: 4
+  podsOnNodeSyncParallelism: 1
+  enableDebuggingHandlers: true
+  enableProfilingHandler: true
+  enablePodsOnNodeSyncListPager: true
+KWOK
+  start kwok --kubeconfig="$KUBECONFIG_FILE" --config="$CP_CACHE/kwok-stages.yaml" --config="$STATE/kwok-options.yaml" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
     --cidr=10.244.0.0/16 --node-ip=127.0.0.1 --node-port="$KWOK_PORT" --server-address="127.0.0.1:$KWOK_PORT" \
     --node-lease-duration-seconds=40
