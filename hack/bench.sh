@@ -55,6 +55,10 @@ fi
 upstream_dir="$("$here/upstream-sources.sh" --quiet)"
 mvn_args=(-B -q -o "-Dupstream.dir=$upstream_dir")
 
+# The commit measured: taken now, since HEAD may move while a long run goes on.
+COMMIT="$(git rev-parse HEAD)"
+COMMIT_LABEL="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- api controller/src || echo '+dirty')"
+
 has() { case ",$1," in *",$2,"*) return 0 ;; *) return 1 ;; esac; }
 t_start=$(date +%s)
 
@@ -164,9 +168,9 @@ fi
 bench nodes --remove
 log "column durations (s): floor ${took[floor]:--} ours ${took[ours]:--} upstream ${took[upstream]:--}; total $(( $(date +%s) - t_start ))s"
 echo
-echo "Cluster benchmark: $GROUPS_N LWS x $SIZE = $PODS pods, commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- api controller/src || echo '+dirty'), $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "Cluster benchmark: $GROUPS_N LWS x $SIZE = $PODS pods, commit $COMMIT_LABEL, $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
 bench report --dir="$TARGET" --groups="$GROUPS_N" --size="$SIZE" \
-  --commit="$(git rev-parse HEAD)" --date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" --nproc="$(nproc)" \
+  --commit="$COMMIT" --date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" --nproc="$(nproc)" \
   --memTotal="$(awk '/MemTotal/ {print $2 " kB"}' /proc/meminfo)" --loadAverage="$(cut -d' ' -f1-3 /proc/loadavg)" \
   --upstreamNote="$([ "$BENCH_UPSTREAM" = 1 ] && echo run || echo "not run (BENCH_UPSTREAM=0)")"
 log "wrote $TARGET/bench-cluster.json"
