@@ -532,10 +532,6 @@ public final class ClusterBenchmark {
   }
 
   /**
-   * Waits until {@code done}, printing progress every 5 s; seconds since {@code from}, or
-   * "timeout".
-   */
-  /**
    * Waits until the controller's write counter has not moved for 5 s (at most 120 s); returns the
    * snapshot taken when it last moved, or the last one.
    */
@@ -560,6 +556,10 @@ public final class ClusterBenchmark {
     return last;
   }
 
+  /**
+   * Waits until {@code done}, printing progress every 5 s; seconds since {@code from}, or
+   * "timeout".
+   */
   private static Object await(
       Settings s,
       String what,
