@@ -6,10 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.modelserving.api.lws.v1.LeaderWorkerSet;
 import dev.modelserving.api.lws.v1.LeaderWorkerSetList;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,6 +28,25 @@ final class Lws {
 
   static MixedOperation<LeaderWorkerSet, LeaderWorkerSetList, Resource<LeaderWorkerSet>> lwss() {
     return LocalCluster.client().resources(LeaderWorkerSet.class, LeaderWorkerSetList.class);
+  }
+
+  /**
+   * Sets the env of the worker template's first container to {@code name=value} alone: the edit the
+   * rollout tests make to start a new revision.
+   */
+  static LeaderWorkerSet setWorkerEnv(String ns, String lws, String name, String value) {
+    return Edits.edit(
+        lwss().inNamespace(ns).withName(lws),
+        l -> {
+          l.getSpec()
+              .getLeaderWorkerTemplate()
+              .getWorkerTemplate()
+              .getSpec()
+              .getContainers()
+              .get(0)
+              .setEnv(List.of(new EnvVar(name, value, null)));
+          return l;
+        });
   }
 
   static LeaderWorkerSet get(String ns, String name) {

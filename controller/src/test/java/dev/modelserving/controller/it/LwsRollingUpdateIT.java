@@ -393,18 +393,7 @@ class LwsRollingUpdateIT {
                 .withResourceVersion(leaders.list().getMetadata().getResourceVersion())
                 .build(),
             watcher)) {
-      Edits.edit(
-          Lws.lwss().inNamespace(ns.name()).withName(name),
-          l -> {
-            l.getSpec()
-                .getLeaderWorkerTemplate()
-                .getWorkerTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .setEnv(List.of(new EnvVar("V", "4", null)));
-            return l;
-          });
+      Lws.setWorkerEnv(ns.name(), name, "V", "4");
       await()
           .atMost(Duration.ofSeconds(120))
           .untilAsserted(
@@ -453,18 +442,7 @@ class LwsRollingUpdateIT {
             .getMetadata()
             .getLabels()
             .get("leaderworkerset.sigs.k8s.io/template-revision-hash");
-    Edits.edit(
-        Lws.lwss().inNamespace(ns.name()).withName(name),
-        l -> {
-          l.getSpec()
-              .getLeaderWorkerTemplate()
-              .getWorkerTemplate()
-              .getSpec()
-              .getContainers()
-              .get(0)
-              .setEnv(List.of(new EnvVar("V", "3", null)));
-          return l;
-        });
+    Lws.setWorkerEnv(ns.name(), name, "V", "3");
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(20))

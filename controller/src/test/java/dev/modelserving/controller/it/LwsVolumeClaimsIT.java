@@ -3,10 +3,8 @@ package dev.modelserving.controller.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
@@ -132,18 +130,7 @@ class LwsVolumeClaimsIT {
                 CLAIM_TEMPLATE))
         .create();
     Lws.awaitReady(ns.name(), "vct-surge", 2, 1);
-    Edits.edit(
-        Lws.lwss().inNamespace(ns.name()).withName("vct-surge"),
-        l -> {
-          l.getSpec()
-              .getLeaderWorkerTemplate()
-              .getWorkerTemplate()
-              .getSpec()
-              .getContainers()
-              .get(0)
-              .setEnv(List.of(new EnvVar("V", "2", null)));
-          return l;
-        });
+    Lws.setWorkerEnv(ns.name(), "vct-surge", "V", "2");
     await()
         .atMost(Duration.ofSeconds(90))
         .untilAsserted(

@@ -592,18 +592,7 @@ class RollingUpdateIT {
             .getMetadata()
             .getLabels()
             .get("leaderworkerset.sigs.k8s.io/template-revision-hash");
-    Edits.edit(
-        Lws.lwss().inNamespace(ns.name()).withName("lws-roll"),
-        l -> {
-          l.getSpec()
-              .getLeaderWorkerTemplate()
-              .getWorkerTemplate()
-              .getSpec()
-              .getContainers()
-              .get(0)
-              .setEnv(List.of(new EnvVar("V", "2", null)));
-          return l;
-        });
+    Lws.setWorkerEnv(ns.name(), "lws-roll", "V", "2");
     await()
         .atMost(Duration.ofSeconds(90))
         .untilAsserted(
