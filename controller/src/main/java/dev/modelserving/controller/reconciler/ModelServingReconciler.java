@@ -290,9 +290,12 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       creates.add(pod);
     }
     Optional<String> refused = Optional.empty();
+    boolean madePods = false;
     for (List<Pod> wave : creationWaves(creates)) {
       refused = ParallelCreates.run(wave, pod -> create(context, ms, pod), true);
-      changed |= refused.isEmpty() || wave.size() > 1; // a refused wave of one made nothing
+      boolean made = refused.isEmpty() || wave.size() > 1; // a refused wave of one made nothing
+      changed |= made;
+      madePods |= made;
       if (refused.isPresent()) {
         break;
       }
@@ -332,8 +335,21 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
         invalid.isPresent() ? invalid : blocker,
         plan,
         changed,
-        plan.requeueAfter(),
+        madePods ? soonest(plan.requeueAfter(), MADE_PODS_LOOK_AGAIN) : plan.requeueAfter(),
         gang.status());
+  }
+
+  /**
+   * A pass that made pods looks again after this: the pods it made are in the informer's cache of
+   * recent writes, so their own ADD events bring no pass, and work that waits for a pod to exist
+   * (an LWS group's PodGroup, a worker after its leader) must not wait for the pod's first update,
+   * which may never come (a pod that waits for its PodGroup is never scheduled).
+   */
+  private static final java.time.Duration MADE_PODS_LOOK_AGAIN = java.time.Duration.ofSeconds(1);
+
+  private static Optional<java.time.Duration> soonest(
+      Optional<java.time.Duration> planned, java.time.Duration d) {
+    return Optional.of(planned.filter(p -> p.compareTo(d) < 0).orElse(d));
   }
 
   /** This process acts from now on (it leads): pod deletions from now on are judged. */
