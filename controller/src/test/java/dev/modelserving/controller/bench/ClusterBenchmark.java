@@ -237,7 +237,8 @@ public final class ClusterBenchmark {
       long cpuTicks,
       long systemCpuTicks,
       Map<String, Double> controllerWrites,
-      Map<String, Double> apiWrites) {}
+      Map<String, Double> apiWrites,
+      Map<String, Double> passes) {}
 
   private static final class Settings {
     String column;
@@ -421,6 +422,15 @@ public final class ClusterBenchmark {
       // ---- rolling update of all N: a new env value in every worker template ----
       progress(s.column + ": rolling update of all " + s.groups + " LWS");
       Snapshot rollStart = snapshot(s);
+      RollTimeline timeline =
+          new RollTimeline(
+              rollStart.nanos(),
+              s.size,
+              System::nanoTime,
+              pods.getStore().list(),
+              p -> "2".equals(revisionOf(p)),
+              p -> p.getStatus() != null && podReady(p));
+      pods.addEventHandler(timeline);
       List<Future<?>> edits = new ArrayList<>();
       for (int g = 0; g < s.groups; g++) {
         int group = g;
@@ -428,13 +438,14 @@ public final class ClusterBenchmark {
             pool.submit(
                 () -> {
                   editLws(s, lwsName(group), l -> withRevision(l, "2"));
+                  timeline.edited(lwsName(group));
                   if (s.floor()) {
                     floorReplaceGroup(s, pods, group, "2");
                   }
                   return null;
                 }));
       }
-      Supplier<String> rollState = () -> state(s, pods, sets, "2");
+      Supplier<String> rollState = () -> state(s, pods, sets, "2") + "; " + timeline.stages();
       Object rolled =
           await(
               s,
@@ -449,6 +460,16 @@ public final class ClusterBenchmark {
       Snapshot rollEnd = snapshot(s);
       phases.put("rollingUpdate", seconds(rollStart, rollEnd));
       result.put("rollingUpdateSeconds", rolled);
+      Map<String, Object> byStage = timeline.summary();
+      result.put("rollingUpdateByStage", byStage);
+      progress(s.column + ": rolling update by stage (s, over groups): " + byStage);
+      Map<String, Double> passes = BenchMath.delta(rollStart.passes(), rollEnd.passes());
+      if (s.metricsUrl != null) {
+        Map<String, Double> perGroup = new LinkedHashMap<>();
+        passes.forEach((k, v) -> perGroup.put(k, v / s.groups));
+        result.put("rollingUpdatePassesPerGroup", perGroup);
+        progress(s.column + ": rolling update passes per group: " + perGroup);
+      }
       if (s.pid > 0) {
         result.put(
             "cpuMillisPerPodRolled",
@@ -858,6 +879,7 @@ public final class ClusterBenchmark {
     long cpu = s.pid > 0 ? procTicks(s.pid) : -1;
     long system = s.systemPids.stream().mapToLong(ClusterBenchmark::procTicks).sum();
     Map<String, Double> controller = Map.of();
+    Map<String, Double> passes = Map.of();
     if (s.metricsUrl != null) {
       try {
         String text =
@@ -870,6 +892,8 @@ public final class ClusterBenchmark {
                 .body();
         controller =
             BenchMath.sumBy(text, "modelserving_api_writes_total", l -> true, "verb", "resource");
+        passes =
+            BenchMath.sumBy(text, "reconciliations_started_total", l -> true, "controller_name");
       } catch (IOException e) {
         throw new IllegalStateException("cannot read " + s.metricsUrl, e);
       } catch (InterruptedException e) {
@@ -887,7 +911,7 @@ public final class ClusterBenchmark {
                 "verb",
                 "resource",
                 "subresource"));
-    return new Snapshot(System.nanoTime(), cpu, system, controller, apiWrites);
+    return new Snapshot(System.nanoTime(), cpu, system, controller, apiWrites, passes);
   }
 
   private static long procTicks(long pid) {
