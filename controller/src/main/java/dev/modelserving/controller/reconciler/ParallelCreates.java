@@ -12,12 +12,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
- * Runs the creates of one reconcile pass a few at a time instead of one after the other, so that a
- * pass waits for about one API round trip per wave rather than one per object. Each create runs on
- * a virtual thread (fabric8's calls block). As a sequential loop would, it stops starting new
- * creates at the first refusal or failure; those already under way finish. Returns the first
- * refusal in the order of {@code items}; a failure (an exception of a create) is thrown once every
- * started create has finished.
+ * Runs the creates (and deletes) of one reconcile pass a few at a time instead of one after the
+ * other, so that a pass waits for about one API round trip per wave rather than one per object.
+ * Each create runs on a virtual thread (fabric8's calls block). As a sequential loop would, it
+ * stops starting new creates at the first refusal or failure; those already under way finish.
+ * Returns the first refusal in the order of {@code items}; a failure (an exception of a create) is
+ * thrown once every started create has finished.
  */
 final class ParallelCreates {
   /** Creates in flight per wave: enough to hide the latency, few enough to spare the API server. */

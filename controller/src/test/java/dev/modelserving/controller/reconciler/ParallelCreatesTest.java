@@ -128,6 +128,21 @@ class ParallelCreatesTest {
         .containsExactly(1, 1);
   }
 
+  @Test
+  void deletesGoByServingGroupInPlanOrder() {
+    ModelServing ms = ModelServingFixture.named("m").replicas(3).role("r", 1, 1).build();
+    List<Pod> pods = new ArrayList<>();
+    for (int g : new int[] {2, 0}) {
+      pods.addAll(PodFixture.groupPods(ms, g)); // a rollout replaces the highest group first
+    }
+    assertThat(
+            ModelServingReconciler.deletionWaves(pods).stream()
+                .map(w -> w.stream().map(p -> p.getMetadata().getName()).toList())
+                .toList())
+        .containsExactly(List.of("m-2-r-0-0", "m-2-r-0-1"), List.of("m-0-r-0-0", "m-0-r-0-1"));
+    assertThat(ModelServingReconciler.deletionWaves(List.of())).isEmpty();
+  }
+
   private static void sleep(long ms) {
     try {
       Thread.sleep(ms);
