@@ -464,7 +464,13 @@ public final class ClusterBenchmark {
       result.put("rollingUpdateByStage", byStage);
       progress(s.column + ": rolling update by stage (s, over groups): " + byStage);
       Map<String, Double> passes = BenchMath.delta(rollStart.passes(), rollEnd.passes());
+      result.put(
+          "apiWritesRolledByVerbResource",
+          BenchMath.delta(rollStart.apiWrites(), rollEnd.apiWrites()));
       if (s.metricsUrl != null) {
+        result.put(
+            "controllerWritesRolledByVerbResource",
+            BenchMath.delta(rollStart.controllerWrites(), rollEnd.controllerWrites()));
         Map<String, Double> perGroup = new LinkedHashMap<>();
         passes.forEach((k, v) -> perGroup.put(k, v / s.groups));
         result.put("rollingUpdatePassesPerGroup", perGroup);
