@@ -4,8 +4,6 @@ import dev.modelserving.api.v1alpha1.ModelServingKeys;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.util.List;
@@ -39,29 +37,6 @@ public final class CachePruning {
    */
   public static <R extends HasMetadata> ItemStore<R> keepingManagers() {
     return new TransformingItemStore<>(o -> SharedValues.shared(prunedKeepingManagers(o)));
-  }
-
-  /**
-   * A pod cache for counting groups (the LeaderWorkerSet status): metadata, phase and conditions
-   * only. The ModelServing controller keeps its own, full copy of the same pods; this second copy
-   * costs a fraction of it.
-   */
-  public static ItemStore<Pod> podPhaseAndConditions() {
-    return new TransformingItemStore<>(p -> SharedValues.shared(podPhaseAndConditions(p)));
-  }
-
-  /** {@code pod}, changed in place: no spec; of the status, only the phase and the conditions. */
-  public static Pod podPhaseAndConditions(Pod pod) {
-    pruned(pod);
-    pod.setSpec(null);
-    PodStatus status = pod.getStatus();
-    if (status != null) {
-      PodStatus kept = new PodStatus();
-      kept.setPhase(status.getPhase());
-      kept.setConditions(status.getConditions());
-      pod.setStatus(kept);
-    }
-    return pod;
   }
 
   /** {@code object}, changed in place: without managedFields and the last-applied annotation. */

@@ -9,6 +9,7 @@ import dev.modelserving.controller.reconciler.LeaderWorkerSetSupport;
 import dev.modelserving.controller.reconciler.ModelServingReconciler;
 import dev.modelserving.controller.reconciler.PodGroupSupport;
 import dev.modelserving.controller.reconciler.ReconcileRetry;
+import dev.modelserving.controller.reconciler.SharedPods;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
@@ -117,7 +118,9 @@ public final class Controllers {
       // Volcano's PodGroup CRD is followed like the LWS CRD: it may come and go at run time.
       podGroups = new PodGroupSupport(client);
       events = new EventRecorder(client, clock, metrics); // one per process, shared
-      modelServings = new ModelServingReconciler(clock, events, metrics, podGroups);
+      // One pod informer for both operators: LWS support reads and hears the ModelServing one's.
+      SharedPods pods = new SharedPods();
+      modelServings = new ModelServingReconciler(clock, events, metrics, podGroups, pods);
       // A periodic pass guards against a missed event (JOSDK own-write filtering, see
       // JAVA-STACK.md); passes that find nothing to do write nothing.
       operator.register(
@@ -128,7 +131,7 @@ public final class Controllers {
                   .withGenerationAware(false)
                   .withOnUpdateFilter(new SpecOrMetadataChanged<>())
                   .withRetry(ReconcileRetry.forever()));
-      lws = new LeaderWorkerSetSupport(client, clock, threads, metrics, events);
+      lws = new LeaderWorkerSetSupport(client, clock, threads, metrics, events, pods);
     }
     podGroups.start(); // before the first reconcile, which must know whether PodGroups are served
     lws.start();

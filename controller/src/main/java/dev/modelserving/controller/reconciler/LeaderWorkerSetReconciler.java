@@ -16,7 +16,6 @@ import dev.modelserving.controller.conversion.LwsVolumeClaims;
 import dev.modelserving.controller.kube.CachePruning;
 import dev.modelserving.controller.kube.EventRecorder;
 import dev.modelserving.controller.kube.OwnerRefs;
-import dev.modelserving.controller.kube.PodCountsChanged;
 import dev.modelserving.controller.lws.DefaultedLeaderWorkerSet;
 import dev.modelserving.controller.lws.LwsUnknownFields;
 import dev.modelserving.controller.lws.LwsValidator;
@@ -42,6 +41,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,16 +78,28 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
   private final ControllerMetrics metrics;
   private final UpstreamTakeoverShell takeover;
 
-  public LeaderWorkerSetReconciler(Clock clock, EventRecorder events, ControllerMetrics metrics) {
+  /**
+   * The groups' pods, for upstream's status counts and the per-pod claims: read from the
+   * ModelServing operator's pod cache, whose events for pods with the LWS name label come here.
+   */
+  private final SharedPods pods;
+
+  private final SimpleInboundEventSource<LeaderWorkerSet> podEvents =
+      new SimpleInboundEventSource<>("pods");
+
+  public LeaderWorkerSetReconciler(
+      Clock clock, EventRecorder events, ControllerMetrics metrics, SharedPods pods) {
     this.clock = clock;
     this.events = events;
     this.metrics = metrics;
+    this.pods = pods;
     this.takeover = new UpstreamTakeoverShell(events, metrics);
   }
 
   @Override
   public List<EventSource<?, LeaderWorkerSet>> prepareEventSources(
       EventSourceContext<LeaderWorkerSet> context) {
+    pods.forwardTo(podEvents);
     // Same name, same namespace: also a foreign ModelServing going away re-triggers its LWS.
     var modelServings =
         InformerEventSourceConfiguration.from(ModelServing.class, LeaderWorkerSet.class)
@@ -104,19 +116,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
             .withLabelSelector(LwsKeys.Labels.NAME)
             .withSecondaryToPrimaryMapper(LeaderWorkerSetReconciler::byNameLabel)
             .build();
-    // The groups' pods, for upstream's status counts, and the per-pod claims, so that a deleted
-    // claim is recreated: both carry the LWS name label.
-    var pods =
-        InformerEventSourceConfiguration.from(Pod.class, LeaderWorkerSet.class)
-            .withName("lws-pods")
-            // Read for labels, annotations, owners, deletion, phase and conditions only (group
-            // counts, claims): the specs stay in the ModelServing controller's cache.
-            .withItemStore(CachePruning.podPhaseAndConditions())
-            .withLabelSelector(LwsKeys.Labels.NAME)
-            .withSecondaryToPrimaryMapper(LeaderWorkerSetReconciler::byNameLabel)
-            // Most pod updates (scheduled, IP, container states) change nothing counted here.
-            .withOnUpdateFilter(new PodCountsChanged())
-            .build();
+    // The per-pod claims, so that a deleted claim is recreated; they carry the LWS name label.
     var claims =
         InformerEventSourceConfiguration.from(PersistentVolumeClaim.class, LeaderWorkerSet.class)
             .withName("lws-claims")
@@ -127,8 +127,8 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     return List.of(
         new InformerEventSource<>(modelServings, context),
         new InformerEventSource<>(statefulSets, context),
-        new InformerEventSource<>(pods, context),
-        new InformerEventSource<>(claims, context));
+        new InformerEventSource<>(claims, context),
+        podEvents);
   }
 
   private static Set<ResourceID> byNameLabel(HasMetadata object) {
@@ -262,7 +262,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
             ensureVolumeClaims(
                 context.getClient(),
                 lws,
-                claimGroups(desired.getSpec().getReplicas(), lwsPods(context, existing, lws)),
+                claimGroups(desired.getSpec().getReplicas(), lwsPods(existing, lws)),
                 context.getSecondaryResources(PersistentVolumeClaim.class),
                 metrics);
       }
@@ -335,7 +335,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
         LwsStatusFromModelServing.compute(
             lws,
             owned,
-            groupCounts(defaulted, owned, lwsPods(context, owned, lws)),
+            groupCounts(defaulted, owned, lwsPods(owned, lws)),
             problem,
             ignoredFields,
             clock.instant());
@@ -505,12 +505,9 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
   }
 
   /** The pods of the LWS's groups, as far as its own ModelServing controls them. */
-  private static List<Pod> lwsPods(
-      Context<LeaderWorkerSet> context, Optional<ModelServing> ms, LeaderWorkerSet lws) {
+  private List<Pod> lwsPods(Optional<ModelServing> ms, LeaderWorkerSet lws) {
     Optional<ModelServing> owned = ms.filter(m -> OwnerRefs.isControlledBy(m, lws));
-    return owned
-        .map(m -> OwnerRefs.controlledBy(context.getSecondaryResources(Pod.class), m))
-        .orElse(List.of());
+    return owned.map(m -> OwnerRefs.controlledBy(pods.ownedBy(m), m)).orElse(List.of());
   }
 
   /** Upstream's group tallies (LWS.md §3.12) from the pods, against the current revision. */

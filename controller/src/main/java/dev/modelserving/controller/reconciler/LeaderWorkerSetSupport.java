@@ -45,6 +45,7 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
   private final int threads;
   private final ControllerMetrics metrics;
   private final EventRecorder events;
+  private final SharedPods pods;
   private final ScheduledThreadPoolExecutor lifecycle = lifecycleThread();
   private SharedIndexInformer<CustomResourceDefinition> crdInformer;
   // Only touched on the lifecycle thread:
@@ -62,8 +63,10 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
       Clock clock,
       int threads,
       ControllerMetrics metrics,
-      EventRecorder events) {
+      EventRecorder events,
+      SharedPods pods) {
     this.client = client;
+    this.pods = pods;
     this.events = events;
     this.clock = clock;
     this.threads = threads;
@@ -171,7 +174,7 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
                     .withMetrics(metrics.operatorMetrics()));
     try {
       o.register(
-          new LeaderWorkerSetReconciler(clock, events, metrics),
+          new LeaderWorkerSetReconciler(clock, events, metrics, pods),
           c ->
               c.withReconciliationMaxInterval(Duration.ofMinutes(5))
                   .withItemStore(CachePruning.store())
@@ -180,6 +183,7 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
                   .withRetry(ReconcileRetry.forever()));
       o.start();
     } catch (RuntimeException e) {
+      pods.stopForwarding();
       try {
         o.stop();
       } catch (RuntimeException ignored) {
@@ -215,6 +219,7 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
     if (operator == null) {
       return;
     }
+    pods.stopForwarding();
     try {
       operator.stop();
     } catch (RuntimeException e) {

@@ -70,6 +70,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
   private final PodDisruptionTracker disruptions;
   private final ControllerMetrics metrics;
   private final PodGroupSupport podGroups;
+  private final SharedPods sharedPods;
 
   /**
    * Passes triggered from outside the informers: the PodGroup CRD came or went, a PodGroup changed.
@@ -78,8 +79,13 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       new SimpleInboundEventSource<>("podgroups");
 
   public ModelServingReconciler(
-      Clock clock, EventRecorder events, ControllerMetrics metrics, PodGroupSupport podGroups) {
+      Clock clock,
+      EventRecorder events,
+      ControllerMetrics metrics,
+      PodGroupSupport podGroups,
+      SharedPods sharedPods) {
     this.clock = clock;
+    this.sharedPods = sharedPods;
     this.events = events;
     this.metrics = metrics;
     this.podGroups = podGroups;
@@ -130,7 +136,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
         },
         pg -> podGroupOwner(pg).ifPresent(this::propagate));
     return List.of(
-        new InformerEventSource<>(pods, context),
+        sharedPods.informer(pods, context), // also the LWS operator's pods
         new InformerEventSource<>(services, context),
         new InformerEventSource<>(revisions, context),
         podGroupEvents);

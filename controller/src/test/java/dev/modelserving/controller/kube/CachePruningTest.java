@@ -2,8 +2,6 @@ package dev.modelserving.controller.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelserving.controller.conversion.LwsGroups;
-import dev.modelserving.controller.plan.PodHealth;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -154,43 +152,5 @@ class CachePruningTest {
             org.assertj.core.groups.Tuple.tuple("kwok", "2026-12-01T12:47:02Z", null),
             org.assertj.core.groups.Tuple.tuple(
                 "modelserving-controller", "2026-12-01T12:47:01Z", null));
-  }
-
-  @Test
-  void theGroupCountingCopyOfAPodCountsAsTheFullPod() {
-    Pod pruned = CachePruning.podPhaseAndConditions(pod());
-
-    assertThat(pruned.getSpec()).isNull();
-    assertThat(pruned.getStatus().getContainerStatuses()).isNullOrEmpty();
-    for (Pod p : List.of(pod(), notTerminating(pod()))) {
-      Pod q = CachePruning.podPhaseAndConditions(JSON.clone(p));
-      assertThat(PodHealth.isReady(q)).isEqualTo(PodHealth.isReady(p));
-      assertThat(PodHealth.isTerminating(q)).isEqualTo(PodHealth.isTerminating(p));
-      assertThat(LwsGroups.fromPods(List.of(q, leader(q)), "rev", 2))
-          .isEqualTo(LwsGroups.fromPods(List.of(p, leader(p)), "rev", 2));
-      assertThat(OwnerRefs.isControlledBy(q, owner())).isTrue();
-    }
-  }
-
-  private static Pod notTerminating(Pod pod) {
-    pod.getMetadata().setDeletionTimestamp(null);
-    return pod;
-  }
-
-  /** The same pod as the group's leader (worker index 0). */
-  private static Pod leader(Pod worker) {
-    Pod leader = JSON.clone(worker);
-    leader.getMetadata().setName("l-0");
-    leader.getMetadata().getLabels().put("leaderworkerset.sigs.k8s.io/worker-index", "0");
-    return leader;
-  }
-
-  private static io.fabric8.kubernetes.api.model.HasMetadata owner() {
-    var ms = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
-    ms.setMetadata(
-        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-            .withUid("3c6a3afd-3ff8-4560-9bbc-3f26455a01ce")
-            .build());
-    return ms;
   }
 }
