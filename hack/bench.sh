@@ -18,6 +18,8 @@
 #   BENCH_PROBES [20]                       scale-up/down rounds of the responsiveness probe
 #   BENCH_PARALLEL [48]                     requests in flight when applying / the floor's client
 #   BENCH_LAYERS [planner,cluster]          which layers to run
+#   BENCH_OURS_JAVA_OPTIONS []              extra JVM flags for our controller, after the chart's
+#                                           (e.g. -XX:NativeMemoryTracking=summary to profile it)
 #   LOCAL_CLUSTER_PORT_BASE                 as for hack/local-cluster.sh; ours listens on base+510
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -133,6 +135,7 @@ if has "$COLUMNS" ours; then
   t0=$(date +%s)
   values="$(ls deploy/helm/*/values.yaml | head -1)"
   { read -r jvm_flags; read -r run_flags; } < <(bench chart-args --values="$values")
+  jvm_flags="$jvm_flags ${BENCH_OURS_JAVA_OPTIONS:-}"
   log "column ours: java $jvm_flags -jar $JAR run --http-port=$OURS_PORT $run_flags (from $values)"
   # shellcheck disable=SC2086
   setsid java $jvm_flags -jar "$JAR" run --http-port="$OURS_PORT" $run_flags >"$LOGS/ours.log" 2>&1 < /dev/null &

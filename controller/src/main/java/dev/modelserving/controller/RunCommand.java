@@ -5,6 +5,7 @@ import dev.modelserving.controller.metrics.ControllerMetrics;
 import dev.modelserving.controller.ops.Controllers;
 import dev.modelserving.controller.ops.HttpEndpoints;
 import dev.modelserving.controller.ops.Logging;
+import dev.modelserving.controller.ops.OldGenCollection;
 import dev.modelserving.controller.ops.ReadinessLog;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -82,6 +83,11 @@ final class RunCommand implements Callable<Integer> {
       System.err.println("error: --log-format must be text or json, got " + logFormat);
       return 2;
     }
+    OldGenCollection.start()
+        .ifPresent(
+            pool ->
+                log.info(
+                    "serial collector: the old generation is collected once it grows by half"));
     // Few, short retries: an unreachable cluster should be reported in seconds, not minutes.
     // The identity names this process in the Lease and, through the user agent, in the API
     // server's audit log and managedFields (manager "modelserving-controller").
