@@ -18,23 +18,21 @@ public final class LwsRolloutEvents {
   public record Event(String reason, String message) {}
 
   /**
-   * @param previousPartition the partition kept in the ModelServing status by the last pass, or
-   *     null
-   * @param newRevision whether this pass saw the template change (upstream records no partition
-   *     Event on the pass that starts a rollout)
+   * @param previousPartition the partition this pass's step started from, or null: the one kept in
+   *     the ModelServing status by the last pass; on the pass that starts a rollout, the top the
+   *     partition jumps to first (that pass also takes the first step down, as upstream's next
+   *     reconcile does, which records the Event)
    * @param step this pass's rollout step, if the ModelServing rolls as an LWS
    * @param surgeGroupsDeleted indices of surge groups (at or above replicas) this pass deletes
    */
   public static List<Event> of(
       String lws,
       Integer previousPartition,
-      boolean newRevision,
       Optional<LwsRollout.Result> step,
       SortedSet<Integer> surgeGroupsDeleted) {
     List<Event> events = new ArrayList<>();
     if (step.isPresent()
         && previousPartition != null
-        && !newRevision
         && step.get().partition() < previousPartition) {
       int partition = step.get().partition();
       events.add(

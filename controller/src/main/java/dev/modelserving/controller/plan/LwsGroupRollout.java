@@ -67,6 +67,25 @@ final class LwsGroupRollout implements RolloutPolicy {
                 templateChanged,
                 replicasChanged,
                 states));
+    if (templateChanged && result.replicas() <= currentGroups) {
+      // Upstream's write of the leader StatefulSet (partition at the top) brings its next
+      // reconcile at once, which walks the partition down over the same groups. Taken here in the
+      // same pass: as a pass of its own it waited behind every other ModelServing in the queue,
+      // one of the three trips through it of each group's rolling update. Not when the rollout
+      // starts with surge groups: upstream's StatefulSet creates them before anything goes.
+      result =
+          LwsRollout.plan(
+              new LwsRollout.Input(
+                  desired,
+                  result.replicas(),
+                  result.partition(),
+                  specPartition,
+                  maxUnavailable(ctx),
+                  maxSurge(ctx),
+                  false,
+                  false,
+                  states));
+    }
     // The step is kept in our own status write, which brings no event: look again soon.
     boolean moving = result.partition() != currentPartition || templateChanged || replicasChanged;
     Optional<Instant> lookAgainAt =

@@ -668,13 +668,20 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     boolean newRevision =
         previous != null
             && !Objects.equals(previous.getUpdateRevision(), status.getUpdateRevision());
+    // A new revision puts the partition at the top, min(replicas, groups), and the same pass
+    // takes the first step down from there (LwsGroupRollout).
+    Integer from =
+        previous == null
+            ? null
+            : newRevision
+                ? Integer.valueOf(
+                    Math.min(
+                        desired,
+                        Objects.requireNonNullElse(previous.getRolloutReplicas(), desired)))
+                : previous.getRolloutPartition();
     for (LwsRolloutEvents.Event e :
         LwsRolloutEvents.of(
-            lws.get().getMetadata().getName(),
-            previous == null ? null : previous.getRolloutPartition(),
-            newRevision,
-            plan.rolloutStep(),
-            surgeDeleted)) {
+            lws.get().getMetadata().getName(), from, plan.rolloutStep(), surgeDeleted)) {
       events.normal(lws.get(), e.reason(), e.message());
     }
   }

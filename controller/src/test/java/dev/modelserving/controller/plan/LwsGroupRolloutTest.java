@@ -81,17 +81,19 @@ class LwsGroupRolloutTest {
             false,
             List.of()),
         new Case(
-            "new template: the partition jumps to the top, nothing replaced yet",
+            "new template: the partition jumps to the top and, in the same pass, takes its first"
+                + " step down (upstream's next reconcile): m-2 is replaced",
             1,
             0,
             List.of(),
             true,
             0,
-            new LwsRollout.Result(3, 3),
+            new LwsRollout.Result(2, 3),
             true,
-            List.of()),
+            List.of("serving group m-2")),
         new Case(
-            "new template with maxSurge 1: one surge group (m-3)",
+            "new template with maxSurge 1: one surge group (m-3) first, nothing replaced yet (as"
+                + " upstream's StatefulSet creates it before the next reconcile moves the partition)",
             1,
             1,
             List.of(),
