@@ -1,5 +1,6 @@
 package dev.modelserving.controller;
 
+import dev.modelserving.controller.kube.Serialization;
 import dev.modelserving.controller.kube.ServedApis;
 import dev.modelserving.controller.metrics.ControllerMetrics;
 import dev.modelserving.controller.ops.Controllers;
@@ -100,7 +101,11 @@ final class RunCommand implements Callable<Integer> {
             .withConnectionTimeout(5_000)
             .withUserAgent("modelserving-controller/" + version + " (" + identity + ")")
             .build();
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+    try (KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(config)
+            .withKubernetesSerialization(Serialization.SHARED)
+            .build()) {
       String server = client.getConfiguration().getMasterUrl();
       log.info("connecting to {}", server);
       String serverVersion;

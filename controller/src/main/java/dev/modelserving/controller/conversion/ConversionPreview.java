@@ -3,6 +3,7 @@ package dev.modelserving.controller.conversion;
 import dev.modelserving.api.lws.v1.LeaderWorkerSet;
 import dev.modelserving.api.v1alpha1.ModelServing;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
+import dev.modelserving.controller.kube.Serialization;
 import dev.modelserving.controller.lws.DefaultedLeaderWorkerSet;
 import dev.modelserving.controller.lws.LwsValidator;
 import dev.modelserving.controller.plan.Plan;
@@ -36,7 +37,7 @@ import java.util.TreeMap;
  * are skipped with a note; invalid LeaderWorkerSets are errors naming the field.
  */
 public final class ConversionPreview {
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final KubernetesSerialization SERIALIZATION = Serialization.SHARED;
   private static final Instant PREVIEW_TIME = Instant.parse("2000-01-01T00:00:00Z");
 
   private ConversionPreview() {}

@@ -19,6 +19,7 @@ import dev.modelserving.api.v1alpha1.Role;
 import dev.modelserving.api.v1alpha1.RollingUpdateConfiguration;
 import dev.modelserving.api.v1alpha1.RolloutStrategy;
 import dev.modelserving.api.v1alpha1.ServingGroup;
+import dev.modelserving.controller.kube.Serialization;
 import dev.modelserving.controller.lws.DefaultedLeaderWorkerSet;
 import dev.modelserving.controller.plugin.LwsPodIdentity;
 import dev.modelserving.controller.podgen.Revisions;
@@ -52,7 +53,7 @@ public final class LwsToModelServing {
   /** Kthena's role name for converted LeaderWorkerSets. */
   public static final String ROLE = "default";
 
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final KubernetesSerialization SERIALIZATION = Serialization.SHARED;
 
   private LwsToModelServing() {}
 

@@ -12,6 +12,7 @@ import dev.modelserving.api.lws.v1.StartupPolicyType;
 import dev.modelserving.api.lws.v1.SubGroupPolicy;
 import dev.modelserving.api.lws.v1.SubGroupPolicyType;
 import dev.modelserving.api.lws.v1.SubdomainPolicy;
+import dev.modelserving.controller.kube.Serialization;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.Objects;
@@ -28,7 +29,7 @@ public final class LwsDefaults {
   static final int MAX_SURGE = 0;
   static final int PARTITION = 0;
 
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final KubernetesSerialization SERIALIZATION = Serialization.SHARED;
 
   private LwsDefaults() {}
 

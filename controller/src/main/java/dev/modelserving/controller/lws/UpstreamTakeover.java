@@ -8,6 +8,7 @@ import dev.modelserving.api.v1alpha1.ModelServing;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Env;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
 import dev.modelserving.api.v1alpha1.Role;
+import dev.modelserving.controller.kube.Serialization;
 import dev.modelserving.controller.plugin.HookRequest;
 import dev.modelserving.controller.plugin.PluginChain;
 import dev.modelserving.controller.plugin.PluginException;
@@ -88,7 +89,7 @@ public final class UpstreamTakeover {
           "statefulset.kubernetes.io/pod-name",
           "apps.kubernetes.io/pod-index");
 
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final KubernetesSerialization SERIALIZATION = Serialization.SHARED;
   private static final Set<String> KTHENA_ENV =
       Set.of(Env.ENTRY_ADDRESS, Env.WORKER_INDEX, Env.GROUP_SIZE);
 

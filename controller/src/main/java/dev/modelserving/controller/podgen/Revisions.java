@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelserving.api.v1alpha1.Role;
+import dev.modelserving.controller.kube.Serialization;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,7 +23,7 @@ import java.util.TreeMap;
  * valid label value and stable across restarts and versions of this controller.
  */
 public final class Revisions {
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final KubernetesSerialization SERIALIZATION = Serialization.SHARED;
   private static final ObjectMapper CANONICAL =
       new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
   // Kubernetes' rand.SafeEncodeString alphabet: no vowels, no look-alike digits.

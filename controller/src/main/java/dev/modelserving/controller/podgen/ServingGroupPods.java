@@ -6,6 +6,7 @@ import dev.modelserving.api.v1alpha1.ModelServingKeys.Env;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
 import dev.modelserving.api.v1alpha1.PodTemplate;
 import dev.modelserving.api.v1alpha1.Role;
+import dev.modelserving.controller.kube.Serialization;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -27,7 +28,7 @@ import java.util.Map;
  * template labels of the same key, because the controller finds its pods by them.
  */
 public final class ServingGroupPods {
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final KubernetesSerialization SERIALIZATION = Serialization.SHARED;
 
   private ServingGroupPods() {}
 

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import dev.modelserving.api.v1alpha1.ModelServing;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
 import dev.modelserving.api.v1alpha1.Role;
+import dev.modelserving.controller.kube.Serialization;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
@@ -29,7 +30,7 @@ import java.util.TreeMap;
  * ModelServing. They let a group that still runs an older template be rebuilt from it. Pure.
  */
 public final class TemplateRevisions {
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final KubernetesSerialization SERIALIZATION = Serialization.SHARED;
 
   private TemplateRevisions() {}
 

@@ -16,6 +16,7 @@ import dev.modelserving.controller.conversion.LwsVolumeClaims;
 import dev.modelserving.controller.kube.CachePruning;
 import dev.modelserving.controller.kube.EventRecorder;
 import dev.modelserving.controller.kube.OwnerRefs;
+import dev.modelserving.controller.kube.Serialization;
 import dev.modelserving.controller.lws.DefaultedLeaderWorkerSet;
 import dev.modelserving.controller.lws.LwsUnknownFields;
 import dev.modelserving.controller.lws.LwsValidator;
@@ -71,7 +72,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
   private static final String ACCEPTED_SUBGROUP =
       dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations.LWS_ACCEPTED_SUBGROUP_POLICY;
   private static final Logger log = LoggerFactory.getLogger(LeaderWorkerSetReconciler.class);
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final KubernetesSerialization SERIALIZATION = Serialization.SHARED;
 
   private final Clock clock;
   private final EventRecorder events;

@@ -6,6 +6,7 @@ import dev.modelserving.api.v1alpha1.ModelServing;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations;
 import dev.modelserving.controller.kube.EventRecorder;
 import dev.modelserving.controller.kube.OwnerRefs;
+import dev.modelserving.controller.kube.Serialization;
 import dev.modelserving.controller.lws.UpstreamTakeover;
 import dev.modelserving.controller.lws.UpstreamTakeover.Adoption;
 import dev.modelserving.controller.metrics.ControllerMetrics;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 final class UpstreamTakeoverShell {
   private static final Logger log = LoggerFactory.getLogger(UpstreamTakeoverShell.class);
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final KubernetesSerialization SERIALIZATION = Serialization.SHARED;
 
   /** What the LWS reconciler does next. */
   enum Kind {
