@@ -240,7 +240,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
               clock.instant());
       switch (takeover.kind()) {
         case STAND_ASIDE, WAIT -> {
-          return takeoverStatus(lws, takeover);
+          return takeoverStatus(context, lws, takeover);
         }
         case ORPHAN ->
             desired
@@ -309,7 +309,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
 
     if (takeover.kind() == UpstreamTakeoverShell.Kind.ORPHAN && problem.isEmpty()) {
       this.takeover.orphan(context.getClient(), lws, takeover);
-      return takeoverStatus(lws, takeover);
+      return takeoverStatus(context, lws, takeover);
     }
 
     // 4. Status, written only when it differs; a new problem is also an Event and a log line.
@@ -328,7 +328,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
                 .orElse(false);
     if (problem.isEmpty() && stale) {
       return takeover.kind() == UpstreamTakeoverShell.Kind.ADOPTED
-          ? takeoverStatus(lws, takeover)
+          ? takeoverStatus(context, lws, takeover)
           : UpdateControl.noUpdate();
     }
     List<String> ignoredFields = LwsUnknownFields.ignored(lws);
@@ -383,7 +383,9 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     patch.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
     patch.setStatus(status);
     metrics.apiWrite("patch", "leaderworkersets/status");
-    return UpdateControl.patchStatus(patch);
+    return StatusWrite.apply(context, lws, patch)
+        ? UpdateControl.<LeaderWorkerSet>noUpdate().rescheduleAfter(Duration.ZERO) // StatusWrite
+        : UpdateControl.noUpdate();
   }
 
   private static List<StatefulSet> upstreamStatefulSets(
@@ -400,7 +402,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
    * untouched) plus the takeover condition; a new reason for standing aside is also a Warning.
    */
   private UpdateControl<LeaderWorkerSet> takeoverStatus(
-      LeaderWorkerSet lws, UpstreamTakeoverShell.Step step) {
+      Context<LeaderWorkerSet> context, LeaderWorkerSet lws, UpstreamTakeoverShell.Step step) {
     boolean asideNow = step.kind() == UpstreamTakeoverShell.Kind.STAND_ASIDE;
     LeaderWorkerSetStatus status =
         SERIALIZATION.clone(
@@ -436,7 +438,8 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
             .build());
     patch.setStatus(status);
     metrics.apiWrite("patch", "leaderworkersets/status");
-    return UpdateControl.patchStatus(patch).rescheduleAfter(again);
+    return UpdateControl.<LeaderWorkerSet>noUpdate()
+        .rescheduleAfter(StatusWrite.apply(context, lws, patch) ? Duration.ZERO : again);
   }
 
   private static boolean takeoverInProgress(LeaderWorkerSet lws) {

@@ -202,7 +202,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       }
     }
     if (blocker.isPresent()) {
-      return finish(ms, pods, blocker, null, false, Optional.empty(), Optional.empty());
+      return finish(context, ms, pods, blocker, null, false, Optional.empty(), Optional.empty());
     }
 
     // 3. What it should have; templates of older revisions come from their ControllerRevisions.
@@ -351,6 +351,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     // The status is about what runs: while the spec is invalid, the last accepted one (same
     // metadata).
     return finish(
+        context,
         running,
         pods,
         invalid.isPresent() ? invalid : blocker,
@@ -448,6 +449,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
 
   /** Status (written only when it differs), then Events, which describe what was done. */
   private UpdateControl<ModelServing> finish(
+      Context<ModelServing> context,
       ModelServing ms,
       List<Pod> pods,
       Optional<Blocker> blocker,
@@ -478,15 +480,14 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
         }
       }
     }
-    UpdateControl<ModelServing> control;
-    if (Objects.equals(status, ms.getStatus())) {
-      control = UpdateControl.noUpdate();
-    } else {
+    if (!Objects.equals(status, ms.getStatus())) {
       ModelServing patch = new ModelServing();
       patch.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
       patch.setStatus(status);
-      control = UpdateControl.patchStatus(patch);
       metrics.apiWrite("patch", "modelservings/status");
+      if (StatusWrite.apply(context, ms, patch)) {
+        requeue = Optional.of(java.time.Duration.ZERO); // edited meanwhile: see StatusWrite
+      }
     }
 
     if (changed && plan != null) {
@@ -512,6 +513,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     if (plan != null) {
       announceLwsRollout(ms, status, plan, changed);
     }
+    UpdateControl<ModelServing> control = UpdateControl.noUpdate();
     requeue.ifPresent(control::rescheduleAfter);
     return control;
   }
