@@ -4,6 +4,8 @@ import dev.modelserving.api.v1alpha1.ModelServingKeys;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.util.List;
@@ -19,6 +21,25 @@ import java.util.Map;
  * <p>Every empty list and map left in a cached object is then the one shared immutable empty
  * ({@link SharedValues}): most of them are empty ({@code additionalProperties} of every model
  * object, a pod's absent lists), and nothing writes to a cached copy.
+ *
+ * <p>Cached pods keep, of their spec, only the fields a reconciler reads from a cached pod ({@link
+ * #podStore()}); the rest of a pod's spec (containers with their env, args, probes and resources,
+ * volumes, tolerations, affinity, security context) is most of what is left of a cached pod. The
+ * fields kept, and who reads them:
+ *
+ * <ul>
+ *   <li>{@code nodeName}: {@code RefillPolicy} (whether the entry pod is scheduled, which pinned
+ *       workers wait for), {@code ModelServingReconciler} (the entry pod's node, whose topology
+ *       label pins its workers: the nodeSelector it writes is on the worker pod being built, not
+ *       read from the cache);
+ *   <li>{@code schedulerName}: {@code VolcanoPodGroups} (whether pods wait for a PodGroup);
+ *   <li>{@code schedulingGates}: {@code PodHealth} (why a pod is not scheduled).
+ * </ul>
+ *
+ * <p>This is the one list to extend when code reads another spec field of a cached pod (the
+ * ModelServing operator's pod informer also serves the LeaderWorkerSet operator, {@code
+ * SharedPods}): a field not listed here is null or empty in every cached pod. {@code
+ * PodViewParityTest} runs the readers of cached pods on pruned and whole pods.
  *
  * <p>The store prunes in place, before the informer hands the object to the event handlers, so
  * filters, mappers and reconcilers all see the same pruned object.
@@ -37,6 +58,31 @@ public final class CachePruning {
    */
   public static <R extends HasMetadata> ItemStore<R> keepingManagers() {
     return new TransformingItemStore<>(o -> SharedValues.shared(prunedKeepingManagers(o)));
+  }
+
+  /**
+   * A pod cache that also drops every spec field but those the reconcilers read (the list in this
+   * class's documentation).
+   */
+  public static ItemStore<Pod> podStore() {
+    return new TransformingItemStore<>(o -> SharedValues.shared(podView(o)));
+  }
+
+  /**
+   * {@code pod}, changed in place: without managedFields and the last-applied annotation, and with
+   * a spec that holds only the fields a reconciler reads from a cached pod.
+   */
+  public static Pod podView(Pod pod) {
+    pruned(pod);
+    PodSpec spec = pod.getSpec();
+    if (spec != null) {
+      PodSpec kept = new PodSpec();
+      kept.setNodeName(spec.getNodeName());
+      kept.setSchedulerName(spec.getSchedulerName());
+      kept.setSchedulingGates(spec.getSchedulingGates());
+      pod.setSpec(kept);
+    }
+    return pod;
   }
 
   /** {@code object}, changed in place: without managedFields and the last-applied annotation. */

@@ -98,7 +98,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     var pods =
         InformerEventSourceConfiguration.from(Pod.class, ModelServing.class)
             .withName("pods")
-            .withItemStore(CachePruning.store())
+            .withItemStore(CachePruning.podStore())
             .withLabelSelector(Labels.NAME)
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelServing.class, false))
             // Not filters: the hooks only feed the disruption tracker and let every event through.

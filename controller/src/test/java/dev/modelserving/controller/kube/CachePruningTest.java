@@ -140,6 +140,49 @@ class CachePruningTest {
   }
 
   @Test
+  void thePodViewKeepsMetadataStatusAndOfTheSpecOnlyTheFieldsReconcilersRead() {
+    Pod full = pod();
+    full.getSpec().setSchedulerName("volcano");
+    full.getSpec()
+        .setSchedulingGates(List.of(new io.fabric8.kubernetes.api.model.PodSchedulingGate("g")));
+    full.getSpec().setNodeSelector(java.util.Map.of("zone", "a"));
+    full.getSpec().setHostname("l-0-1");
+    full.getSpec().setSubdomain("l");
+    full.getSpec().setServiceAccountName("default");
+
+    Pod view = CachePruning.podView(JSON.clone(full));
+
+    assertThat(view.getMetadata()).isEqualTo(CachePruning.pruned(JSON.clone(full)).getMetadata());
+    assertThat(view.getStatus()).isEqualTo(full.getStatus());
+    io.fabric8.kubernetes.api.model.PodSpec kept = new io.fabric8.kubernetes.api.model.PodSpec();
+    kept.setNodeName("kwok-node-1");
+    kept.setSchedulerName("volcano");
+    kept.setSchedulingGates(List.of(new io.fabric8.kubernetes.api.model.PodSchedulingGate("g")));
+    assertThat(view.getSpec()).isEqualTo(kept);
+    assertThat(view.getSpec().getContainers()).isEmpty();
+  }
+
+  @Test
+  void thePodStoreKeepsTheViewWithSharedEmpties() {
+    var store = CachePruning.podStore();
+    store.put("ns/l-0-1", pod());
+
+    Pod cached = store.get("ns/l-0-1");
+    assertThat(cached).isEqualTo(CachePruning.podView(pod()));
+    assertThat(cached.getSpec().getNodeName()).isEqualTo("kwok-node-1");
+    assertThat(cached.getSpec().getContainers()).isSameAs(List.of());
+    assertThat(cached.getSpec().getAdditionalProperties()).isSameAs(java.util.Map.of());
+    assertThat(cached.getStatus().getContainerStatuses()).hasSize(1);
+  }
+
+  @Test
+  void aPodWithoutSpecStaysWithoutSpec() {
+    Pod pod = pod();
+    pod.setSpec(null);
+    assertThat(CachePruning.podView(pod).getSpec()).isNull();
+  }
+
+  @Test
   void statefulSetsKeepWhoChangedThemAndWhenWithoutTheFieldSets() {
     StatefulSet set = new StatefulSet();
     set.setMetadata(pod().getMetadata());
