@@ -3,6 +3,7 @@ package dev.modelserving.controller.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelserving.api.UpstreamFiles;
+import dev.modelserving.api.lws.v1.LwsKeys;
 import dev.modelserving.api.v1alpha1.ModelServing;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Annotations;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
@@ -46,6 +47,24 @@ class PodViewParityTest {
     pods.add(PodFixture.of(third.get(1)).failed(NOW.minusSeconds(5)).build());
     pods.add(PodFixture.of(third.get(2)).crashLooping(4, NOW.minusSeconds(9)).build());
 
+    assertSameDecisions(ms, pods);
+  }
+
+  /** Pods held by a scheduling gate: the status names the gate, read from the cached pod. */
+  @Test
+  void gatedPodsNameTheirGate() {
+    ModelServing ms = ModelServingFixture.named("m").replicas(1).role("r", 1, 1).build();
+    List<Pod> pods = each(PodFixture.groupPods(ms, 0), f -> f.gated(LwsKeys.Kueue.ADMISSION_GATE));
+
+    String message =
+        ModelServingStatusAggregator.compute(ms, pods, Optional.empty(), NOW)
+            .getConditions()
+            .stream()
+            .map(c -> c.getMessage())
+            .filter(m -> m != null && m.contains("cannot be scheduled"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(message).contains(LwsKeys.Kueue.ADMISSION_GATE);
     assertSameDecisions(ms, pods);
   }
 
