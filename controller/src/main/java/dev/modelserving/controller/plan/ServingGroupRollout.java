@@ -87,15 +87,22 @@ final class ServingGroupRollout implements RolloutPolicy {
               .map(v -> v.scale(desired, Rounding.DOWN))
               .orElse(maxUnavailable);
     }
-    // Ready surge groups stand in for groups being replaced.
+    // Ready surge groups stand in for groups being replaced. Without a surge every kept group is
+    // a desired one, also one above the desired ordinals that Kthena's scale-down kept (it picks
+    // not-ready groups first, not the highest): leaving it out left it outdated for good.
+    boolean surging = step.surge() > 0;
     int readySurge =
-        (int)
-            kept.stream()
-                .filter(g -> g >= desired)
-                .filter(g -> !groups.of(g).isEmpty() && ctx.groupReady(g, groups.of(g)))
-                .count();
+        surging
+            ? (int)
+                kept.stream()
+                    .filter(g -> g >= desired)
+                    .filter(g -> !groups.of(g).isEmpty() && ctx.groupReady(g, groups.of(g)))
+                    .count()
+            : 0;
     NavigableMap<Integer, List<Pod>> desiredGroups = new TreeMap<>();
-    kept.stream().filter(g -> g < desired).forEach(g -> desiredGroups.put(g, groups.of(g)));
+    kept.stream()
+        .filter(g -> !surging || g < desired)
+        .forEach(g -> desiredGroups.put(g, groups.of(g)));
     return OutdatedReplacement.replace(
         ctx,
         desiredGroups,
