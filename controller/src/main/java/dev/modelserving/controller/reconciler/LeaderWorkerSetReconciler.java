@@ -327,8 +327,13 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
                                 ms.getMetadata().getGeneration()))
                 .orElse(false);
     if (problem.isEmpty() && stale) {
-      return takeover.kind() == UpstreamTakeoverShell.Kind.ADOPTED
-          ? takeoverStatus(context, lws, takeover)
+      if (takeover.kind() == UpstreamTakeoverShell.Kind.ADOPTED) {
+        return takeoverStatus(context, lws, takeover);
+      }
+      // While a takeover completes, the apply that lifts the ModelServing's hold changes no
+      // generation, so no ModelServing status event may follow: look again rather than wait.
+      return takeoverInProgress(lws)
+          ? UpdateControl.<LeaderWorkerSet>noUpdate().rescheduleAfter(Duration.ofSeconds(1))
           : UpdateControl.noUpdate();
     }
     List<String> ignoredFields = LwsUnknownFields.ignored(lws);
