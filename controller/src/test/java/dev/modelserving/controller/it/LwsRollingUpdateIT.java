@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.modelserving.api.lws.v1.LeaderWorkerSet;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Watcher;
@@ -129,21 +128,7 @@ class LwsRollingUpdateIT {
                     .build(),
                 recorder);
         var timeline = LwsStatusTimeline.start(ns.name(), name)) {
-      generation =
-          Edits.edit(
-                  Lws.lwss().inNamespace(ns.name()).withName(name),
-                  l -> {
-                    l.getSpec()
-                        .getLeaderWorkerTemplate()
-                        .getWorkerTemplate()
-                        .getSpec()
-                        .getContainers()
-                        .get(0)
-                        .setEnv(List.of(new EnvVar("V", "2", null)));
-                    return l;
-                  })
-              .getMetadata()
-              .getGeneration();
+      generation = Lws.setWorkerEnv(ns.name(), name, "V", "2").getMetadata().getGeneration();
       await()
           .atMost(Duration.ofSeconds(120))
           .untilAsserted(
