@@ -1,5 +1,6 @@
 package dev.modelserving.controller;
 
+import dev.modelserving.controller.kube.CredentialRefresh;
 import dev.modelserving.controller.kube.Serialization;
 import dev.modelserving.controller.kube.ServedApis;
 import dev.modelserving.controller.metrics.ControllerMetrics;
@@ -13,6 +14,8 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -101,9 +104,13 @@ final class RunCommand implements Callable<Integer> {
             .withConnectionTimeout(5_000)
             .withUserAgent("modelserving-controller/" + version + " (" + identity + ")")
             .build();
+    HttpClient.Factory httpClients = new JdkHttpClientFactory();
     try (KubernetesClient client =
         new KubernetesClientBuilder()
             .withConfig(config)
+            .withHttpClientFactory(httpClients)
+            .withHttpClientBuilderConsumer(
+                builder -> CredentialRefresh.install(builder, config, httpClients))
             .withKubernetesSerialization(Serialization.SHARED)
             .build()) {
       String server = client.getConfiguration().getMasterUrl();
