@@ -24,7 +24,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * treated as plain missing pods (refilled, not rebuilt). A standby replica judges nothing.
  */
 final class PodDisruptionTracker {
-  private static final Duration KEEP = Duration.ofMinutes(15);
+  static final Duration KEEP = Duration.ofMinutes(15);
+
+  /**
+   * How often the memory is swept: each sweep walks every pod created or deleted within KEEP
+   * (10,000 at fleet scale), so it runs at most this often, not on every pass (issue #10's
+   * profile).
+   */
+  static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
 
   private final Clock clock;
 
@@ -42,6 +49,8 @@ final class PodDisruptionTracker {
 
   /** From when on deletions are judged; null while this process does not act (standby). */
   private volatile Instant judgingSince;
+
+  private volatile Instant nextSweep = Instant.MIN;
 
   PodDisruptionTracker(Clock clock) {
     this.clock = clock;
@@ -112,12 +121,16 @@ final class PodDisruptionTracker {
 
   /** Disruptions recorded for a ModelServing (by UID); old ones are dropped. */
   List<Disruption> pending(String modelServingUid) {
-    prune();
+    Instant cutoff = clock.instant().minus(KEEP);
+    sweepWhenDue();
     Map<String, Disruption> recorded = byModelServing.get(modelServingUid);
     if (recorded == null) {
       return List.of();
     }
-    return recorded.values().stream().map(d -> d.withCreatedSince(createdSince(d.at()))).toList();
+    return recorded.values().stream()
+        .filter(d -> !d.at().isBefore(cutoff))
+        .map(d -> d.withCreatedSince(createdSince(d.at())))
+        .toList();
   }
 
   private java.util.Set<String> createdSince(Instant at) {
@@ -127,13 +140,25 @@ final class PodDisruptionTracker {
         .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
+  /** Pod UIDs remembered (own creations and deletions, disruptions), for the tests of the sweep. */
+  int remembered() {
+    return ownDeletions.size()
+        + ownCreations.size()
+        + byModelServing.values().stream().mapToInt(Map::size).sum();
+  }
+
   /** Forgets a ModelServing, e.g. once it is deleted. */
   void forget(String modelServingUid) {
     byModelServing.remove(modelServingUid);
   }
 
-  private void prune() {
-    Instant cutoff = clock.instant().minus(KEEP);
+  private void sweepWhenDue() {
+    Instant now = clock.instant();
+    if (now.isBefore(nextSweep)) {
+      return;
+    }
+    nextSweep = now.plus(SWEEP_EVERY);
+    Instant cutoff = now.minus(KEEP);
     ownDeletions.values().removeIf(t -> t.isBefore(cutoff));
     ownCreations.values().removeIf(t -> t.isBefore(cutoff));
     byModelServing.values().forEach(m -> m.values().removeIf(d -> d.at().isBefore(cutoff)));

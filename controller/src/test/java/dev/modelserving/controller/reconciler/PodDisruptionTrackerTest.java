@@ -104,4 +104,29 @@ class PodDisruptionTrackerTest {
         .singleElement()
         .satisfies(d -> assertThat(d.createdSince()).containsExactly("refill"));
   }
+
+  @Test
+  void aDisruptionIsForgottenAfterKeepAndTheMemoryIsSweptAtMostEverySweepInterval() {
+    PodDisruptionTracker tracker = new PodDisruptionTracker(clock);
+    tracker.startJudging();
+    now.set(now.get().plusSeconds(5));
+    Instant lost = now.get();
+    tracker.observeGone(pod("2026-01-01T10:00:03Z"));
+    Pod made = PodFixture.of(pod(null)).build();
+    made.getMetadata().setUid("made");
+    tracker.created(made);
+    assertThat(tracker.pending("ms-uid")).hasSize(1);
+    assertThat(tracker.remembered()).isEqualTo(2);
+
+    // A sweep 10 s before KEEP runs out removes nothing; the next one is not due for 30 s.
+    now.set(lost.plus(PodDisruptionTracker.KEEP).minusSeconds(10));
+    assertThat(tracker.pending("ms-uid")).hasSize(1);
+    now.set(lost.plus(PodDisruptionTracker.KEEP).plusSeconds(1));
+    assertThat(tracker.pending("ms-uid")).as("older than KEEP").isEmpty();
+    assertThat(tracker.remembered()).as("no sweep yet").isEqualTo(2);
+
+    now.set(now.get().plus(PodDisruptionTracker.SWEEP_EVERY));
+    assertThat(tracker.pending("ms-uid")).isEmpty();
+    assertThat(tracker.remembered()).as("swept").isZero();
+  }
 }
