@@ -2,12 +2,14 @@ package dev.modelserving.controller.kube;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Decides what becomes of each Event the controller records, and which write to the API server is
@@ -148,6 +150,17 @@ public final class EventCorrelator {
       };
   private final LinkedHashMap<Key, Logged> pending = new LinkedHashMap<>();
 
+  /**
+   * The pending writes by due time, then in the order they became due: the next write is found
+   * without walking every pending one (a burst of 1,000 Events drained one by one was quadratic).
+   */
+  private final TreeSet<Due> dueOrder =
+      new TreeSet<>(Comparator.comparing(Due::at).thenComparingLong(Due::seq));
+
+  private long dueSeq;
+
+  private record Due(Instant at, long seq, Key key) {}
+
   public EventCorrelator(Settings settings) {
     this.settings = settings;
   }
@@ -202,13 +215,7 @@ public final class EventCorrelator {
 
   /** When the next write is due, if any. */
   public Optional<Instant> nextDue() {
-    Instant first = null;
-    for (Logged e : pending.values()) {
-      if (first == null || e.due.isBefore(first)) {
-        first = e.due;
-      }
-    }
-    return Optional.ofNullable(first);
+    return dueOrder.isEmpty() ? Optional.empty() : Optional.of(dueOrder.first().at());
   }
 
   /** How many Events wait for a write. */
@@ -224,18 +231,12 @@ public final class EventCorrelator {
    * succeeded yet).
    */
   public Optional<Step> takeDue(Instant now, boolean flush) {
-    Key next = null;
-    Instant first = null;
-    for (Map.Entry<Key, Logged> p : pending.entrySet()) {
-      Instant due = p.getValue().due;
-      if ((flush || !due.isAfter(now)) && (first == null || due.isBefore(first))) {
-        next = p.getKey();
-        first = due;
-      }
-    }
-    if (next == null) {
+    Due first = dueOrder.isEmpty() ? null : dueOrder.first();
+    if (first == null || (!flush && first.at().isAfter(now))) {
       return Optional.empty();
     }
+    dueOrder.pollFirst();
+    Key next = first.key();
     Logged e = pending.remove(next);
     e.due = null;
     SpamKey spamKey = new SpamKey(next.similar().object(), next.similar().type());
@@ -270,9 +271,11 @@ public final class EventCorrelator {
     }
   }
 
+  /** Only for an entry with nothing pending ({@code e.due == null}): each is due once. */
   private void markDue(Key key, Logged e, Instant due) {
     e.due = due;
     pending.put(key, e);
+    dueOrder.add(new Due(due, dueSeq++, key));
   }
 
   private boolean expired(Instant lastSeen, Instant now) {

@@ -296,6 +296,24 @@ class EventCorrelatorTest {
   }
 
   @Test
+  void dueWritesComeOutEarliestFirstThenInTheOrderTheyBecameDue() {
+    EventCorrelator c = new EventCorrelator(S);
+    c.observe(normal(LWS, "Created", "a"), at(0));
+    c.observe(normal(OTHER, "Created", "b"), at(0));
+    c.observe(normal(LWS_RECREATED, "Created", "c"), at(0));
+    assertThat(messageOf(c.takeDue(at(0), false))).isEqualTo("a");
+    c.observe(normal(LWS, "Created", "a"), at(0.2)); // written at 0: due at 1 (coalesced)
+    c.observe(normal(LWS, "Scaled", "d"), at(0.3)); // new: due at once
+    assertThat(c.nextDue()).contains(at(0));
+    assertThat(Stream.generate(() -> messageOf(c.takeDue(at(2), false))).limit(5).toList())
+        .containsExactly("b", "c", "d", "a", null);
+  }
+
+  private static String messageOf(Optional<Step> step) {
+    return step.map(s -> s instanceof Write w ? w.message() : "suppressed").orElse(null);
+  }
+
+  @Test
   void pastMaxPendingANewEventIsDroppedAndOneWaitingStillCounts() {
     Settings tiny =
         new Settings(
