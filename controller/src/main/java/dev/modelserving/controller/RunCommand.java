@@ -1,5 +1,6 @@
 package dev.modelserving.controller;
 
+import dev.modelserving.controller.kube.ChaChaFirstHttpClientFactory;
 import dev.modelserving.controller.kube.CredentialRefresh;
 import dev.modelserving.controller.kube.Serialization;
 import dev.modelserving.controller.kube.ServedApis;
@@ -15,7 +16,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpClient;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -104,7 +104,7 @@ final class RunCommand implements Callable<Integer> {
             .withConnectionTimeout(5_000)
             .withUserAgent("modelserving-controller/" + version + " (" + identity + ")")
             .build();
-    HttpClient.Factory httpClients = new JdkHttpClientFactory();
+    HttpClient.Factory httpClients = new ChaChaFirstHttpClientFactory(config);
     try (KubernetesClient client =
         new KubernetesClientBuilder()
             .withConfig(config)
