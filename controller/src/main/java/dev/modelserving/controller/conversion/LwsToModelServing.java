@@ -68,11 +68,16 @@ public final class LwsToModelServing {
   /** The ModelServing for a defaulted LWS; {@code existing} as above. */
   public static ModelServing convert(
       DefaultedLeaderWorkerSet defaulted, Optional<ModelServing> existing) {
+    return convert(defaulted, existing, revision(defaulted.get()));
+  }
+
+  /** As above; {@code revision} is {@link #revision} of the defaulted LWS. */
+  public static ModelServing convert(
+      DefaultedLeaderWorkerSet defaulted, Optional<ModelServing> existing, String revision) {
     LeaderWorkerSet lws = defaulted.get();
     String name = lws.getMetadata().getName();
     LeaderWorkerTemplate lwt = lws.getSpec().getLeaderWorkerTemplate();
     int size = lwt.getSize();
-    String revision = revision(lws);
 
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Annotations.POD_NAMING, Annotations.NAMING_LEADER_WORKER_SET);
@@ -150,11 +155,21 @@ public final class LwsToModelServing {
             : RecoveryPolicy.ServingGroupRecreate);
     spec.setRolloutStrategy(rolloutStrategy(lws));
     spec.setPlugins(List.of(podIdentityPlugin(lws, size)));
+    spec.setTemplate(servingGroupTemplate(lws, revision));
+    ms.setSpec(spec);
+    return ms;
+  }
 
+  /**
+   * The ModelServing's {@code spec.template}: one role, its pods shaped by the LWS's {@code
+   * leaderWorkerTemplate} alone (so by its spec), {@code revision} as {@link #revision}.
+   */
+  static ServingGroup servingGroupTemplate(LeaderWorkerSet defaulted, String revision) {
+    LeaderWorkerTemplate lwt = defaulted.getSpec().getLeaderWorkerTemplate();
     Role role = new Role();
     role.setName(ROLE);
     role.setReplicas(1);
-    role.setWorkerReplicas(size - 1);
+    role.setWorkerReplicas(lwt.getSize() - 1);
     PodTemplateSpec leaderTemplate =
         lwt.getLeaderTemplate() != null ? lwt.getLeaderTemplate() : lwt.getWorkerTemplate();
     role.setEntryTemplate(podTemplate(leaderTemplate, revision));
@@ -162,9 +177,43 @@ public final class LwsToModelServing {
     ServingGroup template = new ServingGroup();
     template.setRestartGracePeriodSeconds(0L); // LWS recreates at once
     template.setRoles(List.of(role));
-    spec.setTemplate(template);
-    ms.setSpec(spec);
-    return ms;
+    return template;
+  }
+
+  /**
+   * The hashes that follow from a defaulted LWS's spec alone, so a memo keyed by its generation may
+   * keep them: its {@link #revision} and the hash of the ModelServing template converted from it
+   * ({@link #appliedHash} reads it instead of serialising the pod templates again).
+   */
+  public record SpecHashes(String revision, String templateHash) {
+    public static SpecHashes of(DefaultedLeaderWorkerSet defaulted) {
+      String revision = LwsToModelServing.revision(defaulted.get());
+      return new SpecHashes(
+          revision,
+          Revisions.hash(
+              SERIALIZATION.convertValue(
+                  servingGroupTemplate(defaulted.get(), revision), JsonNode.class)));
+    }
+  }
+
+  /**
+   * A hash of everything {@code desired} (as {@link #convert} made it, annotations added) would
+   * apply: its JSON with {@code spec.template} replaced by {@code templateHash}, the {@link
+   * SpecHashes#templateHash} of the same LWS spec. Equal hashes mean nothing to apply. The template
+   * is left out of the serialisation by unsetting it meanwhile: {@code desired} is the caller's own
+   * and is as before on return.
+   */
+  public static String appliedHash(ModelServing desired, String templateHash) {
+    ServingGroup template = desired.getSpec().getTemplate();
+    ObjectNode node;
+    try {
+      desired.getSpec().setTemplate(null);
+      node = SERIALIZATION.convertValue(desired, ObjectNode.class);
+    } finally {
+      desired.getSpec().setTemplate(template);
+    }
+    ((ObjectNode) node.get("spec")).put("template", templateHash);
+    return Revisions.hash(node);
   }
 
   /**
@@ -292,7 +341,9 @@ public final class LwsToModelServing {
       metadata.setAnnotations(new LinkedHashMap<>(source.getMetadata().getAnnotations()));
     }
     template.setMetadata(metadata);
-    template.setSpec(SERIALIZATION.clone(source.getSpec()));
+    // Shared, not copied: a DefaultedLeaderWorkerSet is a private deep copy already, and pods are
+    // built from copies of a ModelServing's templates.
+    template.setSpec(source.getSpec());
     return template;
   }
 

@@ -9,7 +9,6 @@ import dev.modelserving.api.v1alpha1.RollingUpdateConfiguration;
 import dev.modelserving.api.v1alpha1.RolloutStrategy;
 import dev.modelserving.controller.podgen.PodNames;
 import dev.modelserving.controller.podgen.PodNaming;
-import dev.modelserving.controller.podgen.Revisions;
 import dev.modelserving.controller.podgen.ServingGroupPods;
 import dev.modelserving.controller.validation.IntOrPercent;
 import dev.modelserving.controller.validation.IntOrPercent.Rounding;
@@ -17,7 +16,6 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,11 +57,6 @@ record PlanContext(
 
   static PlanContext of(ServingGroupPlanner.Input in) {
     ModelServing ms = in.ms();
-    List<Role> roles = ms.getSpec().getTemplate().getRoles();
-    Map<String, String> roleHashes = new HashMap<>();
-    for (Role role : roles) {
-      roleHashes.put(role.getName(), Revisions.ofRole(role));
-    }
     RecoveryPolicy recovery =
         ms.getSpec().getRecoveryPolicy() == null
             ? RecoveryPolicy.RoleRecreate
@@ -76,8 +69,8 @@ record PlanContext(
     RolloutStrategy strategy = ms.getSpec().getRolloutStrategy();
     return new PlanContext(
         in,
-        Revisions.ofRoles(roles),
-        Map.copyOf(roleHashes),
+        in.hashes().revision(),
+        in.hashes().roleHashes(),
         PodNaming.of(ms),
         replicas(ms.getSpec().getReplicas()),
         recovery,

@@ -4,6 +4,7 @@ import dev.modelserving.api.v1alpha1.ModelServing;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.EventReasons;
 import dev.modelserving.api.v1alpha1.Role;
 import dev.modelserving.controller.plan.RoleTemplates.RoleTemplate;
+import dev.modelserving.controller.podgen.TemplateHashes;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import java.time.Duration;
@@ -42,7 +43,9 @@ public final class ServingGroupPlanner {
   private ServingGroupPlanner() {}
 
   /**
-   * Everything the planner reads. {@code pods} and {@code services} are those owned by {@code ms}.
+   * Everything the planner reads. {@code pods} and {@code services} are those owned by {@code ms};
+   * {@code hashes} are {@link TemplateHashes#of} {@code ms}'s roles (the reconciler's come from a
+   * memo keyed by the ModelServing's generation), computed here when not given.
    */
   public record Input(
       ModelServing ms,
@@ -50,7 +53,25 @@ public final class ServingGroupPlanner {
       Collection<Service> services,
       Collection<Disruption> disruptions,
       Instant now,
-      Map<String, List<Role>> revisions) {
+      Map<String, List<Role>> revisions,
+      TemplateHashes hashes) {
+
+    public Input(
+        ModelServing ms,
+        Collection<Pod> pods,
+        Collection<Service> services,
+        Collection<Disruption> disruptions,
+        Instant now,
+        Map<String, List<Role>> revisions) {
+      this(
+          ms,
+          pods,
+          services,
+          disruptions,
+          now,
+          revisions,
+          TemplateHashes.of(ms.getSpec().getTemplate().getRoles()));
+    }
 
     public Input(
         ModelServing ms,

@@ -40,6 +40,21 @@ public final class Revisions {
     return hash(array);
   }
 
+  /**
+   * {@link #ofRoles} and {@link #ofRole} of every role at once, each role serialised once ({@link
+   * TemplateHashes#of}).
+   */
+  static TemplateHashes ofTemplate(List<Role> roles) {
+    ArrayNode array = CANONICAL.createArrayNode();
+    Map<String, String> roleHashes = new java.util.HashMap<>();
+    for (Role role : roles) {
+      JsonNode part = podShapingPart(role);
+      array.add(part);
+      roleHashes.put(role.getName(), hash(part));
+    }
+    return new TemplateHashes(hash(array), roleHashes);
+  }
+
   /** Hash of one role's pod-shaping part; the pod label {@code role-template-hash}. */
   public static String ofRole(Role role) {
     return hash(podShapingPart(role));

@@ -35,12 +35,16 @@ public final class TemplateRevisions {
   private TemplateRevisions() {}
 
   public static ControllerRevision build(ModelServing ms) {
-    String revision = Revisions.ofRoles(ms.getSpec().getTemplate().getRoles());
+    return build(ms, Revisions.ofRoles(ms.getSpec().getTemplate().getRoles()));
+  }
+
+  /** As {@link #build(ModelServing)}; {@code revision} is the revision of {@code ms}'s roles. */
+  public static ControllerRevision build(ModelServing ms, String revision) {
     Map<String, Object> data = new HashMap<>();
     data.put("data", SERIALIZATION.convertValue(ms.getSpec().getTemplate().getRoles(), List.class));
     return new ControllerRevisionBuilder()
         .withNewMetadata()
-        .withName(ms.getMetadata().getName() + "-" + revision)
+        .withName(name(ms, revision))
         .withNamespace(ms.getMetadata().getNamespace())
         .addToLabels(Labels.NAME, ms.getMetadata().getName())
         .addToLabels(Labels.REVISION, revision)
@@ -49,6 +53,11 @@ public final class TemplateRevisions {
         .withRevision(1L)
         .withData(canonical(data))
         .build();
+  }
+
+  /** The name of {@code ms}'s ControllerRevision of {@code revision}. */
+  public static String name(ModelServing ms, String revision) {
+    return ms.getMetadata().getName() + "-" + revision;
   }
 
   /**
@@ -138,8 +147,14 @@ public final class TemplateRevisions {
   /** Revisions that neither the spec, the stored current revision nor any live pod uses. */
   public static List<ControllerRevision> unused(
       ModelServing ms, List<ControllerRevision> revisions, List<Pod> pods) {
+    return unused(ms, Revisions.ofRoles(ms.getSpec().getTemplate().getRoles()), revisions, pods);
+  }
+
+  /** As above; {@code specRevision} is the revision of {@code ms}'s roles. */
+  public static List<ControllerRevision> unused(
+      ModelServing ms, String specRevision, List<ControllerRevision> revisions, List<Pod> pods) {
     Set<String> used = new HashSet<>();
-    used.add(Revisions.ofRoles(ms.getSpec().getTemplate().getRoles()));
+    used.add(specRevision);
     if (ms.getStatus() != null && ms.getStatus().getCurrentRevision() != null) {
       used.add(ms.getStatus().getCurrentRevision());
     }

@@ -22,7 +22,6 @@ import dev.modelserving.controller.lws.LwsUnknownFields;
 import dev.modelserving.controller.lws.LwsValidator;
 import dev.modelserving.controller.lws.UpstreamTakeover;
 import dev.modelserving.controller.metrics.ControllerMetrics;
-import dev.modelserving.controller.podgen.Revisions;
 import dev.modelserving.controller.validation.Violation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -78,6 +77,10 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
   private final EventRecorder events;
   private final ControllerMetrics metrics;
   private final UpstreamTakeoverShell takeover;
+
+  /** The hashes of each LWS's spec, kept while its generation stays. */
+  private final SpecMemo<LwsToModelServing.SpecHashes> specHashes =
+      new SpecMemo<>(SpecMemo.CAPACITY);
 
   /**
    * The groups' pods, for upstream's status counts and the per-pod claims: read from the
@@ -146,6 +149,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
   public UpdateControl<LeaderWorkerSet> reconcile(
       LeaderWorkerSet lws, Context<LeaderWorkerSet> context) {
     if (lws.getMetadata().getDeletionTimestamp() != null) {
+      specHashes.forget(lws.getMetadata().getUid());
       return UpdateControl.noUpdate();
     }
     String ns = lws.getMetadata().getNamespace();
@@ -223,7 +227,9 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     boolean applied = false;
     UpstreamTakeoverShell.Step takeover = UpstreamTakeoverShell.Step.NONE;
     if (problem.isEmpty()) {
-      ModelServing desired = LwsToModelServing.convert(defaulted, existing);
+      LwsToModelServing.SpecHashes hashes =
+          specHashes.get(lws, () -> LwsToModelServing.SpecHashes.of(defaulted));
+      ModelServing desired = LwsToModelServing.convert(defaulted, existing, hashes.revision());
       desired
           .getMetadata()
           .getAnnotations()
@@ -249,9 +255,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
                 .put(Annotations.LWS_TAKEOVER, Annotations.LWS_TAKEOVER_ADOPTING);
         default -> {}
       }
-      String hash =
-          Revisions.hash(
-              SERIALIZATION.convertValue(desired, com.fasterxml.jackson.databind.JsonNode.class));
+      String hash = LwsToModelServing.appliedHash(desired, hashes.templateHash());
       desired.getMetadata().getAnnotations().put(APPLIED_HASH, hash);
       String appliedHash =
           existing
@@ -341,7 +345,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
         LwsStatusFromModelServing.compute(
             lws,
             owned,
-            groupCounts(defaulted, owned, lwsPods(owned, lws)),
+            groupCounts(defaulted, owned, lwsPods(owned, lws), problem.isEmpty()),
             problem,
             ignoredFields,
             clock.instant());
@@ -519,21 +523,28 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
     return owned.map(m -> OwnerRefs.controlledBy(pods.ownedBy(m), m)).orElse(List.of());
   }
 
-  /** Upstream's group tallies (LWS.md §3.12) from the pods, against the current revision. */
-  private static LwsGroups.Counts groupCounts(
-      DefaultedLeaderWorkerSet defaulted, Optional<ModelServing> ms, List<Pod> pods) {
+  /**
+   * Upstream's group tallies (LWS.md §3.12) from the pods, against the current revision (from the
+   * memo when the spec is {@code valid}: only a valid one is converted).
+   */
+  private LwsGroups.Counts groupCounts(
+      DefaultedLeaderWorkerSet defaulted,
+      Optional<ModelServing> ms,
+      List<Pod> pods,
+      boolean valid) {
     if (ms.isEmpty()) {
       return LwsGroups.Counts.NONE;
     }
     LeaderWorkerSet lws = defaulted.get();
+    String revision =
+        valid
+            ? specHashes.get(lws, () -> LwsToModelServing.SpecHashes.of(defaulted)).revision()
+            : LwsToModelServing.revision(lws);
     var rolling = lws.getSpec().getRolloutStrategy().getRollingUpdateConfiguration();
     int partition =
         rolling == null || rolling.getPartition() == null ? 0 : Math.max(0, rolling.getPartition());
     return LwsGroups.count(
-        LwsGroups.fromPods(
-            pods,
-            LwsToModelServing.revision(lws),
-            lws.getSpec().getLeaderWorkerTemplate().getSize()),
+        LwsGroups.fromPods(pods, revision, lws.getSpec().getLeaderWorkerTemplate().getSize()),
         lws.getSpec().getReplicas(),
         partition);
   }

@@ -20,6 +20,7 @@ import dev.modelserving.controller.plugin.HookRequest;
 import dev.modelserving.controller.plugin.PluginChain;
 import dev.modelserving.controller.plugin.PluginException;
 import dev.modelserving.controller.podgen.PodNames;
+import dev.modelserving.controller.podgen.TemplateHashes;
 import dev.modelserving.controller.podgen.TemplateRevisions;
 import dev.modelserving.controller.status.ModelServingStatusAggregator;
 import dev.modelserving.controller.status.ModelServingStatusAggregator.Blocker;
@@ -71,6 +72,9 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
   private final ControllerMetrics metrics;
   private final PodGroupSupport podGroups;
   private final SharedPods sharedPods;
+
+  /** The template hashes of each ModelServing's spec, kept while its generation stays. */
+  private final SpecMemo<TemplateHashes> templateHashes = new SpecMemo<>(SpecMemo.CAPACITY);
 
   /**
    * Passes triggered from outside the informers: the PodGroup CRD came or went, a PodGroup changed.
@@ -148,6 +152,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     String name = ms.getMetadata().getName();
     if (ms.getMetadata().getDeletionTimestamp() != null) {
       disruptions.forget(ms.getMetadata().getUid());
+      templateHashes.forget(ms.getMetadata().getUid());
       return UpdateControl.noUpdate();
     }
     if (UpstreamTakeoverShell.onHold(ms)) {
@@ -202,13 +207,31 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
       }
     }
     if (blocker.isPresent()) {
-      return finish(context, ms, pods, blocker, null, false, Optional.empty(), Optional.empty());
+      return finish(
+          context,
+          ms,
+          specHashes(ms),
+          pods,
+          blocker,
+          null,
+          false,
+          Optional.empty(),
+          Optional.empty());
     }
 
     // 3. What it should have; templates of older revisions come from their ControllerRevisions.
     // All revisions of this name, also a predecessor's still being garbage-collected: its name is
     // taken until it goes, and its deletion brings the pass that stores ours.
-    ensureRevision(context, running, context.getSecondaryResources(ControllerRevision.class));
+    // The stored spec's hashes are remembered per generation; a last accepted spec is computed.
+    TemplateHashes hashes =
+        running == ms
+            ? specHashes(ms)
+            : TemplateHashes.of(running.getSpec().getTemplate().getRoles());
+    ensureRevision(
+        context,
+        running,
+        hashes.revision(),
+        context.getSecondaryResources(ControllerRevision.class));
     Plan plan =
         ServingGroupPlanner.plan(
             new ServingGroupPlanner.Input(
@@ -217,7 +240,8 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
                 services,
                 disruptions.pending(ms.getMetadata().getUid()),
                 clock.instant(),
-                TemplateRevisions.rolesByRevision(revisions)));
+                TemplateRevisions.rolesByRevision(revisions),
+                hashes));
     PredecessorNames.Held held =
         PredecessorNames.holdBack(
             plan,
@@ -347,12 +371,13 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
         log.info("{}/{}: {}", ns, name, note.message());
       }
     }
-    deleteUnusedRevisions(client, running, revisions, pods);
+    deleteUnusedRevisions(client, running, hashes.revision(), revisions, pods);
     // The status is about what runs: while the spec is invalid, the last accepted one (same
     // metadata).
     return finish(
         context,
         running,
+        hashes,
         pods,
         invalid.isPresent() ? invalid : blocker,
         plan,
@@ -414,12 +439,13 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
   private void ensureRevision(
       Context<ModelServing> context,
       ModelServing ms,
+      String revision,
       java.util.Collection<ControllerRevision> revisions) {
-    ControllerRevision wanted = TemplateRevisions.build(ms);
-    if (revisions.stream()
-        .anyMatch(r -> r.getMetadata().getName().equals(wanted.getMetadata().getName()))) {
+    String wantedName = TemplateRevisions.name(ms, revision);
+    if (revisions.stream().anyMatch(r -> r.getMetadata().getName().equals(wantedName))) {
       return;
     }
+    ControllerRevision wanted = TemplateRevisions.build(ms, revision);
     metrics.apiWrite("create", "controllerrevisions");
     try {
       rememberCreated(
@@ -439,18 +465,29 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
   private void deleteUnusedRevisions(
       KubernetesClient client,
       ModelServing ms,
+      String currentRevision,
       List<ControllerRevision> revisions,
       List<Pod> pods) {
-    for (ControllerRevision revision : TemplateRevisions.unused(ms, revisions, pods)) {
+    for (ControllerRevision revision :
+        TemplateRevisions.unused(ms, currentRevision, revisions, pods)) {
       metrics.apiWrite("delete", "controllerrevisions");
       client.resource(revision).delete();
     }
   }
 
-  /** Status (written only when it differs), then Events, which describe what was done. */
+  /** The hashes of the stored {@code ms}'s template, remembered while its generation stays. */
+  private TemplateHashes specHashes(ModelServing ms) {
+    return templateHashes.get(ms, () -> TemplateHashes.of(ms.getSpec().getTemplate().getRoles()));
+  }
+
+  /**
+   * Status (written only when it differs), then Events, which describe what was done; {@code
+   * hashes} are those of {@code ms}'s roles.
+   */
   private UpdateControl<ModelServing> finish(
       Context<ModelServing> context,
       ModelServing ms,
+      TemplateHashes hashes,
       List<Pod> pods,
       Optional<Blocker> blocker,
       Plan plan,
@@ -462,6 +499,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     ModelServingStatus status =
         ModelServingStatusAggregator.compute(
             ms,
+            hashes,
             pods,
             blocker,
             clock.instant(),

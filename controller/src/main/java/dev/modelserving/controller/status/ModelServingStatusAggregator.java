@@ -8,8 +8,8 @@ import dev.modelserving.api.v1alpha1.Role;
 import dev.modelserving.controller.plan.PodHealth;
 import dev.modelserving.controller.podgen.PodNames;
 import dev.modelserving.controller.podgen.PodNaming;
-import dev.modelserving.controller.podgen.Revisions;
 import dev.modelserving.controller.podgen.ServingGroupPods;
+import dev.modelserving.controller.podgen.TemplateHashes;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Instant;
@@ -60,7 +60,24 @@ public final class ModelServingStatusAggregator {
       Optional<Blocker> blocker,
       Instant now,
       Optional<dev.modelserving.controller.plan.LwsRollout.Result> rolloutStep) {
-    ModelServingStatus status = computeStatus(ms, pods, blocker, now);
+    return compute(
+        ms,
+        TemplateHashes.of(ms.getSpec().getTemplate().getRoles()),
+        pods,
+        blocker,
+        now,
+        rolloutStep);
+  }
+
+  /** As above, with {@code hashes} = {@link TemplateHashes#of} {@code ms}'s roles. */
+  public static ModelServingStatus compute(
+      ModelServing ms,
+      TemplateHashes hashes,
+      Collection<Pod> pods,
+      Optional<Blocker> blocker,
+      Instant now,
+      Optional<dev.modelserving.controller.plan.LwsRollout.Result> rolloutStep) {
+    ModelServingStatus status = computeStatus(ms, hashes, pods, blocker, now);
     ModelServingStatus previous = ms.getStatus();
     if (rolloutStep.isPresent()) {
       status.setRolloutPartition(rolloutStep.get().partition());
@@ -74,10 +91,14 @@ public final class ModelServingStatusAggregator {
   }
 
   private static ModelServingStatus computeStatus(
-      ModelServing ms, Collection<Pod> pods, Optional<Blocker> blocker, Instant now) {
+      ModelServing ms,
+      TemplateHashes hashes,
+      Collection<Pod> pods,
+      Optional<Blocker> blocker,
+      Instant now) {
     String msName = ms.getMetadata().getName();
     List<Role> roles = ms.getSpec().getTemplate().getRoles();
-    String updateRevision = Revisions.ofRoles(roles);
+    String updateRevision = hashes.revision();
     ModelServingStatus previous =
         ms.getStatus() == null ? new ModelServingStatus() : ms.getStatus();
 
@@ -94,8 +115,7 @@ public final class ModelServingStatusAggregator {
     int available = 0;
     int updated = 0;
     Map<String, Integer> groupsByRevision = new TreeMap<>();
-    Map<String, String> roleHashes = new TreeMap<>();
-    roles.forEach(r -> roleHashes.put(r.getName(), Revisions.ofRole(r)));
+    Map<String, String> roleHashes = hashes.roleHashes();
     boolean roleRollout =
         ms.getSpec().getRolloutStrategy() != null
             && ms.getSpec().getRolloutStrategy().getType()

@@ -473,6 +473,123 @@ class LwsToModelServingTest {
             });
   }
 
+  // ---- spec hashes and the applied hash (what the reconciler remembers per generation) ----
+
+  /** The hash of everything applied, serialised whole: what {@link #appliedHash} stands for. */
+  private static String wholeHash(ModelServing desired) {
+    return dev.modelserving.controller.podgen.Revisions.hash(
+        SERIALIZATION.convertValue(desired, com.fasterxml.jackson.databind.JsonNode.class));
+  }
+
+  private static String appliedHash(LeaderWorkerSet lws, Optional<ModelServing> existing) {
+    var defaulted = dev.modelserving.controller.lws.DefaultedLeaderWorkerSet.of(lws);
+    var hashes = LwsToModelServing.SpecHashes.of(defaulted);
+    return LwsToModelServing.appliedHash(
+        LwsToModelServing.convert(defaulted, existing, hashes.revision()), hashes.templateHash());
+  }
+
+  @Test
+  void specHashesAreTheRevisionAndTheHashOfTheConvertedTemplate() {
+    var defaulted = dev.modelserving.controller.lws.DefaultedLeaderWorkerSet.of(lws());
+    var hashes = LwsToModelServing.SpecHashes.of(defaulted);
+    ModelServing desired = LwsToModelServing.convert(defaulted, Optional.empty());
+    assertThat(hashes.revision())
+        .isEqualTo(LwsToModelServing.revision(defaulted.get()))
+        .isEqualTo(revisionLabel(desired));
+    assertThat(hashes.templateHash())
+        .isEqualTo(
+            dev.modelserving.controller.podgen.Revisions.hash(
+                SERIALIZATION.convertValue(
+                    desired.getSpec().getTemplate(),
+                    com.fasterxml.jackson.databind.JsonNode.class)));
+    assertThat(LwsToModelServing.convert(defaulted, Optional.empty(), hashes.revision()))
+        .usingRecursiveComparison()
+        .isEqualTo(desired);
+  }
+
+  static Stream<Arguments> appliedChanges() {
+    Stream<Arguments> more =
+        Stream.of(
+            Arguments.of(
+                "LWS annotation passed on (Volcano queue)",
+                (Consumer<LeaderWorkerSet>)
+                    l -> {
+                      l.getMetadata().setAnnotations(new HashMap<>());
+                      l.getMetadata()
+                          .getAnnotations()
+                          .put(LwsKeys.Annotations.VOLCANO_QUEUE_NAME, "gold");
+                    },
+                true),
+            Arguments.of(
+                "LWS uid (a recreated LWS)",
+                (Consumer<LeaderWorkerSet>)
+                    l -> l.getMetadata().setUid("6a1c7e52-0000-0000-0000-000000000002"),
+                true),
+            Arguments.of(
+                "worker env",
+                (Consumer<LeaderWorkerSet>)
+                    l ->
+                        template(l)
+                            .getWorkerTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .setEnv(
+                                java.util.List.of(
+                                    new io.fabric8.kubernetes.api.model.EnvVar("A", "1", null))),
+                true),
+            Arguments.of(
+                "leader annotation",
+                (Consumer<LeaderWorkerSet>)
+                    l ->
+                        template(l)
+                            .getLeaderTemplate()
+                            .getMetadata()
+                            .getAnnotations()
+                            .put("note", "other"),
+                true),
+            Arguments.of("nothing", (Consumer<LeaderWorkerSet>) l -> {}, false));
+    // Everything that moves the revision, and replicas, labels, policies beside it, is applied.
+    return Stream.concat(
+        revisionChanges()
+            .map(a -> a.get())
+            .map(
+                a ->
+                    Arguments.of(
+                        a[0],
+                        a[1],
+                        !"networkConfig explicit Shared (same as absent)".equals(a[0]))),
+        more);
+  }
+
+  @ParameterizedTest(name = "{0} → changes the applied hash: {2}")
+  @MethodSource("appliedChanges")
+  void theAppliedHashChangesWhenWhatIsAppliedChanges(
+      String name, Consumer<LeaderWorkerSet> change, boolean changes) {
+    LeaderWorkerSet changed = lws();
+    change.accept(changed);
+    String before = appliedHash(lws(), Optional.empty());
+    String after = appliedHash(changed, Optional.empty());
+    assertThat(after.equals(before)).as("applied hash unchanged").isEqualTo(!changes);
+    // It moves exactly when the whole serialisation of the desired ModelServing does.
+    String wholeBefore = wholeHash(LwsToModelServing.convert(lws(), Optional.empty()));
+    String wholeAfter = wholeHash(LwsToModelServing.convert(changed, Optional.empty()));
+    assertThat(wholeAfter.equals(wholeBefore)).isEqualTo(!changes);
+  }
+
+  @Test
+  void theAppliedHashFollowsTheExistingReplicasAndLeavesTheDesiredAsItWas() {
+    assertThat(appliedHash(lws(), Optional.of(existing("2", 5))))
+        .isNotEqualTo(appliedHash(lws(), Optional.of(existing("2", 6))))
+        .isEqualTo(appliedHash(lws(), Optional.of(existing("2", 5))));
+    var defaulted = dev.modelserving.controller.lws.DefaultedLeaderWorkerSet.of(lws());
+    var hashes = LwsToModelServing.SpecHashes.of(defaulted);
+    ModelServing desired = LwsToModelServing.convert(defaulted, Optional.empty());
+    ModelServing copy = SERIALIZATION.clone(desired);
+    LwsToModelServing.appliedHash(desired, hashes.templateHash());
+    assertThat(desired).usingRecursiveComparison().isEqualTo(copy);
+  }
+
   @Test
   void inputIsNotChanged() {
     LeaderWorkerSet lws = lws();
