@@ -6,10 +6,11 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /**
  * The one JSON (de)serialisation of this process: fabric8's, with Jackson's Blackbird module. The
- * client decodes every watch event and response with it, JOSDK clones each primary with it before a
- * pass, and the conversion and revision hashing use it. Blackbird replaces Jackson's reflective
- * getter and setter calls by generated lambdas: under C1, where the reflective call chains are not
- * inlined, decoding, encoding and cloning a pod take about 40% less CPU (measured, issue #10).
+ * client decodes every watch event and response with it, and the conversion and revision hashing
+ * use it (JOSDK's copy of each primary before a pass is off: {@link PrimaryCloner}). Blackbird
+ * replaces Jackson's reflective getter and setter calls by generated lambdas: under C1, where the
+ * reflective call chains are not inlined, decoding, encoding and cloning a pod take about 40% less
+ * CPU (measured, issue #10).
  */
 public final class Serialization {
   /** Shared: a mapper keeps its (de)serialiser caches, so one instance costs less than several. */

@@ -12,8 +12,8 @@ import java.util.Map;
  * with its own empty {@code additionalProperties} map, and most of them with empty lists and maps
  * for fields the JSON did not carry (a pod: finalizers, volumes, tolerations, init containers and
  * so on): about a hundred per pod, 24 to 64 bytes each. Cached objects are only read (writes are
- * built objects, builders copy collections, reconcilers get clones of the primary), so the shared
- * empties are never written to.
+ * built objects, builders copy collections, and a pass never changes its primary, which is the
+ * cached object itself: {@link PrimaryCloner}), so the shared empties are never written to.
  */
 final class SharedValues {
   private SharedValues() {}

@@ -2,6 +2,7 @@ package dev.modelserving.controller.ops;
 
 import dev.modelserving.controller.kube.CachePruning;
 import dev.modelserving.controller.kube.EventRecorder;
+import dev.modelserving.controller.kube.PrimaryCloner;
 import dev.modelserving.controller.kube.SpecOrMetadataChanged;
 import dev.modelserving.controller.metrics.ControllerMetrics;
 import dev.modelserving.controller.ops.HttpEndpoints.Readiness;
@@ -98,6 +99,7 @@ public final class Controllers {
                 o.withKubernetesClient(client)
                     .withCloseClientOnStop(false)
                     .withConcurrentReconciliationThreads(threads)
+                    .withResourceCloner(PrimaryCloner.forThisProcess())
                     .withMetrics(metrics.operatorMetrics());
                 lease.ifPresent(
                     l ->
@@ -209,6 +211,7 @@ public final class Controllers {
       lws.close();
     }
     operator.stop();
+    PrimaryCloner.checkLastPasses(); // with the check on (the ITs): the last passes left them as is
     if (podGroups != null) {
       podGroups.close();
     }

@@ -3,6 +3,7 @@ package dev.modelserving.controller.reconciler;
 import dev.modelserving.api.lws.v1.LeaderWorkerSet;
 import dev.modelserving.controller.kube.CachePruning;
 import dev.modelserving.controller.kube.EventRecorder;
+import dev.modelserving.controller.kube.PrimaryCloner;
 import dev.modelserving.controller.kube.ServedApis;
 import dev.modelserving.controller.kube.SpecOrMetadataChanged;
 import dev.modelserving.controller.metrics.ControllerMetrics;
@@ -171,6 +172,7 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
                 c.withKubernetesClient(client)
                     .withCloseClientOnStop(false)
                     .withConcurrentReconciliationThreads(threads)
+                    .withResourceCloner(PrimaryCloner.forThisProcess())
                     .withMetrics(metrics.operatorMetrics()));
     try {
       o.register(

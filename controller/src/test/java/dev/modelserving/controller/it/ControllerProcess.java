@@ -1,5 +1,6 @@
 package dev.modelserving.controller.it;
 
+import dev.modelserving.controller.kube.PrimaryCloner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +66,8 @@ public final class ControllerProcess implements AutoCloseable {
                   "-Xmx256m",
                   "-XX:+UseSerialGC",
                   "-XX:TieredStopAtLevel=1",
+                  // Every pass is checked not to change its primary, the cached object itself.
+                  "-D" + PrimaryCloner.CHECK_PROPERTY + "=true",
                   "-jar",
                   jar.toString(),
                   "run"));
@@ -120,6 +123,7 @@ public final class ControllerProcess implements AutoCloseable {
   public void terminate() {
     process.destroy();
     waitForExit();
+    assertPrimariesUnchanged();
   }
 
   /** The exit code; only once the process has exited. */
@@ -135,13 +139,28 @@ public final class ControllerProcess implements AutoCloseable {
   public void kill() {
     process.destroyForcibly();
     waitForExit();
+    assertPrimariesUnchanged();
   }
 
+  /** SIGTERM when still running; fails when a pass changed its primary ({@link PrimaryCloner}). */
   @Override
   public void close() {
     if (process.isAlive()) {
       process.destroy();
       waitForExit();
+    }
+    assertPrimariesUnchanged();
+  }
+
+  private void assertPrimariesUnchanged() {
+    List<String> changed =
+        logLines().stream().filter(l -> l.contains(PrimaryCloner.CHANGED)).limit(3).toList();
+    if (!changed.isEmpty()) {
+      throw new AssertionError(
+          "the controller changed a cached primary during a reconcile pass (see "
+              + log
+              + "):\n"
+              + String.join("\n", changed));
     }
   }
 
