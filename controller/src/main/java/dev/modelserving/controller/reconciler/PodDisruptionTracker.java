@@ -38,8 +38,11 @@ final class PodDisruptionTracker {
   /** UIDs of pods this controller is deleting, with when it asked. */
   private final Map<String, Instant> ownDeletions = new ConcurrentHashMap<>();
 
-  /** UIDs of pods this controller created, with when the API server answered. */
-  private final Map<String, Instant> ownCreations = new ConcurrentHashMap<>();
+  /**
+   * UIDs of pods this controller created, with when the API server answered, per ModelServing UID:
+   * a disruption is compared with its own ModelServing's pods only, not with every pod made.
+   */
+  private final Map<String, Map<String, Instant>> ownCreations = new ConcurrentHashMap<>();
 
   /**
    * Pod UID to the disruption it caused, per ModelServing UID: a ModelServing deleted and created
@@ -72,7 +75,12 @@ final class PodDisruptionTracker {
    */
   void created(Pod pod) {
     if (pod != null && pod.getMetadata().getUid() != null) {
-      ownCreations.put(pod.getMetadata().getUid(), clock.instant());
+      modelServingOwnerUid(pod)
+          .ifPresent(
+              owner ->
+                  ownCreations
+                      .computeIfAbsent(owner, k -> new ConcurrentHashMap<>())
+                      .put(pod.getMetadata().getUid(), clock.instant()));
     }
   }
 
@@ -127,14 +135,15 @@ final class PodDisruptionTracker {
     if (recorded == null) {
       return List.of();
     }
+    Map<String, Instant> created = ownCreations.getOrDefault(modelServingUid, Map.of());
     return recorded.values().stream()
         .filter(d -> !d.at().isBefore(cutoff))
-        .map(d -> d.withCreatedSince(createdSince(d.at())))
+        .map(d -> d.withCreatedSince(createdSince(created, d.at())))
         .toList();
   }
 
-  private java.util.Set<String> createdSince(Instant at) {
-    return ownCreations.entrySet().stream()
+  private static java.util.Set<String> createdSince(Map<String, Instant> created, Instant at) {
+    return created.entrySet().stream()
         .filter(e -> !e.getValue().isBefore(at))
         .map(Map.Entry::getKey)
         .collect(java.util.stream.Collectors.toUnmodifiableSet());
@@ -143,13 +152,14 @@ final class PodDisruptionTracker {
   /** Pod UIDs remembered (own creations and deletions, disruptions), for the tests of the sweep. */
   int remembered() {
     return ownDeletions.size()
-        + ownCreations.size()
+        + ownCreations.values().stream().mapToInt(Map::size).sum()
         + byModelServing.values().stream().mapToInt(Map::size).sum();
   }
 
   /** Forgets a ModelServing, e.g. once it is deleted. */
   void forget(String modelServingUid) {
     byModelServing.remove(modelServingUid);
+    ownCreations.remove(modelServingUid);
   }
 
   private void sweepWhenDue() {
@@ -160,7 +170,8 @@ final class PodDisruptionTracker {
     nextSweep = now.plus(SWEEP_EVERY);
     Instant cutoff = now.minus(KEEP);
     ownDeletions.values().removeIf(t -> t.isBefore(cutoff));
-    ownCreations.values().removeIf(t -> t.isBefore(cutoff));
+    ownCreations.values().forEach(m -> m.values().removeIf(t -> t.isBefore(cutoff)));
+    ownCreations.values().removeIf(Map::isEmpty);
     byModelServing.values().forEach(m -> m.values().removeIf(d -> d.at().isBefore(cutoff)));
     byModelServing.values().removeIf(Map::isEmpty);
   }

@@ -106,6 +106,29 @@ class PodDisruptionTrackerTest {
   }
 
   @Test
+  void aDisruptionIsComparedWithPodsMadeForItsOwnModelServingOnly() {
+    PodDisruptionTracker tracker = new PodDisruptionTracker(clock);
+    tracker.startJudging();
+    tracker.observeGone(pod("2026-01-01T10:00:00Z"));
+    now.set(now.get().plusMillis(300));
+    ModelServing other =
+        ModelServingFixture.named("other").uid("other-uid").role("r", 1, 1).build();
+    Pod elsewhere =
+        PodFixture.of(
+                PodFixture.pod(
+                    other, 0, other.getSpec().getTemplate().getRoles().get(0).getName(), 0, 0))
+            .build();
+    elsewhere.getMetadata().setUid("elsewhere");
+    tracker.created(elsewhere);
+    Pod refill = PodFixture.of(pod(null)).build();
+    refill.getMetadata().setUid("refill");
+    tracker.created(refill);
+    assertThat(tracker.pending("ms-uid"))
+        .singleElement()
+        .satisfies(d -> assertThat(d.createdSince()).containsExactly("refill"));
+  }
+
+  @Test
   void aDisruptionIsForgottenAfterKeepAndTheMemoryIsSweptAtMostEverySweepInterval() {
     PodDisruptionTracker tracker = new PodDisruptionTracker(clock);
     tracker.startJudging();
