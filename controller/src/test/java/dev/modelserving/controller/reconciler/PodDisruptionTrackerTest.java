@@ -48,6 +48,19 @@ class PodDisruptionTrackerTest {
     return pod;
   }
 
+  /**
+   * A pod of {@code owner} (group 0, first role) with the given UID, as made by this controller.
+   */
+  private static Pod madeFor(ModelServing owner, String uid) {
+    Pod pod =
+        PodFixture.of(
+                PodFixture.pod(
+                    owner, 0, owner.getSpec().getTemplate().getRoles().get(0).getName(), 0, 0))
+            .build();
+    pod.getMetadata().setUid(uid);
+    return pod;
+  }
+
   @Test
   void aStandbyJudgesNothing() {
     PodDisruptionTracker tracker = new PodDisruptionTracker(clock);
@@ -91,15 +104,11 @@ class PodDisruptionTrackerTest {
   void aDisruptionKnowsThePodsThisControllerCreatedSinceTheLoss() {
     PodDisruptionTracker tracker = new PodDisruptionTracker(clock);
     tracker.startJudging();
-    Pod before = PodFixture.of(pod(null)).build();
-    before.getMetadata().setUid("made-before");
-    tracker.created(before);
+    tracker.created(madeFor(ms, "made-before"));
     now.set(now.get().plusMillis(300));
     tracker.observeGone(pod("2026-01-01T10:00:00Z"));
     now.set(now.get().plusMillis(300));
-    Pod refill = PodFixture.of(pod(null)).build();
-    refill.getMetadata().setUid("refill");
-    tracker.created(refill);
+    tracker.created(madeFor(ms, "refill"));
     assertThat(tracker.pending("ms-uid"))
         .singleElement()
         .satisfies(d -> assertThat(d.createdSince()).containsExactly("refill"));
@@ -113,16 +122,8 @@ class PodDisruptionTrackerTest {
     now.set(now.get().plusMillis(300));
     ModelServing other =
         ModelServingFixture.named("other").uid("other-uid").role("r", 1, 1).build();
-    Pod elsewhere =
-        PodFixture.of(
-                PodFixture.pod(
-                    other, 0, other.getSpec().getTemplate().getRoles().get(0).getName(), 0, 0))
-            .build();
-    elsewhere.getMetadata().setUid("elsewhere");
-    tracker.created(elsewhere);
-    Pod refill = PodFixture.of(pod(null)).build();
-    refill.getMetadata().setUid("refill");
-    tracker.created(refill);
+    tracker.created(madeFor(other, "elsewhere"));
+    tracker.created(madeFor(ms, "refill"));
     assertThat(tracker.pending("ms-uid"))
         .singleElement()
         .satisfies(d -> assertThat(d.createdSince()).containsExactly("refill"));
@@ -135,9 +136,7 @@ class PodDisruptionTrackerTest {
     now.set(now.get().plusSeconds(5));
     Instant lost = now.get();
     tracker.observeGone(pod("2026-01-01T10:00:03Z"));
-    Pod made = PodFixture.of(pod(null)).build();
-    made.getMetadata().setUid("made");
-    tracker.created(made);
+    tracker.created(madeFor(ms, "made"));
     assertThat(tracker.pending("ms-uid")).hasSize(1);
     assertThat(tracker.remembered()).isEqualTo(2);
 
