@@ -2,10 +2,12 @@ package dev.modelserving.controller.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelserving.api.v1alpha1.ModelServing;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What the informer caches keep of an object as the API server sends it. */
@@ -137,6 +139,82 @@ class CachePruningTest {
     assertThat(built.getMetadata().getFinalizers()).containsExactly("f");
     assertThat(cached.getMetadata().getFinalizers()).isEmpty();
     assertThat(JSON.asJson(JSON.clone(cached))).isEqualTo(JSON.asJson(CachePruning.pruned(pod())));
+  }
+
+  /** A ModelServing as the API server returns it (trimmed): a custom resource, spec and status. */
+  private static final String MODEL_SERVING =
+      """
+      apiVersion: workload.serving.volcano.sh/v1alpha1
+      kind: ModelServing
+      metadata:
+        name: l
+        namespace: ns
+        uid: 3c6a3afd-3ff8-4560-9bbc-3f26455a01ce
+        resourceVersion: "4712"
+        generation: 1
+      spec:
+        replicas: 1
+        template:
+          roles:
+          - name: leader
+            replicas: 1
+            workerReplicas: 1
+            entryTemplate:
+              spec:
+                containers:
+                - name: leader
+                  image: vllm/vllm-openai:v0.8.5
+            workerTemplate:
+              spec:
+                containers:
+                - name: worker
+                  image: vllm/vllm-openai:v0.8.5
+      status:
+        observedGeneration: 1
+        conditions:
+        - type: Available
+          status: "True"
+          reason: AllGroupsReady
+          lastTransitionTime: "2026-12-01T12:47:05Z"
+      """;
+
+  @Test
+  void customResourcesShareTheirEmptiesLikeFabric8sOwnTypes() {
+    var store = CachePruning.<ModelServing>store();
+    store.put("ns/l", JSON.unmarshal(MODEL_SERVING, ModelServing.class));
+
+    ModelServing cached = store.get("ns/l");
+    // The spec, status and metadata fields are declared by fabric8's CustomResource, not by the
+    // API type: the walk has to go through them too.
+    assertThat(cached.getMetadata().getFinalizers()).isSameAs(List.of());
+    var entry = cached.getSpec().getTemplate().getRoles().get(0).getEntryTemplate().getSpec();
+    assertThat(entry.getVolumes()).isSameAs(List.of());
+    assertThat(entry.getContainers().get(0).getEnv()).isSameAs(List.of());
+    assertThat(entry.getContainers().get(0).getAdditionalProperties()).isSameAs(Map.of());
+    assertThat(cached.getStatus().getConditions().get(0).getAdditionalProperties())
+        .isSameAs(Map.of());
+    assertThat(JSON.asJson(cached))
+        .isEqualTo(JSON.asJson(JSON.unmarshal(MODEL_SERVING, ModelServing.class)));
+  }
+
+  @Test
+  void aStringThatRepeatsAcrossCachedObjectsIsKeptOnce() {
+    var store = CachePruning.podStore();
+    Pod one = pod();
+    Pod two = pod();
+    two.getMetadata().setName("l-0-2");
+    assertThat(one.getStatus().getPhase()).isNotSameAs(two.getStatus().getPhase());
+    store.put("ns/l-0-1", one);
+    store.put("ns/l-0-2", two);
+
+    Pod a = store.get("ns/l-0-1");
+    Pod b = store.get("ns/l-0-2");
+    assertThat(a.getStatus().getPhase()).isSameAs(b.getStatus().getPhase());
+    assertThat(a.getStatus().getConditions().get(0).getType())
+        .isSameAs(b.getStatus().getConditions().get(0).getType());
+    assertThat(a.getSpec().getNodeName()).isSameAs(b.getSpec().getNodeName());
+    assertThat(a.getMetadata().getOwnerReferences().get(0).getUid())
+        .isSameAs(b.getMetadata().getOwnerReferences().get(0).getUid());
   }
 
   @Test
