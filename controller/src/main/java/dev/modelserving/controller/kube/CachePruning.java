@@ -1,11 +1,13 @@
 package dev.modelserving.controller.kube;
 
 import dev.modelserving.api.v1alpha1.ModelServingKeys;
+import io.fabric8.kubernetes.api.model.AnyType;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.util.List;
@@ -66,6 +68,27 @@ public final class CachePruning {
    */
   public static ItemStore<Pod> podStore() {
     return new TransformingItemStore<>(o -> SharedValues.shared(podView(o)));
+  }
+
+  /**
+   * A ControllerRevision cache that keeps each revision's data as its JSON text: decoded, the
+   * stored roles are a tree of maps and lists (~4 KB per revision, the largest object cached per
+   * LWS); the text is a quarter of that. The only reader, {@code
+   * TemplateRevisions#rolesByRevision}, parses it when the planner asks for an older revision's
+   * template.
+   */
+  public static ItemStore<ControllerRevision> revisionStore() {
+    return new TransformingItemStore<>(o -> SharedValues.shared(dataAsText(pruned(o))));
+  }
+
+  /** {@code revision}, changed in place: its data (decoded JSON) replaced by its JSON text. */
+  public static ControllerRevision dataAsText(ControllerRevision revision) {
+    Object data = revision.getData();
+    Object value = data instanceof AnyType any ? any.getValue() : data;
+    if (value != null && !(value instanceof String)) {
+      revision.setData(Serialization.SHARED.asJson(value));
+    }
+    return revision;
   }
 
   /**

@@ -16,11 +16,15 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -113,35 +117,87 @@ public final class TemplateRevisions {
             });
   }
 
-  /** Revision label to the roles stored under it; unreadable revisions are skipped. */
+  /**
+   * Revision label to the roles stored under it; unreadable revisions are skipped. Each revision's
+   * data is read when the planner first asks for it (most passes ask for none: every group runs the
+   * spec's revision), at most once per call.
+   */
   public static Map<String, List<Role>> rolesByRevision(List<ControllerRevision> revisions) {
-    Map<String, List<Role>> roles = new HashMap<>();
+    Map<String, Object> data = new LinkedHashMap<>();
     for (ControllerRevision r : revisions) {
       String revision =
           r.getMetadata().getLabels() == null
               ? null
               : r.getMetadata().getLabels().get(Labels.REVISION);
-      // Read from the API, data is a RawExtension wrapping the decoded JSON; built here, a Map.
-      Object raw =
-          r.getData() instanceof io.fabric8.kubernetes.api.model.AnyType any
-              ? any.getValue()
-              : r.getData();
-      if (revision == null
-          || !(raw instanceof Map<?, ?> data)
-          || !(data.get("data") instanceof List<?> list)) {
-        continue;
-      }
-      try {
-        List<Role> parsed = new ArrayList<>();
-        for (Object role : list) {
-          parsed.add(SERIALIZATION.convertValue(role, Role.class));
-        }
-        roles.put(revision, parsed);
-      } catch (RuntimeException e) {
-        // a revision written by something else; it cannot serve as a template
+      if (revision != null) {
+        data.put(revision, r.getData());
       }
     }
-    return roles;
+    return new StoredRoles(data);
+  }
+
+  /** The roles of each revision, parsed on first read. */
+  private static final class StoredRoles extends AbstractMap<String, List<Role>> {
+    private final Map<String, Object> data;
+    private final Map<String, Optional<List<Role>>> parsed = new HashMap<>();
+
+    StoredRoles(Map<String, Object> data) {
+      this.data = data;
+    }
+
+    @Override
+    public List<Role> get(Object revision) {
+      if (!(revision instanceof String key) || !data.containsKey(key)) {
+        return null;
+      }
+      return parsed.computeIfAbsent(key, k -> roles(data.get(k))).orElse(null);
+    }
+
+    @Override
+    public boolean containsKey(Object revision) {
+      return get(revision) != null;
+    }
+
+    @Override
+    public Set<Entry<String, List<Role>>> entrySet() {
+      Map<String, List<Role>> all = new LinkedHashMap<>();
+      for (String revision : data.keySet()) {
+        List<Role> roles = get(revision);
+        if (roles != null) {
+          all.put(revision, roles);
+        }
+      }
+      return Collections.unmodifiableMap(all).entrySet();
+    }
+  }
+
+  /**
+   * The roles in a revision's data: a RawExtension wrapping the decoded JSON as read from the API,
+   * its JSON text as the informer cache keeps it ({@code CachePruning#revisionStore}) or as built
+   * here; empty when it holds no roles (a revision written by something else).
+   */
+  private static Optional<List<Role>> roles(Object data) {
+    Object raw =
+        data instanceof io.fabric8.kubernetes.api.model.AnyType any ? any.getValue() : data;
+    if (raw instanceof RawValue built && built.rawValue() instanceof String text) {
+      raw = text;
+    }
+    try {
+      if (raw instanceof String json) {
+        raw = SERIALIZATION.unmarshal(json, Map.class);
+      }
+      if (!(raw instanceof Map<?, ?> map) || !(map.get("data") instanceof List<?> list)) {
+        return Optional.empty();
+      }
+      List<Role> parsed = new ArrayList<>();
+      for (Object role : list) {
+        parsed.add(SERIALIZATION.convertValue(role, Role.class));
+      }
+      return Optional.of(parsed);
+    } catch (RuntimeException e) {
+      return Optional
+          .empty(); // a revision written by something else; it cannot serve as a template
+    }
   }
 
   /** Revisions that neither the spec, the stored current revision nor any live pod uses. */

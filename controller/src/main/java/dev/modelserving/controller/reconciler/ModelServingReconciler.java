@@ -127,7 +127,7 @@ public final class ModelServingReconciler implements Reconciler<ModelServing> {
     var revisions =
         InformerEventSourceConfiguration.from(ControllerRevision.class, ModelServing.class)
             .withName("revisions")
-            .withItemStore(CachePruning.store())
+            .withItemStore(CachePruning.revisionStore())
             .withLabelSelector(Labels.NAME)
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelServing.class, false))
             .build();

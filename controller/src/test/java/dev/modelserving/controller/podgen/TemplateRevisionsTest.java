@@ -3,6 +3,7 @@ package dev.modelserving.controller.podgen;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelserving.api.v1alpha1.ModelServing;
+import dev.modelserving.api.v1alpha1.ModelServingKeys;
 import dev.modelserving.controller.testing.ModelServingFixture;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.List;
@@ -49,6 +50,45 @@ class TemplateRevisionsTest {
     assertThat(TemplateRevisions.rolesByRevision(List.of(read)).values())
         .singleElement()
         .isEqualTo(ms.getSpec().getTemplate().getRoles());
+  }
+
+  @Test
+  void aCachedRevisionKeepsItsDataAsTextAndReadsTheSameRoles() {
+    ModelServing ms = ModelServingFixture.named("m").replicas(2).role("r", 1, 1).build();
+    String json = SERIALIZATION.asJson(TemplateRevisions.build(ms));
+    var store = dev.modelserving.controller.kube.CachePruning.revisionStore();
+    store.put(
+        "ns/m-rev",
+        SERIALIZATION.unmarshal(
+            json, io.fabric8.kubernetes.api.model.apps.ControllerRevision.class));
+    var cached = store.get("ns/m-rev");
+
+    assertThat(cached.getData()).isInstanceOf(String.class);
+    assertThat(SERIALIZATION.unmarshal((String) cached.getData(), java.util.Map.class))
+        .isEqualTo(
+            SERIALIZATION.unmarshal(json, java.util.Map.class).get("data")
+                    instanceof java.util.Map<?, ?> d
+                ? d
+                : null);
+    String revision = cached.getMetadata().getLabels().get(ModelServingKeys.Labels.REVISION);
+    var roles = TemplateRevisions.rolesByRevision(List.of(cached));
+    assertThat(roles.get(revision)).isEqualTo(ms.getSpec().getTemplate().getRoles());
+    assertThat(roles).containsOnlyKeys(revision);
+  }
+
+  @Test
+  void aRevisionWithoutRolesIsNotOneOfTheStoredTemplates() {
+    ModelServing ms = ModelServingFixture.named("m").replicas(2).role("r", 1, 1).build();
+    var foreign = TemplateRevisions.build(ms, "other");
+    foreign.setData("{\"data\":\"not roles\"}");
+    var good = TemplateRevisions.build(ms, "good");
+
+    var roles = TemplateRevisions.rolesByRevision(List.of(foreign, good));
+
+    assertThat(roles.containsKey("other")).isFalse();
+    assertThat(roles.get("other")).isNull();
+    assertThat(roles).containsOnlyKeys("good");
+    assertThat(roles.get("good")).isEqualTo(ms.getSpec().getTemplate().getRoles());
   }
 
   /**
