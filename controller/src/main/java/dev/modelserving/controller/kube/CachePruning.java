@@ -82,7 +82,7 @@ public final class CachePruning {
   }
 
   /** {@code revision}, changed in place: its data (decoded JSON) replaced by its JSON text. */
-  public static ControllerRevision dataAsText(ControllerRevision revision) {
+  private static ControllerRevision dataAsText(ControllerRevision revision) {
     Object data = revision.getData();
     Object value = data instanceof AnyType any ? any.getValue() : data;
     if (value != null && !(value instanceof String)) {

@@ -173,15 +173,12 @@ public final class TemplateRevisions {
 
   /**
    * The roles in a revision's data: a RawExtension wrapping the decoded JSON as read from the API,
-   * its JSON text as the informer cache keeps it ({@code CachePruning#revisionStore}) or as built
-   * here; empty when it holds no roles (a revision written by something else).
+   * or its JSON text as the informer cache keeps it ({@code CachePruning#revisionStore}); empty
+   * when it holds no roles (a revision written by something else).
    */
   private static Optional<List<Role>> roles(Object data) {
     Object raw =
         data instanceof io.fabric8.kubernetes.api.model.AnyType any ? any.getValue() : data;
-    if (raw instanceof RawValue built && built.rawValue() instanceof String text) {
-      raw = text;
-    }
     try {
       if (raw instanceof String json) {
         raw = SERIALIZATION.unmarshal(json, Map.class);
@@ -195,8 +192,8 @@ public final class TemplateRevisions {
       }
       return Optional.of(parsed);
     } catch (RuntimeException e) {
-      return Optional
-          .empty(); // a revision written by something else; it cannot serve as a template
+      // a revision written by something else; it cannot serve as a template
+      return Optional.empty();
     }
   }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.modelserving.api.v1alpha1.ModelServing;
 import dev.modelserving.api.v1alpha1.ModelServingKeys;
 import dev.modelserving.controller.testing.ModelServingFixture;
+import io.fabric8.kubernetes.api.model.AnyType;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -55,21 +57,15 @@ class TemplateRevisionsTest {
   @Test
   void aCachedRevisionKeepsItsDataAsTextAndReadsTheSameRoles() {
     ModelServing ms = ModelServingFixture.named("m").replicas(2).role("r", 1, 1).build();
-    String json = SERIALIZATION.asJson(TemplateRevisions.build(ms));
+    ControllerRevision read = fromApi(TemplateRevisions.build(ms));
+    Object decoded = ((AnyType) read.getData()).getValue();
     var store = dev.modelserving.controller.kube.CachePruning.revisionStore();
-    store.put(
-        "ns/m-rev",
-        SERIALIZATION.unmarshal(
-            json, io.fabric8.kubernetes.api.model.apps.ControllerRevision.class));
+    store.put("ns/m-rev", read);
     var cached = store.get("ns/m-rev");
 
     assertThat(cached.getData()).isInstanceOf(String.class);
     assertThat(SERIALIZATION.unmarshal((String) cached.getData(), java.util.Map.class))
-        .isEqualTo(
-            SERIALIZATION.unmarshal(json, java.util.Map.class).get("data")
-                    instanceof java.util.Map<?, ?> d
-                ? d
-                : null);
+        .isEqualTo(decoded);
     String revision = cached.getMetadata().getLabels().get(ModelServingKeys.Labels.REVISION);
     var roles = TemplateRevisions.rolesByRevision(List.of(cached));
     assertThat(roles.get(revision)).isEqualTo(ms.getSpec().getTemplate().getRoles());
@@ -80,15 +76,21 @@ class TemplateRevisionsTest {
   void aRevisionWithoutRolesIsNotOneOfTheStoredTemplates() {
     ModelServing ms = ModelServingFixture.named("m").replicas(2).role("r", 1, 1).build();
     var foreign = TemplateRevisions.build(ms, "other");
-    foreign.setData("{\"data\":\"not roles\"}");
-    var good = TemplateRevisions.build(ms, "good");
+    foreign.setData(java.util.Map.of("data", "not roles"));
 
-    var roles = TemplateRevisions.rolesByRevision(List.of(foreign, good));
+    var roles =
+        TemplateRevisions.rolesByRevision(
+            List.of(fromApi(foreign), fromApi(TemplateRevisions.build(ms, "good"))));
 
     assertThat(roles.containsKey("other")).isFalse();
     assertThat(roles.get("other")).isNull();
     assertThat(roles).containsOnlyKeys("good");
     assertThat(roles.get("good")).isEqualTo(ms.getSpec().getTemplate().getRoles());
+  }
+
+  /** {@code revision} as the API server sends it back: its data a RawExtension. */
+  private static ControllerRevision fromApi(ControllerRevision revision) {
+    return SERIALIZATION.unmarshal(SERIALIZATION.asJson(revision), ControllerRevision.class);
   }
 
   /**
