@@ -341,8 +341,9 @@ public final class LwsToModelServing {
       metadata.setAnnotations(new LinkedHashMap<>(source.getMetadata().getAnnotations()));
     }
     template.setMetadata(metadata);
-    // Shared, not copied: a DefaultedLeaderWorkerSet is a private deep copy already, and pods are
-    // built from copies of a ModelServing's templates.
+    // Shared, not copied: nothing changes a converted ModelServing's pod specs (it is applied or
+    // compared; pods are built from copies of its templates), so a reconcile pass's ModelServing
+    // may share them with the cached LWS (DefaultedLeaderWorkerSet.sharing).
     template.setSpec(source.getSpec());
     return template;
   }

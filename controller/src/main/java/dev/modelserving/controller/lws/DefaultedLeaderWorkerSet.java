@@ -20,6 +20,15 @@ public final class DefaultedLeaderWorkerSet {
     return new DefaultedLeaderWorkerSet(LwsDefaults.apply(raw));
   }
 
+  /**
+   * As {@link #of}, sharing with {@code raw} every part the defaults do not set ({@link
+   * LwsDefaults#sharing}): for a reader that changes neither {@code raw} nor the result, such as a
+   * reconcile pass, whose LWS is the informer's cached object.
+   */
+  public static DefaultedLeaderWorkerSet sharing(LeaderWorkerSet raw) {
+    return new DefaultedLeaderWorkerSet(LwsDefaults.sharing(raw));
+  }
+
   /** The defaulted object; readers must not change it. */
   public LeaderWorkerSet get() {
     return lws;

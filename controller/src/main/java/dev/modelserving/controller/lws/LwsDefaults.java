@@ -41,11 +41,24 @@ public final class LwsDefaults {
    */
   public static LeaderWorkerSet apply(LeaderWorkerSet lws) {
     Objects.requireNonNull(lws, "lws");
-    LeaderWorkerSet copy = SERIALIZATION.clone(lws);
-    if (copy.getSpec() == null) {
-      copy.setSpec(new LeaderWorkerSetSpec());
-    }
-    LeaderWorkerSetSpec spec = copy.getSpec();
+    return sharing(SERIALIZATION.clone(lws));
+  }
+
+  /**
+   * As {@link #apply}, without the deep copy: the result shares with {@code lws} every part the
+   * defaults do not set (metadata, status, pod templates, claims); each object on the way to a
+   * defaulted field is a shallow copy, so {@code lws} is not changed either. For readers that
+   * change neither, such as a reconcile pass (its LWS is the informer's cached object): a pass then
+   * copies a few small objects instead of serialising the whole LWS.
+   */
+  public static LeaderWorkerSet sharing(LeaderWorkerSet lws) {
+    Objects.requireNonNull(lws, "lws");
+    LeaderWorkerSet copy = new LeaderWorkerSet();
+    copy.setMetadata(lws.getMetadata());
+    copy.setStatus(lws.getStatus());
+    LeaderWorkerSetSpec spec =
+        lws.getSpec() == null ? new LeaderWorkerSetSpec() : ShallowCopy.of(lws.getSpec());
+    copy.setSpec(spec);
     if (spec.getReplicas() == null) {
       spec.setReplicas(REPLICAS);
     }
@@ -53,20 +66,22 @@ public final class LwsDefaults {
       spec.setStartupPolicy(StartupPolicyType.LEADER_CREATED);
     }
     if (spec.getLeaderWorkerTemplate() != null) {
-      defaultTemplate(spec.getLeaderWorkerTemplate());
+      spec.setLeaderWorkerTemplate(defaultTemplate(ShallowCopy.of(spec.getLeaderWorkerTemplate())));
     }
     spec.setRolloutStrategy(defaultRolloutStrategy(spec.getRolloutStrategy()));
-    if (spec.getNetworkConfig() == null) {
-      spec.setNetworkConfig(new NetworkConfig());
-    }
+    NetworkConfig network =
+        spec.getNetworkConfig() == null
+            ? new NetworkConfig()
+            : ShallowCopy.of(spec.getNetworkConfig());
     // The webhook also re-defaults a null subdomainPolicy, so an update that clears it is fine.
-    if (spec.getNetworkConfig().getSubdomainPolicy() == null) {
-      spec.getNetworkConfig().setSubdomainPolicy(SubdomainPolicy.SHARED);
+    if (network.getSubdomainPolicy() == null) {
+      network.setSubdomainPolicy(SubdomainPolicy.SHARED);
     }
+    spec.setNetworkConfig(network);
     return copy;
   }
 
-  private static void defaultTemplate(LeaderWorkerTemplate template) {
+  private static LeaderWorkerTemplate defaultTemplate(LeaderWorkerTemplate template) {
     if (template.getSize() == null) {
       template.setSize(SIZE);
     }
@@ -79,21 +94,24 @@ public final class LwsDefaults {
     }
     SubGroupPolicy subGroupPolicy = template.getSubGroupPolicy();
     if (subGroupPolicy != null && subGroupPolicy.getSubGroupPolicyType() == null) {
-      subGroupPolicy.setSubGroupPolicyType(SubGroupPolicyType.LEADER_WORKER);
+      SubGroupPolicy defaulted = ShallowCopy.of(subGroupPolicy);
+      defaulted.setSubGroupPolicyType(SubGroupPolicyType.LEADER_WORKER);
+      template.setSubGroupPolicy(defaulted);
     }
+    return template;
   }
 
   private static RolloutStrategy defaultRolloutStrategy(RolloutStrategy strategy) {
-    RolloutStrategy result = strategy == null ? new RolloutStrategy() : strategy;
+    RolloutStrategy result = strategy == null ? new RolloutStrategy() : ShallowCopy.of(strategy);
     if (result.getType() == null) {
       result.setType(RolloutStrategyType.ROLLING_UPDATE);
     }
     // Upstream: the webhook fills a missing configuration, the schema its missing fields.
-    RollingUpdateConfiguration config = result.getRollingUpdateConfiguration();
-    if (config == null) {
-      config = new RollingUpdateConfiguration();
-      result.setRollingUpdateConfiguration(config);
-    }
+    RollingUpdateConfiguration config =
+        result.getRollingUpdateConfiguration() == null
+            ? new RollingUpdateConfiguration()
+            : ShallowCopy.of(result.getRollingUpdateConfiguration());
+    result.setRollingUpdateConfiguration(config);
     if (config.getPartition() == null) {
       config.setPartition(PARTITION);
     }

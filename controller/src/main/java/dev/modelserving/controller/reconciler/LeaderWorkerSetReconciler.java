@@ -162,7 +162,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
 
     // 1. Upstream's webhook rules, and what we cannot honour: nothing is created or changed.
     //    Upstream's defaults are applied once, here; validation and conversion read the result.
-    DefaultedLeaderWorkerSet defaulted = DefaultedLeaderWorkerSet.of(lws);
+    DefaultedLeaderWorkerSet defaulted = DefaultedLeaderWorkerSet.sharing(lws);
     Optional<Problem> problem = Optional.empty();
     List<Violation> violations =
         new ArrayList<>(

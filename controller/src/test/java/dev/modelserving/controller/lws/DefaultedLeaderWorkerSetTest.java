@@ -51,8 +51,10 @@ class DefaultedLeaderWorkerSetTest {
     LeaderWorkerSet before = LwsFixture.SERIALIZATION.clone(raw);
 
     DefaultedLeaderWorkerSet defaulted = DefaultedLeaderWorkerSet.of(raw);
+    DefaultedLeaderWorkerSet sharing = DefaultedLeaderWorkerSet.sharing(raw);
 
     assertThat(raw).as("the stored object is not changed").isEqualTo(before);
+    assertThat(sharing.get()).as("a pass's shared value is the same").isEqualTo(defaulted.get());
     assertThat(defaulted.get()).isEqualTo(LwsDefaults.apply(raw));
     assertThat(LwsDefaults.apply(defaulted.get()))
         .as("defaulting twice changes nothing")

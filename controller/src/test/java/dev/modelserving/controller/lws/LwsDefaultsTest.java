@@ -146,6 +146,30 @@ class LwsDefaultsTest {
     change.accept(lws);
 
     assertThat(read.apply(LwsDefaults.apply(lws))).isEqualTo(expected);
+    String before = SERIALIZATION.asJson(lws);
+    assertThat(read.apply(LwsDefaults.sharing(lws))).isEqualTo(expected);
+    assertThat(SERIALIZATION.asJson(lws))
+        .as("sharing leaves its input as it was")
+        .isEqualTo(before);
+  }
+
+  @Test
+  void sharingGivesTheDeepCopysValueAndKeepsWhatItDoesNotDefault() {
+    LeaderWorkerSet lws = validLws();
+    lws.getSpec().setReplicas(null);
+    template(lws).setSize(null);
+    lws.getSpec().setNetworkConfig(new NetworkConfig());
+    subGroups(lws, 2, null);
+    rollingUpdate(lws, null, "25%", null);
+    String before = SERIALIZATION.asJson(lws);
+
+    LeaderWorkerSet shared = LwsDefaults.sharing(lws);
+
+    assertThat(shared).isEqualTo(LwsDefaults.apply(lws));
+    assertThat(SERIALIZATION.asJson(lws)).isEqualTo(before);
+    assertThat(shared.getMetadata()).isSameAs(lws.getMetadata());
+    assertThat(template(shared).getWorkerTemplate()).isSameAs(template(lws).getWorkerTemplate());
+    assertThat(template(shared)).isNotSameAs(template(lws));
   }
 
   @Test
