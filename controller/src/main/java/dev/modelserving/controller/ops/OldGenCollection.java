@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Collects the serial collector's old generation once it has grown by half since the last
+ * Collects the serial collector's old generation once it has grown by a quarter since the last
  * collection, instead of when the heap maximum is reached.
  *
  * <p>Why: the serial collector promotes into the uncommitted part of the old generation without a
@@ -36,13 +36,13 @@ public final class OldGenCollection {
   private OldGenCollection() {}
 
   /**
-   * The old generation's usage that triggers the next collection: what survived the last one plus
-   * half of it (at least {@link #MIN_GROWTH_BYTES}), at most 90% of the pool's maximum ({@code max}
-   * &lt; 0: undefined). A notification comes only when the usage crosses the threshold from below,
-   * so a live set above it costs one collection, not one per young collection.
+   * The old generation's usage that triggers the next collection: what survived the last one plus a
+   * quarter of it (at least {@link #MIN_GROWTH_BYTES}), at most 90% of the pool's maximum ({@code
+   * max} &lt; 0: undefined). A notification comes only when the usage crosses the threshold from
+   * below, so a live set above it costs one collection, not one per young collection.
    */
   static long nextThreshold(long liveAfterCollection, long max) {
-    long threshold = liveAfterCollection + Math.max(liveAfterCollection / 2, MIN_GROWTH_BYTES);
+    long threshold = liveAfterCollection + Math.max(liveAfterCollection / 4, MIN_GROWTH_BYTES);
     return max > 0 ? Math.min(threshold, max / 10 * 9) : threshold;
   }
 

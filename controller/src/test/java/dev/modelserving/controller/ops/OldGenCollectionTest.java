@@ -54,8 +54,8 @@ class OldGenCollectionTest {
   }
 
   @Test
-  void nextCollectionWhenTheLiveSetHasGrownByHalf() {
-    assertEquals(300 * MIB, OldGenCollection.nextThreshold(200 * MIB, 1024 * MIB));
+  void nextCollectionWhenTheLiveSetHasGrownByAQuarter() {
+    assertEquals(250 * MIB, OldGenCollection.nextThreshold(200 * MIB, 1024 * MIB));
   }
 
   @Test
@@ -72,6 +72,6 @@ class OldGenCollectionTest {
 
   @Test
   void anUndefinedMaximumDoesNotCap() {
-    assertEquals(300 * MIB, OldGenCollection.nextThreshold(200 * MIB, -1));
+    assertEquals(250 * MIB, OldGenCollection.nextThreshold(200 * MIB, -1));
   }
 }
