@@ -258,14 +258,14 @@ public final class UpstreamTakeover {
    */
   public static Set<String> currentRevisionKeys(
       LeaderWorkerSet lws, List<ControllerRevision> revisions) {
-    JsonNode current = podShapingPart(LwsDefaults.apply(lws));
+    JsonNode current = podShapingPart(LwsDefaults.sharing(lws));
     Set<String> keys = new TreeSet<>();
     for (ControllerRevision r : revisions) {
       String key = label(r, LwsKeys.Labels.TEMPLATE_REVISION_HASH);
       Optional<LeaderWorkerSet> recorded = recordedTemplate(lws, r);
       if (key != null
           && recorded.isPresent()
-          && podShapingPart(LwsDefaults.apply(recorded.get())).equals(current)) {
+          && podShapingPart(LwsDefaults.sharing(recorded.get())).equals(current)) {
         keys.add(key);
       }
     }

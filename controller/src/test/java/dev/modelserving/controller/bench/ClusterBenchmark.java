@@ -938,7 +938,7 @@ public final class ClusterBenchmark {
     s.client.namespaces().withName(s.namespace).delete();
     // The namespace controller deletes pods gracefully, each waiting for kwok to confirm it (2-11
     // pods/s here: 10,000 pods took 15 to 60 minutes); one collection delete with no grace period
-    // removes them at once. Nothing is measured any more.
+    // removes them at once. The clean-up is not part of any measured phase.
     s.client.pods().inNamespace(s.namespace).withGracePeriod(0).delete();
     long deadline = t0 + Math.max(s.timeout.toNanos(), Duration.ofMinutes(10).toNanos());
     AtomicInteger printed = new AtomicInteger();
