@@ -20,6 +20,7 @@
 #   BENCH_LAYERS [planner,cluster]          which layers to run
 #   BENCH_OURS_JAVA_OPTIONS []              extra JVM flags for our controller, after the chart's
 #                                           (e.g. -XX:NativeMemoryTracking=summary to profile it)
+#   BENCH_OURS_ARGS []                      flags of `run` in place of the chart's (e.g. --workers=16)
 #   LOCAL_CLUSTER_PORT_BASE                 as for hack/local-cluster.sh; ours listens on base+510
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -55,7 +56,8 @@ if [ -z "${BENCH_UPSTREAM:-}" ]; then
   if [ -d "$upstream_src" ] && [ "$PODS" -le 2000 ]; then BENCH_UPSTREAM=1; else BENCH_UPSTREAM=0; fi
 fi
 upstream_dir="$("$here/upstream-sources.sh" --quiet)"
-mvn_args=(-B -q -o "-Dupstream.dir=$upstream_dir")
+# Online (-ntp, not -o): on a fresh machine the first `make bench` has to download the dependencies.
+mvn_args=(-B -q -ntp "-Dupstream.dir=$upstream_dir")
 
 # The commit measured: taken now, since HEAD may move while a long run goes on.
 COMMIT="$(git rev-parse HEAD)"
@@ -136,6 +138,10 @@ if has "$COLUMNS" ours; then
   values="$(ls deploy/helm/*/values.yaml | head -1)"
   { read -r jvm_flags; read -r run_flags; } < <(bench chart-args --values="$values")
   jvm_flags="$jvm_flags ${BENCH_OURS_JAVA_OPTIONS:-}"
+  # BENCH_OURS_ARGS replaces the chart's flag of the same name (picocli takes each flag once).
+  for arg in ${BENCH_OURS_ARGS:-}; do
+    run_flags="$(printf '%s\n' $run_flags | { grep -v -- "^${arg%%=*}=" || true; } | paste -sd' ') $arg"
+  done
   log "column ours: java $jvm_flags -jar $JAR run --http-port=$OURS_PORT $run_flags (from $values)"
   # shellcheck disable=SC2086
   setsid java $jvm_flags -jar "$JAR" run --http-port="$OURS_PORT" $run_flags >"$LOGS/ours.log" 2>&1 < /dev/null &

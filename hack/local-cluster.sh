@@ -22,7 +22,8 @@
 # `up --with NAME` on a running cluster adds NAME; the names started are kept in $STATE/with.
 #
 # State (kubeconfig, certificates, PIDs, logs, etcd data) lives in .local-cluster/ (git-ignored);
-# the kubeconfig is .local-cluster/kubeconfig. Ports can be moved with LOCAL_CLUSTER_PORT_BASE.
+# the kubeconfig is .local-cluster/kubeconfig. Ports can be moved with LOCAL_CLUSTER_PORT_BASE;
+# LOCAL_CLUSTER_PROFILING=true serves the API server's /debug/pprof.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
@@ -35,6 +36,7 @@ ETCD_PORT=$((PORT_BASE + 379)); ETCD_PEER_PORT=$((PORT_BASE + 380))
 API_PORT=$((PORT_BASE + 443))
 KCM_PORT=$((PORT_BASE + 257)); SCHED_PORT=$((PORT_BASE + 259)); KWOK_PORT=$((PORT_BASE + 247))
 NODE_COUNT="${LOCAL_CLUSTER_NODES:-4}"
+API_PROFILING="${LOCAL_CLUSTER_PROFILING:-false}"
 # A tainted extra node whose pods get loopback IPs (see create_nodes); tests read these names from
 # controller/src/test/.../it/Kthena.java, keep both in step.
 LOOPBACK_NODE=kwok-loopback-0
@@ -171,7 +173,7 @@ AP
     --disable-admission-plugins=ServiceAccount --enable-admission-plugins=OwnerReferencesPermissionEnforcement \
     --audit-policy-file="$STATE/audit-policy.yaml" --audit-log-path="$STATE/logs/audit.log" \
     --audit-log-maxsize=50 --audit-log-maxbackup=1 --audit-log-format=json \
-    --profiling=false --v=0
+    --profiling="$API_PROFILING" --v=0
   wait_for "kube-apiserver /readyz" 120 kubectl get --raw /readyz
 }
 

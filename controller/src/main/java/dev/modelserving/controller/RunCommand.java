@@ -40,8 +40,10 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--workers",
-      defaultValue = "4",
-      description = "Objects reconciled in parallel (default: ${DEFAULT-VALUE}).")
+      defaultValue = "16",
+      description =
+          "Objects reconciled in parallel by each operator; a pass mostly waits on the API server"
+              + " (default: ${DEFAULT-VALUE}).")
   int threads;
 
   @Option(

@@ -109,7 +109,7 @@ class HelmChartIT {
     var c = pod.getContainers().get(0);
     assertThat(c.getArgs())
         .containsExactly(
-            "run", "--leader-elect", "--http-port=8080", "--log-format=text", "--workers=4");
+            "run", "--leader-elect", "--http-port=8080", "--log-format=text", "--workers=16");
     assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
