@@ -140,7 +140,7 @@ if has "$COLUMNS" ours; then
   jvm_flags="$jvm_flags ${BENCH_OURS_JAVA_OPTIONS:-}"
   # BENCH_OURS_ARGS replaces the chart's flag of the same name (picocli takes each flag once).
   for arg in ${BENCH_OURS_ARGS:-}; do
-    run_flags="$(printf '%s\n' $run_flags | { grep -v -- "^${arg%%=*}=" || true; } | paste -sd' ') $arg"
+    run_flags="$(printf '%s\n' $run_flags | { grep -v -E -- "^${arg%%=*}(=|$)" || true; } | paste -sd' ') $arg"
   done
   log "column ours: java $jvm_flags -jar $JAR run --http-port=$OURS_PORT $run_flags (from $values)"
   # shellcheck disable=SC2086

@@ -23,7 +23,7 @@
 #
 # State (kubeconfig, certificates, PIDs, logs, etcd data) lives in .local-cluster/ (git-ignored);
 # the kubeconfig is .local-cluster/kubeconfig. Ports can be moved with LOCAL_CLUSTER_PORT_BASE;
-# LOCAL_CLUSTER_PROFILING=true serves the API server's /debug/pprof.
+# LOCAL_CLUSTER_PROFILING=true serves the API server's /debug/pprof (read when `up` starts it).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
