@@ -82,6 +82,9 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
   private final SpecMemo<LwsToModelServing.SpecHashes> specHashes =
       new SpecMemo<>(SpecMemo.CAPACITY);
 
+  /** The applied hash of each LWS's last conversion, kept while nothing it read changes. */
+  private final AppliedHashMemo appliedHashes = new AppliedHashMemo();
+
   /**
    * The groups' pods, for upstream's status counts and the per-pod claims: read from the
    * ModelServing operator's pod cache, whose events for pods with the LWS name label come here.
@@ -150,6 +153,7 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
       LeaderWorkerSet lws, Context<LeaderWorkerSet> context) {
     if (lws.getMetadata().getDeletionTimestamp() != null) {
       specHashes.forget(lws.getMetadata().getUid());
+      appliedHashes.forget(lws.getMetadata().getUid());
       return UpdateControl.noUpdate();
     }
     String ns = lws.getMetadata().getNamespace();
@@ -255,7 +259,13 @@ public final class LeaderWorkerSetReconciler implements Reconciler<LeaderWorkerS
                 .put(Annotations.LWS_TAKEOVER, Annotations.LWS_TAKEOVER_ADOPTING);
         default -> {}
       }
-      String hash = LwsToModelServing.appliedHash(desired, hashes.templateHash());
+      String hash =
+          takeover.kind() == UpstreamTakeoverShell.Kind.NONE
+              ? appliedHashes.get(
+                  lws,
+                  AppliedHashMemo.Inputs.of(lws, desired.getSpec().getReplicas()),
+                  () -> LwsToModelServing.appliedHash(desired, hashes.templateHash()))
+              : LwsToModelServing.appliedHash(desired, hashes.templateHash());
       desired.getMetadata().getAnnotations().put(APPLIED_HASH, hash);
       String appliedHash =
           existing

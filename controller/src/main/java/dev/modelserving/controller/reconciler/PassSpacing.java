@@ -20,8 +20,12 @@ import java.util.function.LongSupplier;
  * event would be looked at again after as little as 50 ms.
  */
 public final class PassSpacing implements RateLimiter<PassSpacing.LastPass> {
-  /** Between two passes of one LeaderWorkerSet: short against the 2 s its status may lag. */
-  public static final Duration LWS_INTERVAL = Duration.ofMillis(250);
+  /**
+   * Between two passes of one LeaderWorkerSet. The 800-pod benchmark: 250 ms cut the passes per
+   * group in a rolling update from 18 to 12 but doubled the edit-to-status lag (0.29 to 0.56 s at
+   * p50: an edit goes through two LWS passes); 100 ms cut them to 13 and kept the lag at 0.26 s.
+   */
+  public static final Duration LWS_INTERVAL = Duration.ofMillis(100);
 
   private final long intervalNanos;
   private final LongSupplier nanoTime;
