@@ -182,7 +182,6 @@ public final class LeaderWorkerSetSupport implements AutoCloseable {
                   .withItemStore(CachePruning.store())
                   .withGenerationAware(false)
                   .withOnUpdateFilter(new SpecOrMetadataChanged<>())
-                  .withRateLimiter(new PassSpacing(PassSpacing.LWS_INTERVAL))
                   .withRetry(ReconcileRetry.forever()));
       o.start();
     } catch (RuntimeException e) {
