@@ -1,5 +1,6 @@
 package dev.modelserving.controller.conversion;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelserving.api.lws.v1.LeaderWorkerSet;
 import dev.modelserving.api.v1alpha1.ModelServing;
 import dev.modelserving.api.v1alpha1.ModelServingKeys.Labels;
@@ -38,6 +39,21 @@ import java.util.TreeMap;
  */
 public final class ConversionPreview {
   private static final KubernetesSerialization SERIALIZATION = Serialization.SHARED;
+
+  /**
+   * Reads each document as a GenericKubernetesResource whatever its kind (a List as a list), so
+   * that one document of the wrong shape is reported on its own instead of failing the whole file;
+   * the shared serialisation decodes known kinds, LeaderWorkerSet among them, straight into their
+   * types.
+   */
+  private static final KubernetesSerialization DOCUMENTS = documentsOnly();
+
+  private static KubernetesSerialization documentsOnly() {
+    KubernetesSerialization documents = new KubernetesSerialization(new ObjectMapper(), false);
+    documents.registerKubernetesResource(io.fabric8.kubernetes.api.model.KubernetesList.class);
+    return documents;
+  }
+
   private static final Instant PREVIEW_TIME = Instant.parse("2000-01-01T00:00:00Z");
 
   private ConversionPreview() {}
@@ -50,7 +66,7 @@ public final class ConversionPreview {
     List<Object> documents;
     try {
       Object parsed =
-          SERIALIZATION.unmarshal(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+          DOCUMENTS.unmarshal(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
       documents =
           parsed instanceof List<?> list ? new ArrayList<>(list) : new ArrayList<>(List.of(parsed));
       if (parsed instanceof io.fabric8.kubernetes.api.model.KubernetesList list) {

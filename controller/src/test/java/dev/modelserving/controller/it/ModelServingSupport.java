@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.modelserving.api.v1alpha1.ModelServing;
 import dev.modelserving.api.v1alpha1.Role;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -49,11 +48,7 @@ final class ModelServingSupport {
       List<HasMetadata> items = client().load(in).items();
       return items.stream()
           .filter(i -> ModelServing.KIND.equals(i.getKind()))
-          .map(
-              i ->
-                  client()
-                      .getKubernetesSerialization()
-                      .convertValue((GenericKubernetesResource) i, ModelServing.class))
+          .map(i -> client().getKubernetesSerialization().convertValue(i, ModelServing.class))
           .peek(ms -> ms.getMetadata().setNamespace(namespace))
           .toList();
     }
